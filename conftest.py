@@ -1,0 +1,77 @@
+"""Fixtures shared by every app's tests.
+
+The base world holds a permanent outsider: organisation "Outsider" and its
+people must never see, nor be seen by, organisation "Alpha".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from supportdesk.celery import app as celery_app
+from tests import services
+from tests.factories import OrganisationFactory, TicketFactory, UserFactory
+from tests.smtp import SmtpSink, smtp_sink
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_runs_inline() -> Iterator[None]:
+    """Unit tests run tasks in-process; the end-to-end tests start a real worker."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    return World.build()
+
+
+class World:
+    """alice and alan (admin) at Alpha; charlie and carol (admin) at Outsider; agents and a lead."""
+
+    @classmethod
+    def build(cls) -> World:
+        self = cls()
+        self.alpha = OrganisationFactory(name="Alpha Shop", account_id="ALPHA")
+        self.outsider = OrganisationFactory(name="Outsider Corp", account_id="OUTSIDER")
+        self.alice = UserFactory(email="alice@alpha.example", full_name="Alice Alpha", organisation=self.alpha)
+        self.alan = UserFactory(email="alan@alpha.example", full_name="Alan Alpha", organisation=self.alpha, org_admin=True)
+        self.charlie = UserFactory(email="charlie@outsider.example", full_name="Charlie Out", organisation=self.outsider)
+        self.carol = UserFactory(
+            email="carol@outsider.example", full_name="Carol Out", organisation=self.outsider, org_admin=True,
+        )
+        self.agent = UserFactory(email="sam@vendor.example", full_name="Sam Agent", role="agent", timezone="America/Chicago")
+        self.lead = UserFactory(email="lee@vendor.example", full_name="Lee Lead", role="lead")
+        self.admin = UserFactory(
+            email="root@vendor.example", full_name="Ada Admin", role="admin", is_staff=True, is_superuser=True,
+        )
+        self.alice_ticket = TicketFactory(organisation=self.alpha, requester_user=self.alice, summary="Alpha checkout is slow")
+        self.outsider_ticket = TicketFactory(
+            organisation=self.outsider, requester_user=self.charlie, summary="CANARY-outsider-ticket",
+        )
+        return self
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server on a free port, with Django pointed at it."""
+    with smtp_sink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def need_postgres() -> None:
+    services.require("postgres")
+
+
+@pytest.fixture
+def need_redis() -> None:
+    services.require("redis")
+
+
+@pytest.fixture
+def need_chromium() -> None:
+    services.require("chromium")

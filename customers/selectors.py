@@ -1,0 +1,47 @@
+"""Reading tenant data. Every function takes the acting user or the organisation."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from customers.models import Contact, Organisation
+
+
+def organisation_of(user: User) -> Organisation | None:
+    """The organisation a customer belongs to; None for support staff and strays."""
+    if not user.is_authenticated or not user.is_customer:
+        return None
+    membership = getattr(user, "membership", None)
+    return membership.organisation if membership else None
+
+
+def is_organisation_admin(user: User) -> bool:
+    membership = getattr(user, "membership", None) if user.is_authenticated and user.is_customer else None
+    return bool(membership and membership.is_admin)
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    if user.is_support_staff:
+        return Organisation.objects.all()
+    organisation = organisation_of(user)
+    return Organisation.objects.filter(pk=organisation.pk) if organisation else Organisation.objects.none()
+
+
+def contacts_of(*, organisation: Organisation) -> QuerySet[Contact]:
+    return Contact.objects.filter(organisation=organisation)
+
+
+def contact_get_for(*, user: User, contact_id: int) -> Contact:
+    """A contact the user may manage: their own organisation's, if they are its admin; staff: any."""
+    if user.is_support_staff:
+        queryset = Contact.objects.all()
+    elif is_organisation_admin(user):
+        queryset = Contact.objects.filter(organisation=organisation_of(user))
+    else:
+        raise Http404
+    try:
+        return queryset.get(pk=contact_id)
+    except Contact.DoesNotExist as exc:
+        raise Http404 from exc

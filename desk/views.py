@@ -1,0 +1,26 @@
+"""The agent desk: thin views over the ticket selectors."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.access import support_staff_required
+from tickets.selectors import comments_visible_to, ticket_get_for, tickets_visible_to
+
+
+@support_staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    tickets = tickets_visible_to(request.user).select_related(
+        "organisation__tier", "ticket_type", "severity", "assignee",
+    ).order_by("-created_at")
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    return render(request, "desk/queue.html", {"page": page})
+
+
+@support_staff_required
+def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, number=number)
+    comments = comments_visible_to(user=request.user, ticket=ticket)
+    return render(request, "desk/ticket_detail.html", {"ticket": ticket, "comments": comments})

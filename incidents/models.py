@@ -1,0 +1,1 @@
+"""Status-page components and incidents live here (see the status page issue)."""

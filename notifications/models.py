@@ -1,0 +1,65 @@
+"""The durable email outbox.
+
+Every email is first a row, written in the same transaction as the change that
+caused it. A worker claims the row with a conditional update, sends it, and
+records the outcome; a periodic sweep finds rows whose task was lost. The pair
+(event key, recipient) is unique, so one event never mails one person twice.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event_key = models.CharField(
+        _("event"), max_length=200, help_text=_("What caused this email, for example ticket-created:1042."),
+    )
+    recipient = models.EmailField(_("recipient"), help_text=_("The To address; the unit of “never twice”."))
+    cc = models.JSONField(_("cc"), default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text body"))
+    body_html = models.TextField(_("HTML body"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    references = models.TextField(_("References"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt"), default=timezone.now,
+        help_text=_("Not sent before this time: a retry's backoff, or mail held for business hours."),
+    )
+    held_reason = models.CharField(_("held because"), max_length=200, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_key", "recipient"], name="outbox_once_per_event_and_recipient"),
+        ]
+        indexes = [
+            # The sweep's "what is due" question, kept small: only unsent rows.
+            models.Index(
+                fields=["next_attempt_at"], name="outbox_pending_due", condition=Q(state="pending"),
+            ),
+            models.Index(fields=["claimed_at"], name="outbox_sending_claimed", condition=Q(state="sending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.recipient}"

@@ -1,0 +1,221 @@
+"""Writing to the outbox and delivering from it."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications.models import OutboundEmail
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Email:
+    """An email about to be queued: the caller's words, not yet a row."""
+
+    recipient: str
+    subject: str
+    body_text: str
+    body_html: str = ""
+    cc: tuple[str, ...] = ()
+    language: str = "en"
+
+
+def _single_line(value: str) -> str:
+    """Header values never carry line breaks, whatever a user typed."""
+    return " ".join(value.splitlines()).strip()
+
+
+def email_queue(
+    *,
+    event_key: str,
+    email: Email,
+    not_before: datetime | None = None,
+    held_reason: str = "",
+    in_reply_to: str = "",
+    references: str = "",
+) -> OutboundEmail | None:
+    """Record an email in the caller's transaction and send it after commit.
+
+    Returns None when this event already mailed this recipient: queueing the
+    same event twice is harmless. Mail with ``not_before`` in the future is
+    held and released by the periodic sweep.
+    """
+    recipient = _single_line(email.recipient).lower()
+    cc = [address for address in (_single_line(a).lower() for a in email.cc) if address and address != recipient]
+    now = timezone.now()
+    row = OutboundEmail(
+        event_key=event_key,
+        recipient=recipient,
+        cc=list(dict.fromkeys(cc)),
+        subject=_single_line(email.subject)[:255],
+        body_text=email.body_text,
+        body_html=email.body_html,
+        language=email.language,
+        message_id=make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN),
+        in_reply_to=in_reply_to,
+        references=references,
+        next_attempt_at=not_before or now,
+        held_reason=held_reason if not_before and not_before > now else "",
+    )
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        if OutboundEmail.objects.filter(event_key=event_key, recipient=recipient).exists():
+            return None
+        raise
+    if row.next_attempt_at <= now:
+        transaction.on_commit(lambda: _enqueue(row.pk))
+    return row
+
+
+def emails_queue(*, event_key: str, emails: Iterable[Email], **kwargs: object) -> list[OutboundEmail]:
+    rows = [email_queue(event_key=event_key, email=email, **kwargs) for email in emails]  # type: ignore[arg-type]
+    return [row for row in rows if row is not None]
+
+
+def _enqueue(outbox_id: int) -> None:
+    from notifications.tasks import send_email
+
+    try:
+        send_email.delay(outbox_id)
+    except Exception:
+        log.warning("Broker unavailable; outbox row %s will be sent by the sweep.", outbox_id, exc_info=True)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+class PermanentFailure(Exception):
+    """The server said no for good: retrying would not help."""
+
+
+class TransientFailure(Exception):
+    """The server or the network failed this time: retry later."""
+
+
+def _classify(exc: Exception) -> Exception:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            return PermanentFailure(str(exc.recipients))
+        return TransientFailure(str(exc.recipients))
+    if isinstance(exc, smtplib.SMTPResponseException):
+        if 500 <= exc.smtp_code < 600:
+            return PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}")
+        return TransientFailure(f"{exc.smtp_code} {exc.smtp_error!r}")
+    if isinstance(exc, (smtplib.SMTPException, OSError, socket.timeout)):
+        return TransientFailure(f"{type(exc).__name__}: {exc}")
+    raise exc
+
+
+def outbox_claim(*, outbox_id: int) -> OutboundEmail | None:
+    """Take a due row for sending. Only one caller ever wins a row."""
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(
+        pk=outbox_id, state=OutboundEmail.State.PENDING, next_attempt_at__lte=now,
+    ).update(state=OutboundEmail.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    return OutboundEmail.objects.get(pk=outbox_id)
+
+
+def _message(row: OutboundEmail) -> EmailMultiAlternatives:
+    headers = {"Message-ID": row.message_id}
+    if row.in_reply_to:
+        headers["In-Reply-To"] = row.in_reply_to
+    if row.references:
+        headers["References"] = row.references
+    message = EmailMultiAlternatives(
+        subject=row.subject,
+        body=row.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.recipient],
+        cc=row.cc,
+        headers=headers,
+        connection=get_connection(),
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    return message
+
+
+def outbox_deliver(*, outbox_id: int) -> OutboundEmail.State | None:
+    """Claim one row and send it; record the outcome. Returns the new state, or None if not ours."""
+    row = outbox_claim(outbox_id=outbox_id)
+    if row is None:
+        return None
+    try:
+        _message(row).send()
+    except Exception as exc:  # noqa: BLE001 - classified below; unknown errors re-raise
+        failure = _classify(exc)
+        return _record_failure(row, failure)
+    OutboundEmail.objects.filter(pk=row.pk, state=OutboundEmail.State.SENDING).update(
+        state=OutboundEmail.State.SENT, sent_at=timezone.now(), last_error="", held_reason="",
+    )
+    return OutboundEmail.State.SENT
+
+
+def _record_failure(row: OutboundEmail, failure: Exception) -> OutboundEmail.State:
+    from notifications.signals import delivery_failed_permanently
+
+    permanent = isinstance(failure, PermanentFailure) or row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    state = OutboundEmail.State.FAILED if permanent else OutboundEmail.State.PENDING
+    OutboundEmail.objects.filter(pk=row.pk, state=OutboundEmail.State.SENDING).update(
+        state=state,
+        last_error=str(failure)[:2000],
+        next_attempt_at=timezone.now() + backoff(row.attempts),
+        claimed_at=None,
+    )
+    log.warning("Email %s to %s failed (%s): %s", row.pk, row.recipient, state, failure)
+    if permanent:
+        delivery_failed_permanently.send(sender=OutboundEmail, email=row, reason=str(failure))
+    return state
+
+
+def outbox_due_ids(*, limit: int = 500) -> list[int]:
+    """Rows to send now, after reclaiming rows whose worker died mid-send."""
+    now = timezone.now()
+    OutboundEmail.objects.filter(
+        state=OutboundEmail.State.SENDING, claimed_at__lt=now - settings.OUTBOX_CLAIM_TIMEOUT,
+    ).update(state=OutboundEmail.State.PENDING, claimed_at=None, next_attempt_at=now)
+    return list(
+        OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_release(*, outbox_id: int) -> bool:
+    """Send a held email now rather than at its scheduled time."""
+    released = OutboundEmail.objects.filter(
+        Q(pk=outbox_id), state=OutboundEmail.State.PENDING, next_attempt_at__gt=timezone.now(),
+    ).update(next_attempt_at=timezone.now(), held_reason="")
+    if released:
+        transaction.on_commit(lambda: _enqueue(outbox_id))
+    return bool(released)
+
+
+def outbox_cancel(*, outbox_id: int, reason: str) -> bool:
+    return bool(
+        OutboundEmail.objects.filter(pk=outbox_id, state=OutboundEmail.State.PENDING).update(
+            state=OutboundEmail.State.CANCELLED, last_error=f"Cancelled: {reason}"[:2000],
+        )
+    )

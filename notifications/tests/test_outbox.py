@@ -1,0 +1,174 @@
+"""The outbox delivers every email once, to a real SMTP server, whatever fails on the way."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Contact
+from notifications import services
+from notifications.models import OutboundEmail
+from notifications.services import Email, email_queue
+from notifications.tasks import outbox_sweep, send_email
+from tests.worker import celery_worker, redis_broker
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(event_key: str = "ticket-created:1001", recipient: str = "nadia@example.com", **kwargs) -> OutboundEmail:
+    email = Email(recipient=recipient, subject="SD-1001 received", body_text="We have your request.", **kwargs)
+    row = email_queue(event_key=event_key, email=email)
+    assert row is not None
+    return row
+
+
+def test_a_queued_email_is_sent_after_commit_to_the_smtp_server(smtp, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        row = queue(cc=("ops@example.com",), body_html="<p>We have your request.</p>")
+        assert smtp.messages == [], "nothing leaves before the transaction commits"
+
+    [received] = smtp.messages
+    assert received["To"] == "nadia@example.com"
+    assert received["Cc"] == "ops@example.com"
+    assert set(received.envelope_to) == {"nadia@example.com", "ops@example.com"}
+    assert received["Message-ID"] == row.message_id
+    assert "We have your request." in received.text
+    assert "<p>We have your request.</p>" in received.html
+    row.refresh_from_db()
+    assert row.state == OutboundEmail.State.SENT and row.attempts == 1 and row.sent_at
+
+
+def test_a_rolled_back_transaction_sends_nothing(smtp, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        queue()
+        raise RuntimeError("the change failed")
+
+    assert smtp.messages == []
+    assert not OutboundEmail.objects.exists()
+
+
+def test_one_event_never_mails_one_recipient_twice(smtp, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue()
+        again = email_queue(
+            event_key="ticket-created:1001",
+            email=Email(recipient="NADIA@example.com", subject="again", body_text="again"),
+        )
+    assert again is None
+
+    send_email(first.pk)  # the task runs a second time, say after a redelivery
+    outbox_sweep()
+
+    assert len(smtp.to("nadia@example.com")) == 1
+
+
+def test_a_transient_failure_is_retried_with_backoff(smtp, django_capture_on_commit_callbacks) -> None:
+    smtp.data_failures.append("451 4.3.0 Mailbox busy, try later")
+    with time_machine.travel("2026-03-02 10:00Z", tick=False) as traveller:
+        with django_capture_on_commit_callbacks(execute=True):
+            row = queue()
+        row.refresh_from_db()
+        assert row.state == OutboundEmail.State.PENDING
+        assert row.next_attempt_at == timezone.now() + timedelta(seconds=30)
+        assert "451" in row.last_error
+        assert smtp.messages == []
+
+        traveller.shift(timedelta(seconds=29))
+        assert outbox_sweep() == 0, "not before the backoff has passed"
+
+        traveller.shift(timedelta(seconds=1))
+        assert outbox_sweep() == 1
+
+    [received] = smtp.messages
+    assert received["Message-ID"] == row.message_id
+    row.refresh_from_db()
+    assert row.state == OutboundEmail.State.SENT and row.attempts == 2
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert [services.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert services.backoff(30) == timedelta(hours=1)
+
+
+def test_a_smtp_outage_delays_mail_and_loses_nothing(django_capture_on_commit_callbacks, settings) -> None:
+    from tests.smtp import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    with django_capture_on_commit_callbacks(execute=True):
+        row = queue()
+    row.refresh_from_db()
+    assert row.state == OutboundEmail.State.PENDING
+    assert "ConnectionRefused" in row.last_error
+
+
+def test_a_permanent_refusal_stops_and_marks_the_contact_failing(world, smtp, django_capture_on_commit_callbacks) -> None:
+    contact = world.alpha.registered_emergency_contact
+    smtp.refused_recipients[contact.email] = "550 5.1.1 No such mailbox"
+    with django_capture_on_commit_callbacks(execute=True):
+        row = queue(recipient=contact.email)
+
+    row.refresh_from_db()
+    assert row.state == OutboundEmail.State.FAILED
+    assert "550" in row.last_error
+    contact = Contact.objects.get(pk=contact.pk)
+    assert contact.delivery_failing_since is not None
+    assert "550" in contact.delivery_failure
+    assert outbox_sweep() == 0, "a permanent failure is not retried"
+
+
+def test_a_row_claimed_by_a_worker_that_died_is_sent_again(smtp) -> None:
+    with time_machine.travel("2026-03-02 10:00Z", tick=False) as traveller:
+        row = queue()
+        assert services.outbox_claim(outbox_id=row.pk) is not None  # a worker took it, then was killed
+
+        traveller.shift(timedelta(minutes=4))
+        assert outbox_sweep() == 0, "still inside the claim timeout"
+        traveller.shift(timedelta(minutes=2))
+        assert outbox_sweep() == 1
+
+    assert len(smtp.messages) == 1
+
+
+def test_held_mail_waits_for_its_time_and_can_be_released(smtp, django_capture_on_commit_callbacks) -> None:
+    with time_machine.travel("2026-03-07 02:00Z", tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            row = email_queue(
+                event_key="warning:1", email=Email(recipient="a@example.com", subject="Warning", body_text="…"),
+                not_before=timezone.now() + timedelta(hours=30), held_reason="Business hours only",
+            )
+        assert row is not None and row.held_reason
+        assert outbox_sweep() == 0 and smtp.messages == []
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.outbox_release(outbox_id=row.pk)
+    assert len(smtp.messages) == 1
+
+
+def test_header_values_never_carry_line_breaks(smtp, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue(
+            event_key="x", email=Email(recipient="a@example.com", subject="Hi\r\nBcc: evil@example.com", body_text="b"),
+        )
+    [received] = smtp.messages
+    assert received["Bcc"] == ""
+    assert received.envelope_to == ["a@example.com"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_queued_while_no_worker_runs_is_delivered_when_one_starts(
+    need_postgres, need_redis, smtp, tmp_path,
+) -> None:
+    with redis_broker() as broker:
+        row = queue()  # committed at once: no test transaction here
+        assert smtp.wait_for(1, timeout=1.0) == [], "no worker yet, nothing sent"
+
+        with celery_worker(smtp_port=smtp.port, broker=broker, log_path=tmp_path / "worker.log"):
+            received = smtp.wait_for(1, timeout=60)
+
+    assert [m["Message-ID"] for m in received] == [row.message_id], (tmp_path / "worker.log").read_text()
+    row.refresh_from_db()
+    assert row.state == OutboundEmail.State.SENT

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
+
+from sla.models import Calendar, CalendarHoliday, CalendarInterval, Severity, SlaTarget, SupportTier
+
+WEEK_MINUTES = 7 * 1440
+
+
+class IntervalFormSet(BaseInlineFormSet):
+    """Refuse overlapping open intervals, including ones that run past midnight."""
+
+    def clean(self) -> None:
+        super().clean()
+        spans: list[tuple[int, int, str]] = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            interval = CalendarInterval(weekday=data["weekday"], start=data["start"], end=data["end"])
+            start, end = interval.span()
+            spans.append((start, end, str(interval)))
+        for i, (start_a, end_a, label_a) in enumerate(spans):
+            for start_b, end_b, label_b in spans[i + 1:]:
+                for shift in (-WEEK_MINUTES, 0, WEEK_MINUTES):
+                    if start_a < end_b + shift and start_b + shift < end_a:
+                        raise ValidationError(
+                            _("Open intervals overlap: %(a)s and %(b)s. Merge them into one.") % {"a": label_a, "b": label_b}
+                        )
+
+
+class CalendarIntervalInline(admin.TabularInline):
+    model = CalendarInterval
+    formset = IntervalFormSet
+    extra = 0
+
+
+class CalendarHolidayInline(admin.TabularInline):
+    model = CalendarHoliday
+    extra = 0
+
+
+@admin.register(Calendar)
+class CalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "timezone", "holiday_country", "opening_hours"]
+    search_fields = ["name", "timezone"]
+    inlines = [CalendarIntervalInline, CalendarHolidayInline]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).prefetch_related("intervals")
+
+    @admin.display(description=_("Open"))
+    def opening_hours(self, calendar: Calendar) -> str:
+        return ", ".join(str(interval) for interval in calendar.intervals.all()) or "—"
+
+
+class SlaTargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 0
+    fields = ["metric", "severity", "duration", "calendar", "escalation_eligible", "pauses_while_waiting", "warn_percent"]
+
+
+@admin.register(SupportTier)
+class SupportTierAdmin(admin.ModelAdmin):
+    list_display = ["name", "escalation_reminder_interval", "target_count", "organisation_count"]
+    search_fields = ["name"]
+    inlines = [SlaTargetInline]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(
+            _targets=Count("targets", distinct=True), _organisations=Count("organisations", distinct=True),
+        )
+
+    @admin.display(description=_("Targets"), ordering="_targets")
+    def target_count(self, tier: SupportTier) -> int:
+        return tier._targets  # type: ignore[attr-defined]
+
+    @admin.display(description=_("Organisations"), ordering="_organisations")
+    def organisation_count(self, tier: SupportTier) -> int:
+        return tier._organisations  # type: ignore[attr-defined]
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(admin.ModelAdmin):
+    list_display = ["tier", "severity", "metric", "duration", "calendar", "escalation_eligible", "pauses_while_waiting"]
+    list_filter = ["tier", "metric", "severity", "calendar", "escalation_eligible"]
+    list_select_related = ["tier", "severity", "calendar"]
+
+
+@admin.register(Severity)
+class SeverityAdmin(admin.ModelAdmin):
+    list_display = ["level", "name", "definition"]
+    ordering = ["level"]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

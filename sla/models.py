@@ -1,0 +1,214 @@
+"""Support tiers, severities, per-severity targets and business calendars.
+
+The calendar maths itself is pure Python in ``sla.businesstime``; the models
+here hold what admins configure and build a ``BusinessCalendar`` from it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import holidays as holidays_lib
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import validate_timezone
+
+if TYPE_CHECKING:
+    from sla.businesstime import BusinessCalendar
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+
+
+def validate_hhmm(value: str) -> None:
+    if not _HHMM.match(value):
+        raise ValidationError(_("Use 24-hour HH:MM, from 00:00 to 24:00 (got “%(value)s”)."), params={"value": value})
+
+
+def hhmm_minutes(value: str) -> int:
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+class Severity(models.Model):
+    """Severity 1 (Critical) to 5 (Cosmetic), with the definition shown to customers."""
+
+    level = models.PositiveSmallIntegerField(
+        _("level"), primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    name = models.CharField(_("name"), max_length=40)
+    definition = models.TextField(_("definition"))
+
+    class Meta:
+        verbose_name = _("severity")
+        verbose_name_plural = _("severities")
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.name}"
+
+
+class Calendar(models.Model):
+    """When the clock runs: a timezone, weekly open intervals and holidays."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    timezone = models.CharField(_("timezone"), max_length=64, validators=[validate_timezone])
+    holiday_country = models.CharField(
+        _("public holidays of"), max_length=8, blank=True,
+        help_text=_("ISO country code (for example US, ES, BR) whose public holidays close the calendar."),
+    )
+    holiday_subdivision = models.CharField(
+        _("subdivision"), max_length=16, blank=True, help_text=_("Optional state or region code, for example TX."),
+    )
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.holiday_country:
+            self.holiday_country = self.holiday_country.upper()
+            try:
+                holidays_lib.country_holidays(self.holiday_country, subdiv=self.holiday_subdivision or None)
+            except NotImplementedError as exc:
+                raise ValidationError(
+                    {"holiday_country": _("Public holidays are not known for “%(code)s”.") % {"code": self.holiday_country}}
+                ) from exc
+
+    def holiday_dates(self, years: range) -> set[date]:
+        dates = set(self.holidays.values_list("date", flat=True))
+        if self.holiday_country:
+            public = holidays_lib.country_holidays(
+                self.holiday_country, subdiv=self.holiday_subdivision or None, years=list(years),
+            )
+            dates.update(public.keys())
+        return dates
+
+    def weekly_hours(self) -> dict[int, list[tuple[str, str]]]:
+        hours: dict[int, list[tuple[str, str]]] = {}
+        for interval in self.intervals.all():
+            hours.setdefault(interval.weekday, []).append((interval.start, interval.end))
+        return hours
+
+    def business_calendar(self, years: range | None = None) -> BusinessCalendar:
+        from sla.businesstime import BusinessCalendar
+
+        if years is None:
+            this_year = date.today().year
+            years = range(this_year - 2, this_year + 4)
+        return BusinessCalendar(self.timezone, self.weekly_hours(), self.holiday_dates(years))
+
+
+class CalendarInterval(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="intervals")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.CharField(_("opens"), max_length=5, validators=[validate_hhmm], help_text=_("Local time, HH:MM."))
+    end = models.CharField(
+        _("closes"), max_length=5, validators=[validate_hhmm],
+        help_text=_("Local time, HH:MM; 24:00 for midnight. At or before the opening time: runs past midnight."),
+    )
+
+    class Meta:
+        verbose_name = _("open interval")
+        verbose_name_plural = _("open intervals")
+        ordering = ["weekday", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start}–{self.end}"
+
+    def span(self) -> tuple[int, int]:
+        """Minutes from the start of its week, the end possibly past the next midnight."""
+        start = self.weekday * 1440 + hhmm_minutes(self.start)
+        end = self.weekday * 1440 + hhmm_minutes(self.end)
+        if end <= start:
+            end += 1440
+        return start, end
+
+
+class CalendarHoliday(models.Model):
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="holiday_unique_date_per_calendar")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}".strip()
+
+
+class SupportTier(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    escalation_reminder_interval = models.DurationField(
+        _("escalation reminder interval"), default=timedelta(minutes=30),
+        help_text=_("How often a breached, escalated ticket reminds the leads until someone acts."),
+    )
+
+    class Meta:
+        verbose_name = _("support tier")
+        verbose_name_plural = _("support tiers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def target_for(self, *, severity_id: int, metric: str) -> SlaTarget | None:
+        return self.targets.filter(severity_id=severity_id, metric=metric).select_related("calendar").first()
+
+
+class SlaTarget(models.Model):
+    """How quickly a tier promises something for one severity, and in which hours."""
+
+    class Metric(models.TextChoices):
+        ACKNOWLEDGEMENT = "ack", _("Acknowledgement")
+        NEXT_UPDATE = "update", _("Next update")
+
+    tier = models.ForeignKey(SupportTier, on_delete=models.CASCADE, related_name="targets")
+    severity = models.ForeignKey(Severity, on_delete=models.PROTECT, related_name="+")
+    metric = models.CharField(_("metric"), max_length=8, choices=Metric.choices, default=Metric.ACKNOWLEDGEMENT)
+    duration = models.DurationField(_("target"), help_text=_("Business time, for example 2:00:00 or 2 00:00:00."))
+    calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="+", verbose_name=_("counts in"))
+    escalation_eligible = models.BooleanField(_("eligible for escalation"), default=True)
+    pauses_while_waiting = models.BooleanField(
+        _("paused while waiting on the customer"), default=True,
+    )
+    warn_percent = models.PositiveSmallIntegerField(
+        _("warn at %"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)],
+    )
+
+    class Meta:
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        ordering = ["tier", "metric", "severity"]
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "severity", "metric"], name="sla_target_unique_per_tier_severity"),
+            models.CheckConstraint(condition=models.Q(duration__gt=timedelta(0)), name="sla_target_positive_duration"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tier} · {self.severity} · {self.get_metric_display()} {self.duration}"
+
+    def clean(self) -> None:
+        if self.duration is not None and self.duration <= timedelta(0):
+            raise ValidationError({"duration": _("A target must be longer than zero.")})

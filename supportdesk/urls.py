@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+admin.site.site_header = f"{settings.VENDOR_NAME} administration"
+admin.site.site_title = settings.VENDOR_NAME
+admin.site.index_title = "Tiers, calendars, organisations and contacts"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("portal/", include("portal.urls")),
+    path("desk/", include("desk.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,168 @@
+"""Walk every URL pattern of a URLconf and check who may reach what.
+
+Every named route must be classified in ``ACCESS`` below; a route that is not
+makes the walk report it, so a new page cannot slip past the isolation test.
+Every URL keyword must have a filler in ``fill_kwargs``, which hands it the
+*outsider's* object, so that a customer of Alpha asks for Outsider's things.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+
+class Access(enum.Enum):
+    PUBLIC = "public"  # anyone, signed in or not
+    SIGNED_IN = "signed in"  # anyone signed in; no tenant data by itself
+    CUSTOMER = "customer"  # customers, scoped to their organisation
+    STAFF = "staff"  # agents, leads and admins only
+    ADMIN = "admin"  # the Django admin
+
+
+ACCESS: dict[str, Access] = {
+    "home": Access.SIGNED_IN,
+    "login": Access.PUBLIC,
+    "logout": Access.SIGNED_IN,
+    "password_change": Access.SIGNED_IN,
+    "password_change_done": Access.SIGNED_IN,
+    "password_reset": Access.PUBLIC,
+    "password_reset_done": Access.PUBLIC,
+    "password_reset_confirm": Access.PUBLIC,
+    "password_reset_complete": Access.PUBLIC,
+    "portal:home": Access.CUSTOMER,
+    "portal:ticket": Access.CUSTOMER,
+    "desk:queue": Access.STAFF,
+    "desk:ticket": Access.STAFF,
+}
+
+# Namespaces whose every route shares one class.
+NAMESPACE_ACCESS: dict[str, Access] = {"admin": Access.ADMIN}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    keywords: tuple[str, ...]
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(":", 1)[0] if ":" in self.name else ""
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            child_ns = namespace
+            if entry.namespace:
+                child_ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), child_ns)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or f"<unnamed {prefix}{entry.pattern}>"
+            full_name = f"{namespace}:{name}" if namespace else name
+            keywords = tuple(entry.pattern.regex.groupindex)
+            yield Route(name=full_name, pattern=prefix + str(entry.pattern), keywords=keywords)
+
+
+def routes(urlconf: str | None = None) -> list[Route]:
+    return list(_walk(get_resolver(urlconf).url_patterns))
+
+
+def access_of(route: Route) -> Access | None:
+    if route.name in ACCESS:
+        return ACCESS[route.name]
+    return NAMESPACE_ACCESS.get(route.namespace)
+
+
+def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
+    """Values for a route's keywords that point at the outsider's objects; None if unknown."""
+    fillers: dict[str, Callable[[], Any]] = {
+        "number": lambda: world.outsider_ticket.number,
+        "uidb64": lambda: "MQ",
+        "token": lambda: "set-password",
+    }
+    values = {}
+    for keyword in route.keywords:
+        if keyword not in fillers:
+            return None
+        values[keyword] = fillers[keyword]()
+    return values
+
+
+@dataclass
+class Problem:
+    route: str
+    who: str
+    method: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.route} as {self.who} ({self.method}): {self.detail}"
+
+
+def _is_login_redirect(response: Any, login_path: str) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(login_path)
+
+
+def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-outsider") -> list[Problem]:
+    """Ask every route, anonymously and as Alpha's customer, for Outsider's objects."""
+    problems: list[Problem] = []
+    anonymous = Client()
+    customer = Client()
+    customer.force_login(world.alice)
+    customer_admin = Client()
+    customer_admin.force_login(world.alan)
+    login_path = reverse("login", urlconf=urlconf)
+    admin_login_path = "/admin/login/"
+
+    for route in routes(urlconf):
+        access = access_of(route)
+        if access is None:
+            problems.append(Problem(route.name, "-", "-", f"unclassified route {route.pattern!r}: add it to tests/routes.py"))
+            continue
+        if access is Access.ADMIN:
+            continue  # checked below for each registered model, the admin's own patterns being generic
+        kwargs = fill_kwargs(route, world)
+        if kwargs is None:
+            problems.append(Problem(route.name, "-", "-", f"no filler for keywords {route.keywords}"))
+            continue
+        url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
+
+        for method in ("get", "post"):
+            response = getattr(anonymous, method)(url)
+            if access is Access.PUBLIC:
+                if response.status_code >= 500:
+                    problems.append(Problem(route.name, "anonymous", method, f"server error {response.status_code}"))
+            elif not _is_login_redirect(response, login_path):
+                detail = f"expected a redirect to sign in, got {response.status_code}"
+                problems.append(Problem(route.name, "anonymous", method, detail))
+
+            for who, client in (("customer", customer), ("customer admin", customer_admin)):
+                if access is Access.PUBLIC or route.name == "logout":
+                    continue
+                response = getattr(client, method)(url)
+                status = response.status_code
+                if access is Access.STAFF and status not in (403, 404, 405):
+                    problems.append(Problem(route.name, who, method, f"staff-only page answered {status}"))
+                elif route.keywords and access is Access.CUSTOMER and status not in (404, 405):
+                    problems.append(Problem(route.name, who, method, f"another organisation's object answered {status}"))
+                elif status >= 500:
+                    problems.append(Problem(route.name, who, method, f"server error {status}"))
+                body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+                if canary in body:
+                    problems.append(Problem(route.name, who, method, "the page shows another organisation's data"))
+
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist", urlconf=urlconf)
+        response = customer_admin.get(url)
+        if not (response.status_code == 302 and response["Location"].startswith(admin_login_path)):
+            problems.append(Problem(url, "customer admin", "get", f"admin answered {response.status_code}"))
+    return problems

@@ -1,0 +1,52 @@
+"""Which real services this machine has, and what a test does without one.
+
+Off CI a test that needs a missing service skips and says why; with CI=true
+the same absence fails the run, so CI can never pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from functools import cache
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def redis_url() -> str:
+    return settings.REDIS_URL or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@cache
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def available(service: str) -> tuple[bool, str]:
+    if service == "postgres":
+        return connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    if service == "redis":
+        return _reachable(redis_url()), f"needs Redis at {redis_url()}"
+    if service == "chromium":
+        return bool(shutil.which(CHROMIUM)), f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    raise ValueError(service)
+
+
+def require(service: str) -> None:
+    ok, reason = available(service)
+    if ok:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must not skip: {reason}")
+    pytest.skip(reason)

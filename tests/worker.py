@@ -1,0 +1,76 @@
+"""A real Celery worker in a subprocess, against the test database and Redis."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import redis
+from django.db import connection
+
+from supportdesk.celery import app as celery_app
+from tests.services import redis_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        raise RuntimeError("A worker subprocess needs a database it can share: PostgreSQL.")
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def redis_broker() -> Iterator[str]:
+    """Point this process's publishing at Redis, with an empty queue, for the length of a test."""
+    url = redis_url()
+    redis.Redis.from_url(url).delete("celery")
+    saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager, celery_app.conf.broker_transport_options)
+    celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    celery_app.conf.task_always_eager = False
+    celery_app._pool = None
+    try:
+        yield url
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager, celery_app.conf.broker_transport_options = saved
+        celery_app._pool = None
+
+
+@contextmanager
+def celery_worker(*, smtp_port: int, broker: str, log_path: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": broker,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "EMAIL_TIMEOUT": "5",
+        "DEBUG": "true",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    log = open(log_path or os.devnull, "ab")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "supportdesk", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()

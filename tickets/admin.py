@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from tickets.models import Comment, Ticket, TicketEvent, TicketField, TicketType
+
+
+class TicketFieldInline(admin.TabularInline):
+    model = TicketField
+    extra = 0
+    fields = ["order", "key", "label", "kind", "required", "choices", "help_text"]
+
+
+@admin.register(TicketType)
+class TicketTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "category", "environment_kind", "asks_severity", "customer_can_file", "active", "order"]
+    list_editable = ["order", "active"]
+    list_filter = ["category", "active", "customer_can_file"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TicketFieldInline]
+
+
+class TimelineInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "actor_label", "before", "after", "reason", "is_public"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+class CommentInline(admin.TabularInline):
+    model = Comment
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "author", "author_label", "is_internal", "body"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["reference", "summary", "organisation", "ticket_type", "severity", "status", "assignee", "created_at"]
+    list_filter = ["status", "severity", "ticket_type", "organisation__tier", "organisation"]
+    search_fields = ["number", "summary", "organisation__name"]
+    list_select_related = ["organisation", "ticket_type", "severity", "assignee"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["number", "organisation", "created_at", "updated_at", "acknowledged_at", "resolved_at", "closed_at"]
+    raw_id_fields = ["requester_user", "requester_contact", "assignee", "environment"]
+    filter_horizontal = ["cc_contacts"]
+    inlines = [CommentInline, TimelineInline]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        # Tickets are filed through the portal, the desk or the API, where the
+        # type's fields are validated and the clocks started.
+        return False

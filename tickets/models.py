@@ -1,0 +1,265 @@
+"""Tickets, their types and structured fields, comments and the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketType(models.Model):
+    """A kind of request, with the fields its form asks for; configurable in the admin."""
+
+    class Category(models.TextChoices):
+        ISSUE = "issue", _("Issue")
+        REQUEST = "request", _("Request")
+        QUESTION = "question", _("Question")
+        PROACTIVE = "proactive", _("Proactive notice")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.REQUEST)
+    environment_kind = models.CharField(
+        _("environment"), max_length=16, blank=True,
+        help_text=_("Production or sandbox when the type is tied to one; empty otherwise."),
+    )
+    asks_severity = models.BooleanField(_("asks for a severity"), default=False)
+    customer_can_file = models.BooleanField(_("customers can file it"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketField(models.Model):
+    """One structured field of a ticket type's form; answers are stored in ``Ticket.details``."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Single line of text")
+        TEXTAREA = "textarea", _("Paragraph")
+        CHOICE = "choice", _("One of a list")
+        DATETIME = "datetime", _("Date and time (UTC)")
+        ID_LIST = "id_list", _("Comma-separated list of ids")
+        INTEGER = "integer", _("Whole number")
+        EMAIL = "email", _("Email address")
+        BOOLEAN = "boolean", _("Yes / no")
+
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="fields")
+    key = models.SlugField(_("key"), max_length=64, help_text=_("Name under which the answer is stored."))
+    label = models.CharField(_("label"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(_("required"), default=False)
+    help_text = models.TextField(_("help text"), blank=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_("For “one of a list”: a JSON list of strings."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["ticket_type", "key"], name="ticket_field_unique_key_per_type")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        choices_ok = isinstance(self.choices, list) and self.choices and all(isinstance(c, str) for c in self.choices)
+        if self.kind == self.Kind.CHOICE and not choices_ok:
+            raise ValidationError({"choices": _('List the choices as a JSON list of strings, for example ["API", "Other"].')})
+
+
+class Ticket(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        WAITING_ON_CUSTOMER = "waiting_customer", _("Waiting on customer")
+        WAITING_ON_VENDOR = "waiting_vendor", _("Waiting on vendor")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.WAITING_ON_VENDOR)
+
+    organisation = models.ForeignKey(
+        "customers.Organisation", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("organisation"),
+    )
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("type"))
+    requester_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="requested_tickets",
+        verbose_name=_("requester"),
+    )
+    requester_contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="requested_tickets",
+        verbose_name=_("requester contact"),
+    )
+    cc_contacts = models.ManyToManyField(
+        "customers.Contact", blank=True, related_name="cc_tickets", verbose_name=_("in copy"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    severity = models.ForeignKey(
+        "sla.Severity", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("severity"),
+    )
+    environment = models.ForeignKey(
+        "customers.Environment", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+        verbose_name=_("environment"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+    )
+    summary = models.CharField(_("summary"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="ticket_org_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requester_user__isnull=False) | Q(requester_contact__isnull=False),
+                name="ticket_has_requester",
+                violation_error_message=_("A ticket needs a requester: a user or a contact."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.summary}"
+
+    @property
+    def reference(self) -> str:
+        return f"{settings.TICKET_PREFIX}-{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def requester_name(self) -> str:
+        if self.requester_user_id:
+            return self.requester_user.get_full_name()
+        return self.requester_contact.name if self.requester_contact_id else ""
+
+    @property
+    def requester_email(self) -> str:
+        if self.requester_user_id:
+            return self.requester_user.email
+        return self.requester_contact.email if self.requester_contact_id else ""
+
+
+class TicketNumberSequence(models.Model):
+    """A single row handing out ticket numbers, locked for the length of a filing."""
+
+    last_number = models.PositiveIntegerField(default=1000)
+
+    def __str__(self) -> str:
+        return str(self.last_number)
+
+
+class Comment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    author_label = models.CharField(
+        max_length=150, blank=True, help_text=_("Who wrote it when no user did (a contact, monitoring)."),
+    )
+    body = models.TextField(_("message"))
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{'Note' if self.is_internal else 'Reply'} on {self.ticket.reference}"
+
+    @property
+    def author_name(self) -> str:
+        return self.author.get_full_name() if self.author_id else self.author_label
+
+
+class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The ticket timeline is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The ticket timeline is append-only.")
+
+
+class TicketEvent(models.Model):
+    """One entry of a ticket's timeline: who did what, when, and why. Never changed."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        STATUS = "status", _("Status changed")
+        SEVERITY = "severity", _("Severity changed")
+        ASSIGNED = "assigned", _("Assigned")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        REPLIED = "replied", _("Replied")
+        NOTE = "note", _("Internal note")
+        COMMENTED = "commented", _("Customer comment")
+        SENT_BACK = "sent_back", _("Sent back to the reporter")
+        ESCALATED = "escalated", _("Escalated")
+        SLA = "sla", _("SLA clock")
+        FIELDS = "fields", _("Fields changed")
+        ATTACHMENT = "attachment", _("Attachment added")
+        LINKED = "linked", _("Linked")
+        NOTIFIED = "notified", _("Notification")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor label"), max_length=150, blank=True, help_text=_("“System”, “Monitoring”…"))
+    is_public = models.BooleanField(_("shown to the customer"), default=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.actor_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("The ticket timeline is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("The ticket timeline is append-only.")
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor_id:
+            return self.actor.get_full_name()
+        return self.actor_label or str(_("System"))

@@ -1,0 +1,49 @@
+"""Reading tickets. The only doors through which views reach them."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from customers.selectors import is_organisation_admin, organisation_of
+from tickets.models import Comment, Ticket, TicketEvent
+
+
+def tickets_visible_to(user: User) -> QuerySet[Ticket]:
+    """Support staff see every ticket; an organisation admin sees the organisation's;
+    any other customer sees the tickets they requested or are copied on."""
+    if not user.is_authenticated:
+        return Ticket.objects.none()
+    if user.is_support_staff:
+        return Ticket.objects.all()
+    organisation = organisation_of(user)
+    if organisation is None:
+        return Ticket.objects.none()
+    tickets = Ticket.objects.filter(organisation=organisation)
+    if is_organisation_admin(user):
+        return tickets
+    mine = Q(requester_user=user) | Q(requester_contact__user=user)
+    copied = Ticket.objects.filter(organisation=organisation, cc_contacts__user=user).values("pk")
+    return tickets.filter(mine | Q(pk__in=copied))
+
+
+def ticket_get_for(*, user: User, number: int) -> Ticket:
+    """One ticket the user may see; 404 alike for missing and not theirs."""
+    try:
+        return tickets_visible_to(user).select_related(
+            "organisation", "ticket_type", "severity", "environment", "requester_user", "requester_contact", "assignee",
+        ).get(number=number)
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def comments_visible_to(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
+    """A ticket's comments; customers never see internal notes."""
+    comments = Comment.objects.filter(ticket=ticket).select_related("author")
+    return comments if user.is_support_staff else comments.filter(is_internal=False)
+
+
+def timeline_visible_to(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "comment")
+    return events if user.is_support_staff else events.filter(is_public=True)
