@@ -75,3 +75,6 @@ def need_redis() -> None:
 @pytest.fixture
 def need_chromium() -> None:
     services.require("chromium")
+
+
+from tests.browser import chromium, page  # noqa: E402,F401 - fixtures for the browser tests

@@ -23,6 +23,10 @@ def validate_timezone(value: str) -> None:
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # People type their address with whatever capitals they like.
+        return self.get(email__iexact=username)
+
     def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
         if not email:
             raise ValueError("A user needs an email address.")
