@@ -1,5 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
@@ -25,7 +26,7 @@ demo: migrate
 ## Serve web, Celery worker and beat on http://127.0.0.1:8000 (SQLite and a
 ## file broker unless DATABASE_URL / REDIS_URL are set).
 run: demo
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile -p $(PORT)
 
 ## The whole test suite.
 test: install
