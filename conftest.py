@@ -24,6 +24,19 @@ def _celery_runs_inline() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache of its own (sign-in throttling, page caches).
+
+    Never the configured Redis: clearing it would flush whatever else lives there.
+    """
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):  # type: ignore[no-untyped-def]
     return World.build()

@@ -2,10 +2,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
+from accounts import throttle
 from notifications.services import Email, email_queue
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Sign-in that pauses an address or a client after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _("Too many failed attempts. Wait 15 minutes, or reset your password."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username") or ""
+        if throttle.login_blocked(self.request, email):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.login_failed(self.request, email)
+            raise
+        throttle.login_succeeded(self.request, email)
+        return cleaned
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

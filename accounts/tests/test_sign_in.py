@@ -55,3 +55,18 @@ def test_signing_in_in_a_browser(page, world) -> None:
     sign_in(page, "sam@vendor.example")
     assert page.url.endswith("/desk/")
     screenshot(page, "desk-queue")
+
+
+def test_sign_in_pauses_after_repeated_failures(client, world) -> None:
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "alice@alpha.example", "password": "guess"})
+    response = client.post("/accounts/login/", {"username": "alice@alpha.example", "password": "password"})
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "https:evil.example"])
+def test_sign_in_never_redirects_off_site(client, world, target) -> None:
+    response = client.post(f"/accounts/login/?next={target}", {"username": "alice@alpha.example", "password": "password"})
+    assert response.status_code == 302
+    assert response["Location"] == "/", response["Location"]
