@@ -60,6 +60,13 @@ class OrganisationAdmin(admin.ModelAdmin):
         (_("People"), {"fields": ["account_executive_name", "account_executive_email", "escalation_email"]}),
     ]
 
+    def save_model(self, request, obj: Organisation, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and "tier" in form.changed_data:
+            from sla.clocks import clock_recompute_for_organisation
+
+            clock_recompute_for_organisation(organisation=obj)
+
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):

@@ -203,6 +203,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 20.0},
+    # Warnings, breaches, escalations and their reminders: due times are stored, so a
+    # missed tick is caught up by the next one.
+    "sla-tick": {"task": "sla.tasks.sla_tick", "schedule": 60.0},
 }
 
 # --- Security --------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def event_record(
     is_public: bool = True,
     comment: Any = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -46,6 +46,11 @@ def event_record(
         is_public=is_public,
         comment=comment,
     )
+    # The SLA clocks follow the timeline: every entry passes by them, in this transaction.
+    from sla.clocks import clocks_on_event
+
+    clocks_on_event(event)
+    return event
 
 
 @transaction.atomic
