@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 
+from audit.admin import AuditedAdmin
 from customers.models import Contact, Environment, Membership, Organisation
 
 
@@ -48,7 +49,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "account_id", "tier", "contract_active", "timezone", "account_executive_name"]
     list_filter = ["tier", "contract_active", "language"]
     search_fields = ["name", "account_id", "retailer_ids", "contacts__email"]
@@ -62,7 +63,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AuditedAdmin):
     list_display = ["name", "email", "organisation", "kind", "emergency_role", "delivery_failing_since"]
     list_filter = ["kind", "emergency_role", ("delivery_failing_since", admin.EmptyFieldListFilter), "organisation"]
     search_fields = ["name", "email", "organisation__name"]

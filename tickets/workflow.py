@@ -1,0 +1,198 @@
+"""How a ticket moves: acknowledgement, assignment, status, severity, replies.
+
+Each function changes the ticket and writes its timeline entry in one
+transaction, with the values before and after, so that the timeline alone
+tells the ticket's story. The SLA clocks and the mail react to those entries.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from sla.models import Severity
+from tickets.models import Comment, Ticket, TicketEvent
+from tickets.services import event_record
+
+# Where each status may go next. Resolved and closed tickets reopen to "open".
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Ticket.Status.NEW: frozenset(
+        {Ticket.Status.OPEN, Ticket.Status.WAITING_ON_CUSTOMER, Ticket.Status.WAITING_ON_VENDOR,
+         Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
+    ),
+    Ticket.Status.OPEN: frozenset(
+        {Ticket.Status.WAITING_ON_CUSTOMER, Ticket.Status.WAITING_ON_VENDOR, Ticket.Status.RESOLVED,
+         Ticket.Status.CLOSED}
+    ),
+    Ticket.Status.WAITING_ON_CUSTOMER: frozenset(
+        {Ticket.Status.OPEN, Ticket.Status.WAITING_ON_VENDOR, Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
+    ),
+    Ticket.Status.WAITING_ON_VENDOR: frozenset(
+        {Ticket.Status.OPEN, Ticket.Status.WAITING_ON_CUSTOMER, Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
+    ),
+    Ticket.Status.RESOLVED: frozenset({Ticket.Status.OPEN, Ticket.Status.CLOSED}),
+    Ticket.Status.CLOSED: frozenset({Ticket.Status.OPEN}),
+}
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock so that concurrent actions queue up."""
+    fresh = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    for field in ("status", "severity_id", "assignee_id", "acknowledged_at", "resolved_at", "closed_at"):
+        setattr(ticket, field, getattr(fresh, field))
+    return ticket
+
+
+def _acknowledge(ticket: Ticket, *, actor: User | None, how: str) -> bool:
+    """Mark the first acknowledgement; False when the ticket already had one."""
+    if ticket.acknowledged_at is not None:
+        return False
+    ticket.acknowledged_at = timezone.now()
+    fields = ["acknowledged_at", "updated_at"]
+    if ticket.status == Ticket.Status.NEW:
+        ticket.status = Ticket.Status.OPEN
+        fields.append("status")
+    ticket.save(update_fields=fields)
+    event_record(
+        ticket=ticket, kind=TicketEvent.Kind.ACKNOWLEDGED, actor=actor,
+        after={"acknowledged_at": ticket.acknowledged_at.isoformat(), "how": how},
+    )
+    return True
+
+
+@transaction.atomic
+def ticket_acknowledge(*, ticket: Ticket, actor: User) -> bool:
+    """An agent takes notice of the ticket; stops its acknowledgement clock."""
+    _locked(ticket)
+    return _acknowledge(ticket, actor=actor, how="acknowledge")
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None:
+    if assignee is not None and not assignee.is_support_staff:
+        raise ValidationError({"assignee": _("Tickets are assigned to agents and support leads only.")})
+    _locked(ticket)
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return
+    before = {"assignee": ticket.assignee.get_full_name() if ticket.assignee_id else None}
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    event_record(
+        ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=actor, is_public=False,
+        before=before, after={"assignee": assignee.get_full_name() if assignee else None},
+    )
+
+
+@transaction.atomic
+def ticket_status_change(
+    *, ticket: Ticket, actor: User | None, status: str, reason: str = "", actor_label: str = "",
+) -> None:
+    """Move the ticket to another status, keeping resolved/closed times in step."""
+    _locked(ticket)
+    if status == ticket.status:
+        return
+    if status not in TRANSITIONS.get(ticket.status, frozenset()):
+        raise ValidationError(
+            {"status": _("A ticket that is %(current)s cannot become %(new)s.") % {
+                "current": Ticket.Status(ticket.status).label, "new": Ticket.Status(status).label,
+            }}
+        )
+    before = ticket.status
+    now = timezone.now()
+    ticket.status = status
+    if status == Ticket.Status.RESOLVED:
+        ticket.resolved_at = now
+    elif status == Ticket.Status.CLOSED:
+        ticket.closed_at = now
+    elif before in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+        ticket.resolved_at = ticket.closed_at = None
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    event_record(
+        ticket=ticket, kind=TicketEvent.Kind.STATUS, actor=actor, actor_label=actor_label,
+        before={"status": before}, after={"status": status}, reason=reason,
+    )
+
+
+@transaction.atomic
+def ticket_severity_change(*, ticket: Ticket, actor: User, severity: Severity, reason: str) -> None:
+    """Reclassify the ticket. Agents must say why; the customer sees it."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the severity changes.")})
+    _locked(ticket)
+    if ticket.severity_id == severity.level:
+        return
+    before = ticket.severity_id
+    ticket.severity = severity
+    ticket.save(update_fields=["severity", "updated_at"])
+    event_record(
+        ticket=ticket, kind=TicketEvent.Kind.SEVERITY, actor=actor,
+        before={"severity": before}, after={"severity": severity.level}, reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def comment_add(
+    *, ticket: Ticket, author: User | None, body: str, is_internal: bool = False, author_label: str = "",
+) -> Comment:
+    """A public reply or internal note by support, or a comment by the customer.
+
+    An agent's first public reply acknowledges the ticket. A customer's comment
+    on a ticket waiting on them hands it back to support.
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a message first.")})
+    by_staff = author is not None and author.is_support_staff
+    if is_internal and not by_staff:
+        raise ValidationError({"is_internal": _("Only support can write internal notes.")})
+    _locked(ticket)
+    comment = Comment.objects.create(
+        ticket=ticket, author=author, author_label=author_label, body=body, is_internal=is_internal,
+    )
+    if is_internal:
+        kind = TicketEvent.Kind.NOTE
+    elif by_staff:
+        kind = TicketEvent.Kind.REPLIED
+    else:
+        kind = TicketEvent.Kind.COMMENTED
+    event_record(
+        ticket=ticket, kind=kind, actor=author, actor_label=author_label, comment=comment, is_public=not is_internal,
+    )
+    if kind == TicketEvent.Kind.REPLIED:
+        _acknowledge(ticket, actor=author, how="reply")
+    elif kind == TicketEvent.Kind.COMMENTED and ticket.status == Ticket.Status.WAITING_ON_CUSTOMER:
+        ticket_status_change(
+            ticket=ticket, actor=author, actor_label=author_label, status=Ticket.Status.OPEN,
+            reason=_("The customer answered."),
+        )
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    return comment
+
+
+@transaction.atomic
+def ticket_send_back(*, ticket: Ticket, actor: User | None, message: str, actor_label: str = "") -> Comment:
+    """Return the ticket to its reporter saying what is missing; it then waits on them.
+
+    Sent back by an agent, this counts as the acknowledgement; sent back by the
+    system (a production issue filed without justification) it does not.
+    """
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": _("Say what the reporter needs to add.")})
+    _locked(ticket)
+    comment = Comment.objects.create(ticket=ticket, author=actor, author_label=actor_label, body=message)
+    event_record(
+        ticket=ticket, kind=TicketEvent.Kind.SENT_BACK, actor=actor, actor_label=actor_label, comment=comment,
+        reason=message,
+    )
+    if actor is not None and actor.is_support_staff:
+        _acknowledge(ticket, actor=actor, how="sent back")
+    if ticket.status != Ticket.Status.WAITING_ON_CUSTOMER:
+        ticket_status_change(
+            ticket=ticket, actor=actor, actor_label=actor_label, status=Ticket.Status.WAITING_ON_CUSTOMER,
+            reason=_("Sent back to the reporter."),
+        )
+    return comment
