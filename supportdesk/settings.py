@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "notifications",
     "portal",
     "desk",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -206,6 +208,8 @@ CELERY_BEAT_SCHEDULE = {
     # Warnings, breaches, escalations and their reminders: due times are stored, so a
     # missed tick is caught up by the next one.
     "sla-tick": {"task": "sla.tasks.sla_tick", "schedule": 60.0},
+    # Seed 001's publication rules: 30 minutes to publish, 10 stable minutes to resolve.
+    "status-page-sweep": {"task": "incidents.tasks.status_page_sweep", "schedule": 60.0},
 }
 
 # --- Security --------------------------------------------------------------------------
