@@ -148,8 +148,8 @@ def test_the_escalation_reaches_a_real_smtp_server(world, saturday_sev1, smtp):
     assert [m["Subject"].startswith("Reminder 1") for m in smtp.to(world.lead.email)] == [False, True]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_ticking_at_once_escalate_each_breach_exactly_once(need_postgres, world):
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_ticking_at_once_escalate_each_breach_exactly_once(need_postgres, shipped_defaults, world):
     world.alpha.escalation_email = "escalations@alpha.example"
     world.alpha.save(update_fields=["escalation_email"])
     with time_machine.travel(chicago(2026, 11, 21, 3, 0), tick=False):
@@ -190,8 +190,8 @@ def test_two_workers_ticking_at_once_escalate_each_breach_exactly_once(need_post
     assert TicketEvent.objects.filter(kind=TicketEvent.Kind.ESCALATED).count() == 5
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_whole_ticks_at_once_remind_once(need_postgres, world):
+@pytest.mark.django_db(transaction=True)
+def test_two_whole_ticks_at_once_remind_once(need_postgres, shipped_defaults, world):
     with time_machine.travel(chicago(2026, 11, 21, 3, 0), tick=False):
         for _ in range(3):
             TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1)
