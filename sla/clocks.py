@@ -136,20 +136,25 @@ def _save(clock: SlaClock) -> None:
     clock.save()
 
 
-def clock_start(*, ticket: Ticket, metric: str, now: datetime, target: SlaTarget | None = None) -> SlaClock | None:
-    """Start a clock at ``now``. The acknowledgement clock starts even without a
-    target (no severity yet), so that a later severity has something to count from."""
+def clock_start(
+    *, ticket: Ticket, metric: str, now: datetime, started_at: datetime | None = None, reason: str = "",
+) -> SlaClock | None:
+    """Start a clock when a target applies (none without a severity).
+
+    ``started_at`` earlier than ``now`` counts the business time between them,
+    for a ticket that only now gets a severity: the clock runs from submission.
+    """
+    target = target_for(ticket=ticket, metric=metric)
     if target is None:
-        target = target_for(ticket=ticket, metric=metric)
-    if target is None and metric != ACK:
         return None
-    clock = SlaClock(ticket=ticket, metric=metric, target=target, started_at=now)
-    _schedule(clock, elapsed=timedelta(0), now=now)
+    started_at = started_at or now
+    clock = SlaClock(ticket=ticket, metric=metric, target=target, started_at=started_at)
+    elapsed = calendar_for(target.calendar).between(started_at, now) if started_at < now else timedelta(0)
+    _schedule(clock, elapsed=elapsed, now=now)
     clock.save(force_insert=True)
-    if target is None:
-        reason = _("No acknowledgement target applies until the ticket has a severity.")
-    else:
-        reason = _("%(metric)s clock started: %(target)s.") % {"metric": clock.get_metric_display(), "target": target}
+    reason = reason or _("%(metric)s clock started: %(target)s.") % {
+        "metric": clock.get_metric_display(), "target": target,
+    }
     _record(clock, before={}, reason=reason)
     return clock
 
@@ -267,7 +272,16 @@ def clocks_recompute(*, ticket: Ticket, now: datetime, reason: str) -> None:
         if clock.state == SlaClock.State.STOPPED:
             continue
         clock_retarget(clock, target=target_for(ticket=ticket, metric=metric), now=now, reason=reason)
-    if UPDATE not in clocks and ticket.acknowledged_at is not None and ticket.is_open:
+    if not ticket.is_open:
+        return
+    if ACK not in clocks and ticket.acknowledged_at is None:
+        started = clock_start(
+            ticket=ticket, metric=ACK, now=now, started_at=ticket.created_at,
+            reason=reason + " " + _("The acknowledgement clock counts from submission."),
+        )
+        if started is not None and ticket.status == ticket.Status.WAITING_ON_CUSTOMER and started.target.pauses_while_waiting:
+            clock_pause(started, now=now)
+    if UPDATE not in clocks and ticket.acknowledged_at is not None:
         clock_start(ticket=ticket, metric=UPDATE, now=now)
 
 

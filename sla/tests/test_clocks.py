@@ -64,9 +64,9 @@ def test_a_holiday_added_by_an_admin_moves_the_next_deadline():
     assert local(clock(ticket).due_at) == chicago(2026, 12, 10, 13, 0)
 
 
-def test_a_ticket_without_severity_has_a_clock_but_no_deadline(world):
-    ack = clock(world.alice_ticket)
-    assert ack.target is None and ack.due_at is None and ack.warn_at is None
+def test_a_ticket_without_severity_has_no_clock(world):
+    assert not SlaClock.objects.filter(ticket=world.alice_ticket).exists()
+    assert not world.alice_ticket.events.filter(kind=TicketEvent.Kind.SLA).exists()
 
 
 def test_acknowledging_stops_the_clock_and_starts_the_next_update_clock(world):
@@ -162,12 +162,26 @@ def test_a_severity_change_past_the_new_target_makes_the_clock_due_now(world):
     assert local(clock(ticket).due_at) == chicago(2026, 11, 23, 12, 0)
 
 
-def test_a_severity_set_later_gives_the_clock_a_deadline(world):
+def test_a_severity_set_later_starts_the_clock_from_submission(world):
     with time_machine.travel(chicago(2026, 11, 23, 9, 0), tick=False):
         ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice)
     with time_machine.travel(chicago(2026, 11, 23, 9, 30), tick=False):
         ticket_severity_change(ticket=ticket, actor=world.agent, severity=Severity.objects.get(level=2), reason="x")
-    assert local(clock(ticket).due_at) == chicago(2026, 11, 23, 13, 30)
+    started = clock(ticket)
+    assert local(started.started_at) == chicago(2026, 11, 23, 9, 0)
+    assert started.elapsed_before == timedelta(minutes=30)
+    assert local(started.due_at) == chicago(2026, 11, 23, 13, 0), "4 h from submission"
+
+
+def test_a_severity_without_a_target_stops_nothing_but_leaves_no_deadline(world):
+    organisation = OrganisationFactory(account_id="INITECH", tier=tier("Break-Fix"))
+    with time_machine.travel(chicago(2026, 11, 23, 9, 0), tick=False):
+        ticket = TicketFactory(organisation=organisation, severity=1)
+    with time_machine.travel(chicago(2026, 11, 23, 10, 0), tick=False):
+        ticket_severity_change(ticket=ticket, actor=world.agent, severity=Severity.objects.get(level=4), reason="x")
+    downgraded = clock(ticket)
+    assert downgraded.target is None and downgraded.due_at is None, "Break-Fix promises nothing for Low"
+    assert downgraded.elapsed_before == timedelta(hours=1)
 
 
 def test_a_tier_change_recomputes_the_open_clocks(world):
@@ -176,7 +190,7 @@ def test_a_tier_change_recomputes_the_open_clocks(world):
     world.alpha.tier = tier("Break-Fix")
     world.alpha.save()
     with time_machine.travel(chicago(2026, 11, 23, 10, 0), tick=False):
-        assert clock_recompute_for_organisation(organisation=Organisation.objects.get(pk=world.alpha.pk)) == 2
+        assert clock_recompute_for_organisation(organisation=Organisation.objects.get(pk=world.alpha.pk)) == 1
     moved = clock(ticket)
     assert moved.target.tier.name == "Break-Fix"
     # One hour counted on 24/7; 23 more standard hours from Monday 10:00: Mon 7, Tue 9, Wed 7.
