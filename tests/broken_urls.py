@@ -2,7 +2,10 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from api.views import ApiView
 from supportdesk.urls import urlpatterns as project_patterns
 from tickets.models import Ticket
 
@@ -13,4 +16,14 @@ def leaky_ticket(request: HttpRequest, number: int) -> HttpResponse:
     return HttpResponse(ticket.summary)
 
 
-urlpatterns = [*project_patterns, path("portal/leaky/<int:number>/", leaky_ticket, name="leaky")]
+class LeakyApiView(ApiView):
+    def get(self, request: Request, number: int) -> Response:
+        # The same bug behind the API.
+        return Response({"summary": Ticket.objects.get(number=number).summary})
+
+
+urlpatterns = [
+    *project_patterns,
+    path("portal/leaky/<int:number>/", leaky_ticket, name="leaky"),
+    path("api/v1/leaky/<int:number>/", LeakyApiView.as_view(), name="leaky-api"),
+]
