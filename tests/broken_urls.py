@@ -1,7 +1,8 @@
-"""A URLconf with one deliberately unscoped view, to prove the walk catches it."""
+"""A URLconf with deliberately broken views, to prove the walks catch them."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,8 +23,15 @@ class LeakyApiView(ApiView):
         return Response({"summary": Ticket.objects.get(number=number).summary})
 
 
+@csrf_exempt
+def careless_form(request: HttpRequest) -> HttpResponse:
+    # The bug under test: a state-changing view that opted out of CSRF.
+    return HttpResponse("saved")
+
+
 urlpatterns = [
     *project_patterns,
     path("portal/leaky/<int:number>/", leaky_ticket, name="leaky"),
     path("api/v1/leaky/<int:number>/", LeakyApiView.as_view(), name="leaky-api"),
+    path("portal/careless/", careless_form, name="careless"),
 ]
