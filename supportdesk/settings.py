@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tickets",
     "incidents",
     "notifications",
+    "notices",
     "portal",
     "desk",
     "audit",

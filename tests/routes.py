@@ -24,6 +24,7 @@ class Access(enum.Enum):
     STAFF = "staff"  # agents, leads and admins only
     ADMIN = "admin"  # the Django admin
     API = "api"  # the REST API: 401 without credentials, scoped by the same selectors as the pages
+    SERVICE = "service"  # machines with a service key; a session or no credentials gets 401/403, never 2xx
 
 
 ACCESS: dict[str, Access] = {
@@ -46,6 +47,13 @@ ACCESS: dict[str, Access] = {
     "tokens:desk_revoke": Access.STAFF,
     "api-schema": Access.PUBLIC,
     "api-docs": Access.PUBLIC,
+    "notices:list": Access.STAFF,
+    "notices:new": Access.STAFF,
+    "notices:detail": Access.STAFF,
+    "notices:held": Access.STAFF,
+    "notices:held_release": Access.STAFF,
+    "notices:held_cancel": Access.STAFF,
+    "notices_api:create": Access.SERVICE,
 }
 
 # Namespaces whose every route shares one class.
@@ -96,6 +104,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "number": lambda: world.outsider_ticket.number,
         "contact_id": lambda: world.outsider.contacts.first().pk,
         "token_id": lambda: _outsider_token(world).pk,
+        "notice_id": lambda: _outsider_notice(world).pk,
         "uidb64": lambda: "MQ",
         "token": lambda: "set-password",
     }
@@ -113,6 +122,18 @@ def _outsider_token(world: Any) -> Any:
 
     token = ApiToken.objects.filter(user=world.carol).first()
     return token or token_create(user=world.carol, name="outsider")[0]
+def _outsider_notice(world: Any) -> Any:
+    """A notice raised for the outsider, made on first use."""
+    if getattr(world, "outsider_notice", None) is None:
+        from notices.models import ProductArea
+        from notices.services import notice_raise
+
+        area, _created = ProductArea.objects.get_or_create(name="Query API")
+        world.outsider_notice, _created = notice_raise(
+            organisation=world.outsider, kind="alert", area=area, title="CANARY-outsider-notice",
+            description="CANARY-outsider-notice", actor=world.agent,
+        )
+    return world.outsider_notice
 
 
 @dataclass
@@ -162,6 +183,10 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
             if access is Access.PUBLIC:
                 if response.status_code >= 500:
                     problems.append(Problem(route.name, "anonymous", method, f"server error {response.status_code}"))
+            elif access is Access.SERVICE:
+                if response.status_code not in (401, 403):
+                    detail = f"expected 401 or 403 without a service key, got {response.status_code}"
+                    problems.append(Problem(route.name, "anonymous", method, detail))
             elif not _is_login_redirect(response, login_path):
                 detail = f"expected a redirect to sign in, got {response.status_code}"
                 problems.append(Problem(route.name, "anonymous", method, detail))
@@ -173,6 +198,8 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
                 status = response.status_code
                 if access is Access.STAFF and status not in (403, 404, 405):
                     problems.append(Problem(route.name, who, method, f"staff-only page answered {status}"))
+                elif access is Access.SERVICE and status not in (401, 403):
+                    problems.append(Problem(route.name, who, method, f"a session without a service key got {status}"))
                 elif route.keywords and access is Access.CUSTOMER and status not in (404, 405):
                     problems.append(Problem(route.name, who, method, f"another organisation's object answered {status}"))
                 elif status >= 500:
@@ -245,7 +272,9 @@ def _check_api_route(route: Route, url: str, world: Any, canary: str) -> list[Pr
 
 # Routes that may take a POST without a CSRF token, and why. Anything else
 # answering a token-less POST with anything but 403 fails the CSRF walk.
-CSRF_EXEMPT: dict[str, str] = {}
+CSRF_EXEMPT: dict[str, str] = {
+    "notices_api:create": "authenticated by a bearer service key, never by a cookie",
+}
 
 
 def check_csrf(world: Any, urlconf: str | None = None) -> list[Problem]:
