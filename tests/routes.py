@@ -39,6 +39,18 @@ ACCESS: dict[str, Access] = {
     "portal:ticket": Access.CUSTOMER,
     "desk:queue": Access.STAFF,
     "desk:ticket": Access.STAFF,
+    "desk:bulk": Access.STAFF,
+    "desk:dashboard": Access.STAFF,
+    "desk:profile": Access.STAFF,
+    "desk:acknowledge": Access.STAFF,
+    "desk:assign": Access.STAFF,
+    "desk:severity": Access.STAFF,
+    "desk:status": Access.STAFF,
+    "desk:reply": Access.STAFF,
+    "desk:note": Access.STAFF,
+    "desk:send_back": Access.STAFF,
+    "desk:link": Access.STAFF,
+    "desk:presence": Access.STAFF,
 }
 
 # Namespaces whose every route shares one class.
