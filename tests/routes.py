@@ -178,3 +178,37 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
         if not (response.status_code == 302 and response["Location"].startswith(admin_login_path)):
             problems.append(Problem(url, "customer admin", "get", f"admin answered {response.status_code}"))
     return problems
+
+
+# Routes that may take a POST without a CSRF token, and why. Anything else
+# answering a token-less POST with anything but 403 fails the CSRF walk.
+CSRF_EXEMPT: dict[str, str] = {}
+
+
+def check_csrf(world: Any, urlconf: str | None = None) -> list[Problem]:
+    """POST to every route without a CSRF token, signed in as staff and as a customer admin."""
+    problems: list[Problem] = []
+    clients = []
+    for who, user in (("agent", world.agent), ("customer admin", world.alan), ("anonymous", None)):
+        client = Client(enforce_csrf_checks=True)
+        if user is not None:
+            client.force_login(user)
+        clients.append((who, client))
+    for route in routes(urlconf):
+        access = access_of(route)
+        if access is None or access is Access.ADMIN or route.name in CSRF_EXEMPT:
+            continue
+        kwargs = fill_kwargs(route, world)
+        if kwargs is None:
+            continue
+        url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
+        for who, client in clients:
+            for method in ("post", "put", "patch", "delete"):
+                response = getattr(client, method)(url, data={})
+                if response.status_code == 405:
+                    continue
+                if who == "anonymous" and access is not Access.PUBLIC and response.status_code in (302, 401):
+                    continue
+                if response.status_code != 403:
+                    problems.append(Problem(route.name, who, method, f"answered {response.status_code} without a CSRF token"))
+    return problems
