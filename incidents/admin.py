@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from incidents import publishing
 from incidents.models import (
     Component,
     ComponentGroup,
@@ -67,11 +72,30 @@ class IncidentAdmin(admin.ModelAdmin):
     date_hierarchy = "detected_at"
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [IncidentComponentInline, IncidentUpdateInline, IncidentEventInline]
+    actions = ["publish_now", "resolve"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "message", "market", "cause", "source", "status", "impact"]}),
         ("Times", {"fields": ["detected_at", "published_at", "monitoring_at", "resolved_at", "scheduled_for", "scheduled_until"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
+
+    @admin.action(description=_("Publish the selected incidents now"))
+    def publish_now(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+        done = 0
+        for incident in queryset:
+            try:
+                done += publishing.incident_publish(incident=incident, actor=request.user, reason=_("Published from the admin."))
+            except ValidationError as error:
+                self.message_user(request, f"{incident}: {' '.join(error.messages)}", messages.WARNING)
+        self.message_user(request, _("%(count)d incidents published.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Resolve the selected incidents"))
+    def resolve(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+        done = 0
+        for incident in queryset.filter(kind=Incident.Kind.INCIDENT, status__in=Incident.OPEN_STATUSES):
+            publishing.incident_resolve(incident=incident, actor=request.user, reason=_("Resolved from the admin."))
+            done += 1
+        self.message_user(request, _("%(count)d incidents resolved.") % {"count": done}, messages.SUCCESS)
 
 
 @admin.register(Subscriber)
