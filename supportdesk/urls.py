@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("portal/", include("portal.urls")),
     path("desk/", include("desk.urls")),
+    path("status/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]
