@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tickets",
     "incidents",
     "notifications",
+    "notices",
     "portal",
     "desk",
     "audit",

@@ -12,7 +12,9 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("portal/", include("portal.urls")),
+    path("desk/notices/", include("notices.urls")),
     path("desk/", include("desk.urls")),
+    path("api/v1/notices/", include("notices.api_urls")),
     path("status/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ class Access(enum.Enum):
     CUSTOMER = "customer"  # customers, scoped to their organisation
     STAFF = "staff"  # agents, leads and admins only
     ADMIN = "admin"  # the Django admin
+    SERVICE = "service"  # machines with a service key; a session or no credentials gets 401/403, never 2xx
 
 
 ACCESS: dict[str, Access] = {
@@ -44,6 +45,13 @@ ACCESS: dict[str, Access] = {
     "status:incident": Access.PUBLIC,
     "status:feed_atom": Access.PUBLIC,
     "status:feed_rss": Access.PUBLIC,
+    "notices:list": Access.STAFF,
+    "notices:new": Access.STAFF,
+    "notices:detail": Access.STAFF,
+    "notices:held": Access.STAFF,
+    "notices:held_release": Access.STAFF,
+    "notices:held_cancel": Access.STAFF,
+    "notices_api:create": Access.SERVICE,
 }
 
 # Namespaces whose every route shares one class.
@@ -101,6 +109,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     """Values for a route's keywords that point at the outsider's objects; None if unknown."""
     fillers: dict[str, Callable[[], Any]] = {
         "number": lambda: world.outsider_ticket.number,
+        "notice_id": lambda: _outsider_notice(world).pk,
         "uidb64": lambda: "MQ",
         "token": lambda: "set-password",
         "incident_id": lambda: _unpublished_incident().pk,
@@ -111,6 +120,20 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
             return None
         values[keyword] = fillers[keyword]()
     return values
+
+
+def _outsider_notice(world: Any) -> Any:
+    """A notice raised for the outsider, made on first use."""
+    if getattr(world, "outsider_notice", None) is None:
+        from notices.models import ProductArea
+        from notices.services import notice_raise
+
+        area, _created = ProductArea.objects.get_or_create(name="Query API")
+        world.outsider_notice, _created = notice_raise(
+            organisation=world.outsider, kind="alert", area=area, title="CANARY-outsider-notice",
+            description="CANARY-outsider-notice", actor=world.agent,
+        )
+    return world.outsider_notice
 
 
 @dataclass
@@ -157,6 +180,10 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
             if access is Access.PUBLIC:
                 if response.status_code >= 500:
                     problems.append(Problem(route.name, "anonymous", method, f"server error {response.status_code}"))
+            elif access is Access.SERVICE:
+                if response.status_code not in (401, 403):
+                    detail = f"expected 401 or 403 without a service key, got {response.status_code}"
+                    problems.append(Problem(route.name, "anonymous", method, detail))
             elif not _is_login_redirect(response, login_path):
                 detail = f"expected a redirect to sign in, got {response.status_code}"
                 problems.append(Problem(route.name, "anonymous", method, detail))
@@ -168,6 +195,8 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
                 status = response.status_code
                 if access is Access.STAFF and status not in (403, 404, 405):
                     problems.append(Problem(route.name, who, method, f"staff-only page answered {status}"))
+                elif access is Access.SERVICE and status not in (401, 403):
+                    problems.append(Problem(route.name, who, method, f"a session without a service key got {status}"))
                 elif route.keywords and access is Access.CUSTOMER and status not in (404, 405):
                     problems.append(Problem(route.name, who, method, f"another organisation's object answered {status}"))
                 elif status >= 500:
@@ -188,7 +217,9 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
 
 # Routes that may take a POST without a CSRF token, and why. Anything else
 # answering a token-less POST with anything but 403 fails the CSRF walk.
-CSRF_EXEMPT: dict[str, str] = {}
+CSRF_EXEMPT: dict[str, str] = {
+    "notices_api:create": "authenticated by a bearer service key, never by a cookie",
+}
 
 
 def check_csrf(world: Any, urlconf: str | None = None) -> list[Problem]:
