@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", api_schema, name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
+    path("status/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]
