@@ -40,6 +40,8 @@ ACCESS: dict[str, Access] = {
     "portal:home": Access.CUSTOMER,
     "portal:ticket": Access.CUSTOMER,
     "desk:queue": Access.STAFF,
+    "sla_portal:escalate": Access.CUSTOMER,
+    "sla_desk:escalation_acknowledge": Access.STAFF,
     "desk:ticket": Access.STAFF,
     "tokens:portal": Access.CUSTOMER,
     "tokens:portal_revoke": Access.CUSTOMER,
