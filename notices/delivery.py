@@ -48,7 +48,7 @@ def send_time(*, organisation: Organisation, kind: str, not_before: datetime | N
     if opens <= now:
         return SendTime(None)
     local = timezone.localtime(opens, timezone=ZoneInfo(calendar.timezone))
-    reason = _("Warnings are sent in business hours (%(calendar)s): %(when)s.") % {
+    reason = _("Held for the business hours of “%(calendar)s” until %(when)s.") % {
         "calendar": calendar.name, "when": f"{local:%a %d %b %H:%M} {calendar.timezone}",
     }
     return SendTime(opens, reason[:200])
