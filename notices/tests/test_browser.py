@@ -13,7 +13,7 @@ from notices.models import Notice
 from notices.tests.helpers import raise_notice
 from tests.browser import screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -24,7 +24,7 @@ def pictures(page, name: str) -> None:  # type: ignore[no-untyped-def]
     screenshot(page, name, phone=True)
 
 
-def test_an_agent_raises_an_alert_and_sees_held_mail(page, world, area) -> None:
+def test_an_agent_raises_an_alert_and_sees_held_mail(shipped_defaults, page, world, area) -> None:
     Contact.objects.filter(email="ops-list@alpha.example").update(
         delivery_failing_since=timezone.now(), delivery_failure="550 5.1.1 No such list",
     )

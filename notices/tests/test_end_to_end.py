@@ -22,7 +22,7 @@ from notifications.tasks import outbox_sweep
 from tests.factories import OrganisationFactory
 from tests.worker import celery_worker, redis_broker
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres, pytest.mark.redis]
 
 SUNDAY_2AM_CHICAGO = datetime(2025, 6, 8, 7, 0, tzinfo=UTC)  # Sun 8 Jun 2025 02:00 CDT
 MONDAY_8AM_CHICAGO = datetime(2025, 6, 9, 13, 0, tzinfo=UTC)
@@ -54,7 +54,7 @@ def raise_both(organisation: object, area: ProductArea) -> None:
 
 
 def test_an_alert_at_night_reaches_everyone_and_the_warning_waits_for_monday(
-    need_postgres, need_redis, smtp, tmp_path: Path,
+    need_postgres, need_redis, shipped_defaults, smtp, tmp_path: Path,
 ) -> None:
     organisation, area = acme()
     log = tmp_path / "worker.log"
@@ -87,7 +87,7 @@ def test_an_alert_at_night_reaches_everyone_and_the_warning_waits_for_monday(
 
 
 def test_killing_the_worker_between_queueing_and_sending_loses_nothing(
-    need_postgres, need_redis, smtp, tmp_path: Path, settings,
+    need_postgres, need_redis, shipped_defaults, smtp, tmp_path: Path, settings,
 ) -> None:
     organisation, area = acme()
     smtp.rcpt_gate = threading.Event()  # the first send stops mid-conversation, before any mail is accepted
