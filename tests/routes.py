@@ -40,6 +40,23 @@ ACCESS: dict[str, Access] = {
     "portal:ticket": Access.CUSTOMER,
     "desk:queue": Access.STAFF,
     "desk:ticket": Access.STAFF,
+    "desk:bulk": Access.STAFF,
+    "desk:dashboard": Access.STAFF,
+    "desk:profile": Access.STAFF,
+    "desk:acknowledge": Access.STAFF,
+    "desk:assign": Access.STAFF,
+    "desk:severity": Access.STAFF,
+    "desk:status": Access.STAFF,
+    "desk:reply": Access.STAFF,
+    "desk:note": Access.STAFF,
+    "desk:send_back": Access.STAFF,
+    "desk:link": Access.STAFF,
+    "desk:presence": Access.STAFF,
+    "status:index": Access.PUBLIC,
+    "status:history": Access.PUBLIC,
+    "status:incident": Access.PUBLIC,
+    "status:feed_atom": Access.PUBLIC,
+    "status:feed_rss": Access.PUBLIC,
     "notices:list": Access.STAFF,
     "notices:new": Access.STAFF,
     "notices:detail": Access.STAFF,
@@ -88,6 +105,18 @@ def access_of(route: Route) -> Access | None:
     return NAMESPACE_ACCESS.get(route.namespace)
 
 
+def _unpublished_incident() -> Any:
+    """An incident the public must never see: every public status route is asked for it."""
+    from django.utils import timezone
+
+    from incidents.models import Incident
+
+    incident, _created = Incident.objects.get_or_create(
+        title="CANARY-outsider unpublished incident", defaults={"message": "not public", "detected_at": timezone.now()},
+    )
+    return incident
+
+
 def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     """Values for a route's keywords that point at the outsider's objects; None if unknown."""
     fillers: dict[str, Callable[[], Any]] = {
@@ -95,6 +124,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "notice_id": lambda: _outsider_notice(world).pk,
         "uidb64": lambda: "MQ",
         "token": lambda: "set-password",
+        "incident_id": lambda: _unpublished_incident().pk,
     }
     values = {}
     for keyword in route.keywords:
