@@ -15,6 +15,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("portal/", include("sla.urls_portal")),
     path("desk/notices/", include("notices.urls")),
+    path("desk/status/", include("incidents.desk_urls")),
     path("desk/", include("desk.urls")),
     path("desk/", include("sla.urls_desk")),
     path("", include("api.token_urls")),
