@@ -139,8 +139,13 @@ def links_of(*, ticket: Ticket) -> list[tuple[str, Ticket]]:
 
 
 def events_since(*, ticket: Ticket, after_id: int, viewer: User) -> QuerySet[TicketEvent]:
-    """What others did to the ticket after the viewer loaded it."""
-    return TicketEvent.objects.filter(ticket=ticket, pk__gt=after_id).exclude(actor=viewer).select_related("actor")
+    """What others did to the ticket after the viewer loaded it (the SLA clock's bookkeeping aside)."""
+    return (
+        TicketEvent.objects.filter(ticket=ticket, pk__gt=after_id)
+        .exclude(actor=viewer)
+        .exclude(kind=TicketEvent.Kind.SLA)
+        .select_related("actor")
+    )
 
 
 # --- Dashboard -------------------------------------------------------------------
