@@ -13,6 +13,7 @@ from customers.models import Contact, Environment, Organisation
 from sla.models import Severity
 from tickets.details import details_clean
 from tickets.models import Ticket, TicketEvent, TicketNumberSequence, TicketType
+from tickets.signals import ticket_event_recorded
 
 
 def ticket_number_next() -> int:
@@ -50,6 +51,8 @@ def event_record(
     from sla.clocks import clocks_on_event
 
     clocks_on_event(event)
+    # In the same transaction, so that what reacts (webhook deliveries) is recorded with the change or not at all.
+    ticket_event_recorded.send(sender=TicketEvent, event=event)
     return event
 
 
