@@ -37,7 +37,7 @@ def a_busy_desk(world):  # type: ignore[no-untyped-def]
     return priya
 
 
-def test_an_agent_triages_a_new_sev1_and_the_customer_sees_only_the_reply(page, world, smtp):
+def test_an_agent_triages_a_new_sev1_and_the_customer_sees_only_the_reply(shipped_defaults, page, world, smtp):
     a_busy_desk(world)
     sev1 = TicketFactory(
         organisation=world.alpha, requester_user=world.alice, severity=1, type_slug="production-issue",
