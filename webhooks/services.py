@@ -95,7 +95,13 @@ def _webhook_event_of(event: TicketEvent) -> str:
 
 
 def webhooks_for_ticket_event(*, event: TicketEvent) -> list[WebhookDelivery]:
-    """A timeline entry becomes a webhook event; what customers may not see goes to the vendor's endpoints only."""
+    """A timeline entry becomes a webhook event; what customers may not see goes to the vendor's endpoints only.
+
+    The SLA clock's own bookkeeping (started, paused, recomputed) is no change
+    to the ticket; a breach that matters arrives as ``ticket.escalated``.
+    """
+    if event.kind == TicketEvent.Kind.SLA:
+        return []
     if not WebhookEndpoint.objects.filter(active=True).exists():
         return []
     ticket = event.ticket
