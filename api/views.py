@@ -30,7 +30,8 @@ from tickets.models import Comment, Ticket, TicketEvent, TicketType
 from tickets.selectors import comments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
 from tickets.services import ticket_create
 
-NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH, description="The ticket number (1042 in SD-1042).")
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2_147_483_647}
+NUMBER = OpenApiParameter("number", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket number (1042 in SD-1042).")
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
     description="Retries with the same key and body get the first answer; the same key with another body gets 422.",
@@ -254,7 +255,7 @@ class IsOrganisationAdmin(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and is_organisation_admin(request.user))
 
 
-CONTACT_ID = OpenApiParameter("contact_id", int, OpenApiParameter.PATH)
+CONTACT_ID = OpenApiParameter("contact_id", ID_SCHEMA, OpenApiParameter.PATH)
 
 
 def _own_organisation(user: User) -> Organisation:
@@ -311,3 +312,11 @@ class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView):
             contact_delete(contact=instance)
         except DjangoValidationError as exc:
             raise _service_errors(exc) from exc
+
+
+@extend_schema(exclude=True)
+class NotFoundView(ApiView):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise exceptions.NotFound
+
+    post = put = patch = delete = get

@@ -91,6 +91,13 @@ class OrganisationAdmin(AuditedAdmin):
             return None
         return json_download(organisation_export(organisation=organisation), f"organisation-{organisation.account_id}.json")
 
+    def save_model(self, request, obj: Organisation, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and "tier" in form.changed_data:
+            from sla.clocks import clock_recompute_for_organisation
+
+            clock_recompute_for_organisation(organisation=obj)
+
 
 @admin.register(Contact)
 class ContactAdmin(AuditedAdmin):

@@ -56,8 +56,13 @@ class QueueFilterForm(forms.Form):
         )
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name()
+
+
 def _staff_choice(**kwargs: Any) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(queryset=assignable_staff(), label=_("Assignee"), **kwargs)
+    return StaffChoiceField(queryset=assignable_staff(), label=_("Assignee"), **kwargs)
 
 
 class AssignForm(forms.Form):

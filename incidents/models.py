@@ -45,6 +45,11 @@ class ComponentGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def public_id(self) -> str:
+        """Statuspage lists groups among components: the prefix keeps their ids apart."""
+        return f"g{self.pk}"
+
 
 class Component(models.Model):
     """One part of the platform whose status the public can follow."""
@@ -75,6 +80,10 @@ class Component(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group.name} · {self.name}" if self.group_id else self.name
+
+    @property
+    def public_id(self) -> str:
+        return f"c{self.pk}"
 
 
 class Incident(models.Model):
@@ -236,6 +245,10 @@ class IncidentUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident} · {self.get_status_display()}"
+
+    @property
+    def public_id(self) -> str:
+        return f"u{self.pk}"
 
 
 class AppendOnlyQuerySet(models.QuerySet["IncidentEvent"]):

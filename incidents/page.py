@@ -130,6 +130,16 @@ def history_days(now: datetime, count: int = HISTORY_DAYS) -> list[date]:
     return [today - timedelta(days=offset) for offset in range(count - 1, -1, -1)]
 
 
+def last_change(components: list[Component] | None = None) -> datetime:
+    """When anything public last changed: a component or a published incident."""
+    if components is None:
+        component_times = Component.objects.order_by("-updated_at").values_list("updated_at", flat=True)[:1]
+    else:
+        component_times = [c.updated_at for c in components]
+    incident_times = Incident.objects.filter(published_at__isnull=False).order_by("-updated_at").values_list("updated_at", flat=True)
+    return max([*component_times, *incident_times[:1]], default=timezone.now())
+
+
 def _group_order(view: GroupView) -> tuple[bool, int, str]:
     return (view.group is None, view.group.order if view.group else 0, view.group.name if view.group else "")
 
@@ -161,6 +171,5 @@ def picture(*, with_history: bool = True) -> Picture:
             grouped[key] = GroupView(component.group, [])
         grouped[key].components.append(view)
     groups = sorted(grouped.values(), key=_group_order)
-    latest_incident = Incident.objects.filter(published_at__isnull=False).order_by("-updated_at").values_list("updated_at", flat=True)
-    updated = max([c.updated_at for c in components] + list(latest_incident[:1]), default=now)
+    updated = last_change(components)
     return Picture(indicator, description, statuses, groups, updated)

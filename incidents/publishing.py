@@ -86,7 +86,7 @@ def _set_impacts(incident: Incident, impacts: Mapping[Component, str]) -> list[d
             existing.impact = impact
             existing.save(update_fields=["impact"])
         if old != impact or existing is None:
-            changes.append({"code": str(component.pk), "name": component.name, "old_status": old, "new_status": impact})
+            changes.append({"code": component.public_id, "name": component.name, "old_status": old, "new_status": impact})
     return changes
 
 

@@ -1,9 +1,134 @@
-"""Email subscriptions to the status page."""
+"""Email subscriptions to the status page: double opt-in, one-click unsubscribe, mail through the outbox.
+
+Links carry signed tokens (django.core.signing), so nothing secret is stored:
+the confirmation link expires after a week, the unsubscribe link never does.
+"""
 
 from __future__ import annotations
 
-from incidents.models import IncidentUpdate
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from incidents.models import Component, Incident, IncidentEvent, IncidentUpdate, Subscriber
+from notifications.services import Email, email_queue, emails_queue
+
+SALT = "incidents.subscription"
+CONFIRM_MAX_AGE = timedelta(days=7)
+
+
+def _token(subscriber: Subscriber, action: str) -> str:
+    return signing.dumps({"s": subscriber.pk, "a": action, "e": subscriber.email}, salt=SALT, compress=True)
+
+
+def _read(token: str, action: str, max_age: timedelta | None) -> Subscriber | None:
+    try:
+        data = signing.loads(token, salt=SALT, max_age=max_age)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("a") != action:
+        return None
+    return Subscriber.objects.filter(pk=data.get("s"), email=data.get("e")).first()
+
+
+def confirm_url(subscriber: Subscriber) -> str:
+    return settings.SITE_URL + reverse("status:subscribe_confirm", args=[_token(subscriber, "confirm")])
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    return settings.SITE_URL + reverse("status:unsubscribe", args=[_token(subscriber, "unsubscribe")])
+
+
+@transaction.atomic
+def subscriber_subscribe(*, email: str, components: Iterable[Component] = (), language: str = "en") -> Subscriber:
+    """Record the wish and mail a confirmation link. Nothing is sent to the address until it confirms.
+
+    Asking again is harmless: the choice of components is replaced and a new link is mailed.
+    """
+    email = email.strip().lower()
+    chosen = list(components)
+    subscriber, _created = Subscriber.objects.select_for_update().get_or_create(email=email, defaults={"language": language})
+    subscriber.all_components = not chosen
+    subscriber.language = language
+    subscriber.save(update_fields=["all_components", "language"])
+    subscriber.components.set(chosen)
+    with translation.override(language):
+        context = {"subscriber": subscriber, "confirm_url": confirm_url(subscriber), "chosen": chosen,
+                   "VENDOR_NAME": settings.VENDOR_NAME}
+        email_queue(
+            event_key=f"status-subscribe:{subscriber.pk}:{timezone.now().timestamp():.6f}",
+            email=Email(
+                recipient=email,
+                subject=_("Confirm your subscription to the %(vendor)s status page") % {"vendor": settings.VENDOR_NAME},
+                body_text=render_to_string("status/email/confirm.txt", context),
+                language=language,
+            ),
+        )
+    return subscriber
+
+
+def subscriber_confirm(*, token: str) -> Subscriber | None:
+    subscriber = _read(token, "confirm", CONFIRM_MAX_AGE)
+    if subscriber is None:
+        return None
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmed_at=timezone.now(), unsubscribed_at=None)
+    subscriber.refresh_from_db()
+    return subscriber
+
+
+def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
+    subscriber = _read(token, "unsubscribe", None)
+    if subscriber is None:
+        return None
+    Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+    subscriber.refresh_from_db()
+    return subscriber
+
+
+def subscribers_for(incident: Incident) -> list[Subscriber]:
+    """Confirmed, still-subscribed people who follow everything or one of the incident's components."""
+    component_ids = list(incident.affected.values_list("component_id", flat=True))
+    active = Subscriber.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    if not component_ids:
+        return list(active)
+    return list(active.filter(Q(all_components=True) | Q(components__in=component_ids)).distinct())
 
 
 def update_announce(*, update: IncidentUpdate) -> None:
-    """Queue an email about a public update for every confirmed subscriber it concerns."""
+    """Queue one email per subscriber for a public update, in the caller's transaction; never twice per update."""
+    incident = update.incident
+    if incident.published_at is None:
+        return
+    subscribers = subscribers_for(incident)
+    queued = 0
+    for subscriber in subscribers:
+        with translation.override(subscriber.language):
+            context = {
+                "incident": incident, "update": update, "VENDOR_NAME": settings.VENDOR_NAME,
+                "incident_url": settings.SITE_URL + reverse("status:incident", args=[incident.pk]),
+                "unsubscribe_url": unsubscribe_url(subscriber),
+            }
+            kind = _("Maintenance") if incident.is_maintenance else _("Incident")
+            rows = emails_queue(
+                event_key=f"status-update:{update.pk}",
+                emails=[Email(
+                    recipient=subscriber.email,
+                    subject=f"[{settings.VENDOR_NAME} status] {kind}: {incident.title} – {update.get_status_display()}",
+                    body_text=render_to_string("status/email/update.txt", context),
+                    language=subscriber.language,
+                )],
+            )
+            queued += len(rows)
+    if queued:
+        IncidentEvent.objects.create(
+            incident=incident, kind=IncidentEvent.Kind.NOTIFIED, actor_label=_("Status page rules"),
+            after={"update": update.pk, "emails": queued}, reason=_("Update mailed to its subscribers."),
+        )

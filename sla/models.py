@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import holidays as holidays_lib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -65,6 +66,9 @@ class Calendar(models.Model):
     holiday_subdivision = models.CharField(
         _("subdivision"), max_length=16, blank=True, help_text=_("Optional state or region code, for example TX."),
     )
+    # Bumped whenever the calendar, its intervals or its holidays change: built
+    # calendars are cached per (id, updated_at) in each process.
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AuditedQuerySet.as_manager()
 
@@ -223,3 +227,118 @@ class SlaTarget(models.Model):
     def clean(self) -> None:
         if self.duration is not None and self.duration <= timedelta(0):
             raise ValidationError({"duration": _("A target must be longer than zero.")})
+
+
+class SlaClock(models.Model):
+    """One promise running for one ticket: when it started, when it warns and is due.
+
+    Business time already counted is kept in ``elapsed_before`` up to
+    ``segment_start``; while running, the clock counts on from there in the
+    target's calendar. Due and warn times are stored so that a restart loses
+    nothing and the tick finds what is due with an indexed query.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        PAUSED = "paused", _("Paused")
+        STOPPED = "stopped", _("Stopped")
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks")
+    metric = models.CharField(_("metric"), max_length=8, choices=SlaTarget.Metric.choices)
+    target = models.ForeignKey(
+        SlaTarget, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("target"),
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField(_("started"))
+    segment_start = models.DateTimeField(_("counting since"), null=True, blank=True)
+    elapsed_before = models.DurationField(_("business time counted before"), default=timedelta(0))
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    warn_at = models.DateTimeField(_("warns"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused since"), null=True, blank=True)
+    paused_total = models.DurationField(_("time paused"), default=timedelta(0))
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    stopped_reason = models.CharField(_("stopped because"), max_length=32, blank=True)
+    # [[start, end or null], …] in ISO UTC, and [{"at", "elapsed", "reason"}, …]: for the explanation.
+    pauses = models.JSONField(default=list, blank=True)
+    recomputations = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        ordering = ["ticket", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "metric"], name="sla_clock_one_per_ticket_metric"),
+        ]
+        indexes = [
+            # The tick's two questions, kept small: only running clocks not yet warned / breached.
+            models.Index(
+                fields=["warn_at"], name="sla_clock_warn_due",
+                condition=models.Q(state="running", warned_at__isnull=True, warn_at__isnull=False),
+            ),
+            models.Index(
+                fields=["due_at"], name="sla_clock_breach_due",
+                condition=models.Q(state="running", breached_at__isnull=True, due_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} · {self.get_state_display()}"
+
+    @property
+    def is_breached(self) -> bool:
+        return self.breached_at is not None
+
+
+class Escalation(models.Model):
+    """A ticket brought to the support leads: by a breach, or by the customer."""
+
+    class Kind(models.TextChoices):
+        AUTOMATIC = "automatic", _("Automatic (acknowledgement window breached)")
+        CUSTOMER = "customer", _("Raised by the customer")
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="escalations")
+    clock = models.ForeignKey(SlaClock, on_delete=models.SET_NULL, null=True, blank=True, related_name="escalations")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    environment = models.CharField(_("environment"), max_length=100, blank=True)
+    justification = models.TextField(_("why"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("raised by"),
+    )
+    created_at = models.DateTimeField(_("raised"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
+    reminders_sent = models.PositiveIntegerField(_("reminders sent"), default=0)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_reminder_at"], name="escalation_reminder_due",
+                condition=models.Q(acknowledged_at__isnull=True, next_reminder_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            # One automatic escalation per breached clock, whatever the workers do.
+            models.UniqueConstraint(
+                fields=["clock"], condition=models.Q(kind="automatic"), name="escalation_one_per_breached_clock",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.ticket_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

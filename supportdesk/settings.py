@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "desk",
     "audit",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -215,9 +216,13 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 20.0},
+    # Warnings, breaches, escalations and their reminders: due times are stored, so a
+    # missed tick is caught up by the next one.
+    "sla-tick": {"task": "sla.tasks.sla_tick", "schedule": 60.0},
     # Seed 001's publication rules: 30 minutes to publish, 10 stable minutes to resolve.
     "status-page-sweep": {"task": "incidents.tasks.status_page_sweep", "schedule": 60.0},
     "idempotency-keys-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": 3600.0},
+    "webhook-deliveries-sweep": {"task": "webhooks.tasks.deliveries_sweep", "schedule": 30.0},
 }
 
 # --- REST API ----------------------------------------------------------------------------
@@ -254,6 +259,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
+
+# --- Outgoing webhooks ------------------------------------------------------------------
+# Hosts that may resolve to private or loopback addresses (the SSRF guard refuses them otherwise).
+WEBHOOK_ALLOWED_PRIVATE_HOSTS = env.list("WEBHOOK_ALLOWED_PRIVATE_HOSTS", default=[])
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_BACKOFF_SECONDS = env.int("WEBHOOK_BACKOFF_SECONDS", default=30)
+WEBHOOK_CLAIM_TIMEOUT_SECONDS = env.int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", default=300)
 
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

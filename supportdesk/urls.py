@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("portal/", include("portal.urls")),
     path("desk/notices/", include("notices.urls")),
+    path("desk/status/", include("incidents.desk_urls")),
     path("desk/", include("desk.urls")),
     path("", include("api.token_urls")),
     path("api/v1/notices/", include("notices.api_urls")),

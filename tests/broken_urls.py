@@ -30,8 +30,9 @@ def careless_form(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
+    # Before the project's own routes, whose API answers every other /api/v1/ path with a 404.
+    path("api/v1/leaky/<int:number>/", LeakyApiView.as_view(), name="leaky-api"),
     *project_patterns,
     path("portal/leaky/<int:number>/", leaky_ticket, name="leaky"),
-    path("api/v1/leaky/<int:number>/", LeakyApiView.as_view(), name="leaky-api"),
     path("portal/careless/", careless_form, name="careless"),
 ]

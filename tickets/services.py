@@ -13,6 +13,7 @@ from customers.models import Contact, Environment, Organisation
 from sla.models import Severity
 from tickets.details import details_clean
 from tickets.models import Ticket, TicketEvent, TicketNumberSequence, TicketType
+from tickets.signals import ticket_event_recorded
 
 
 def ticket_number_next() -> int:
@@ -35,7 +36,7 @@ def event_record(
     is_public: bool = True,
     comment: Any = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -46,6 +47,13 @@ def event_record(
         is_public=is_public,
         comment=comment,
     )
+    # The SLA clocks follow the timeline: every entry passes by them, in this transaction.
+    from sla.clocks import clocks_on_event
+
+    clocks_on_event(event)
+    # In the same transaction, so that what reacts (webhook deliveries) is recorded with the change or not at all.
+    ticket_event_recorded.send(sender=TicketEvent, event=event)
+    return event
 
 
 @transaction.atomic

@@ -252,3 +252,11 @@ def test_method_not_allowed_is_in_the_error_format(world, api_as) -> None:
     response = api_as(world.alice).delete(f"/api/v1/tickets/{world.alice_ticket.number}/")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_unknown_api_paths_and_impossible_numbers_are_404_in_the_error_format(world, api_as) -> None:
+    client = api_as(world.alice)
+    for path in ("/api/v1/nothing/", "/api/v1/tickets/-5/", "/api/v1/tickets/99999999999/", "/api/v1/tickets/0/comments/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "not_found"

@@ -118,15 +118,17 @@ def test_a_target_without_a_calendar_is_explained(admin_client_) -> None:
 def test_the_shipped_tiers_match_seed_004() -> None:
     table = {
         (t.tier.name, t.severity_id): (t.duration.total_seconds() / 3600, t.calendar.name.split(" ")[0], t.escalation_eligible)
-        for t in SupportTier.objects.get(name="Premium").targets.select_related("tier", "calendar")
+        for t in SupportTier.objects.get(name="Premium").targets.filter(metric="ack").select_related("tier", "calendar")
     }
     assert table == {
         ("Premium", 1): (2, "24/7", True), ("Premium", 2): (4, "24/7", True), ("Premium", 3): (8, "Standard", True),
         ("Premium", 4): (24, "Standard", False), ("Premium", 5): (48, "Standard", False),
     }
     for name, hours in (("Break-Fix", 24), ("Advanced", 12)):
-        targets = SupportTier.objects.get(name=name).targets.all()
+        targets = SupportTier.objects.get(name=name).targets.filter(metric="ack")
         assert sorted((t.severity_id, t.duration.total_seconds() / 3600) for t in targets) == [(1, hours), (2, hours)]
+    updates = SupportTier.objects.get(name="Premium").targets.filter(metric="update")
+    assert sorted((t.severity_id, t.duration.total_seconds() / 3600) for t in updates) == [(1, 1), (2, 4)]
 
 
 def test_the_admin_pages_open(admin_client_, world) -> None:

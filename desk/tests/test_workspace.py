@@ -25,7 +25,8 @@ def url(ticket: Ticket, action: str = "") -> str:
 
 
 def last_event(ticket: Ticket) -> TicketEvent:
-    return ticket.events.order_by("-id").first()
+    """The last thing someone did; the SLA clock's own entries follow actions and are skipped."""
+    return ticket.events.exclude(kind=TicketEvent.Kind.SLA).order_by("-id").first()
 
 
 def test_the_workspace_shows_fields_timeline_and_organisation(world):

@@ -147,7 +147,7 @@ def test_updates_carry_component_changes_and_recompute_the_impact() -> None:
     incident.refresh_from_db()
     assert incident.impact == "critical"
     assert update.affected_components == [
-        {"code": str(labels.pk), "name": labels.name, "old_status": "partial_outage", "new_status": "major_outage"},
+        {"code": labels.public_id, "name": labels.name, "old_status": "partial_outage", "new_status": "major_outage"},
     ]
     assert incident.events.filter(kind=IncidentEvent.Kind.COMPONENTS).exists()
 

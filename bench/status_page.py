@@ -1,0 +1,132 @@
+"""Requests per second for the public status page from one gunicorn worker on loopback.
+
+    .venv/bin/python bench/status_page.py [--seconds 10] [--threads 8]
+
+Creates a scratch SQLite database under var/bench/, loads the demo components and
+90 days of history (incidents.demo), starts ``gunicorn -w 1`` on a free port with
+DEBUG off and a local-memory cache, then drives it with keep-alive HTTP/1.1
+clients (threads with http.client) for /status/api/v2/summary.json and /status/.
+Prints requests per second, median and 99th-percentile latency, and the ratio
+of each figure to the goal (issue 7: at least 500 requests/s for the JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_JSON = 500.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(env: dict[str, str]) -> None:
+    python = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [python, "-c", "import django; django.setup(); from incidents import demo; demo.seed()"],
+        cwd=ROOT, env=env, check=True,
+    )
+
+
+def wait_up(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/status/api/v2/status.json")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not come up")
+
+
+def drive(port: int, path: str, seconds: float, threads: int) -> tuple[int, list[float], int]:
+    stop = time.monotonic() + seconds
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    errors = [0] * threads
+
+    def worker(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[index] += 1
+            except (OSError, http.client.HTTPException):
+                errors[index] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            latencies[index].append(time.perf_counter() - started)
+        conn.close()
+
+    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    flat = [value for chunk in latencies for value in chunk]
+    return len(flat), flat, sum(errors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+
+    scratch = ROOT / "var" / "bench"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    env = {
+        **os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}", "REDIS_URL": "", "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "supportdesk.settings",
+    }
+    prepare(env)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "supportdesk.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}",
+         "--keep-alive", "30", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        wait_up(port)
+        print(f"one gunicorn worker (sync), {args.threads} keep-alive client threads, {args.seconds:.0f} s per path")
+        print(f"{'path':<36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'÷ goal':>7}")
+        for path in ["/status/api/v2/summary.json", "/status/api/v2/status.json", "/status/"]:
+            drive(port, path, 1.0, 2)  # warm the cache and the connection
+            count, latencies, errors = drive(port, path, args.seconds, args.threads)
+            rate = count / args.seconds
+            latencies.sort()
+            p50 = statistics.median(latencies) * 1000 if latencies else 0.0
+            p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0.0
+            print(f"{path:<36} {rate:>9.0f} {p50:>8.2f} {p99:>8.2f} {errors:>7} {rate / GOAL_JSON:>6.2f}×")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

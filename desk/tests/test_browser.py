@@ -1,0 +1,94 @@
+"""The agent's day in a real browser: triage a new Sev1 from the queue to a reply the customer reads."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from desk.models import CannedReply
+from tests.browser import screenshot, sign_in
+from tests.factories import OrganisationFactory, TicketFactory, UserFactory
+from tickets.models import Ticket
+from tickets.workflow import ticket_assign, ticket_status_change
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def a_busy_desk(world):  # type: ignore[no-untyped-def]
+    """A queue that looks like a Monday: several organisations, severities, owners and states."""
+    beta = OrganisationFactory(name="Beta Retail", account_id="BETA")
+    gamma = OrganisationFactory(name="Gamma Logistics", account_id="GAMMA")
+    priya = UserFactory(email="priya@vendor.example", full_name="Priya Patel", role="agent")
+    rows = [
+        (beta, 2, "Carrier labels fail for DHL Express in DE", "production-issue", priya, Ticket.Status.OPEN),
+        (gamma, 3, "Webhook retries pile up after deploy", "production-issue", world.lead, Ticket.Status.WAITING_ON_VENDOR),
+        (world.alpha, 4, "Console export misses the retailer column", "sandbox-issue", None, Ticket.Status.NEW),
+        (beta, None, "How do we paginate the orders API?", "development-question", priya, Ticket.Status.WAITING_ON_CUSTOMER),
+        (gamma, 5, "Typo in the returns e-mail template", "sandbox-issue", None, Ticket.Status.NEW),
+    ]
+    for organisation, severity, summary, slug, assignee, status in rows:
+        ticket = TicketFactory(organisation=organisation, severity=severity, summary=summary, type_slug=slug)
+        if assignee:
+            ticket_assign(ticket=ticket, actor=world.lead, assignee=assignee)
+        if status != Ticket.Status.NEW:
+            ticket_status_change(ticket=ticket, actor=world.lead, status=status)
+    CannedReply.objects.create(title="Need order ids", body="Could you send two or three affected order ids?")
+    return priya
+
+
+def test_an_agent_triages_a_new_sev1_and_the_customer_sees_only_the_reply(shipped_defaults, page, world, smtp):
+    a_busy_desk(world)
+    sev1 = TicketFactory(
+        organisation=world.alpha, requester_user=world.alice, severity=1, type_slug="production-issue",
+        summary="Checkout down in live1 for every shopper", description="Since 09:12 UTC every checkout fails with 502.",
+    )
+
+    sign_in(page, world.agent.email)
+    page.goto("/desk/")
+    first = page.locator("table.queue tbody tr").first
+    assert sev1.reference in first.inner_text()
+    assert "Critical" in first.inner_text()
+    screenshot(page, "desk-queue")
+    screenshot(page, "desk-queue", phone=True)
+
+    first.get_by_role("link", name=sev1.reference).click()
+    page.get_by_role("button", name="Acknowledge").click()
+    page.get_by_text("Acknowledged.").wait_for()
+    sev1.refresh_from_db()
+    assert sev1.acknowledged_at is not None and sev1.status == Ticket.Status.OPEN
+
+    page.select_option("#id_severity", "2")
+    page.fill("#id_reason", "One market only; a workaround exists")
+    page.get_by_role("button", name="Change severity").click()
+    page.get_by_text("Severity set to").wait_for()
+
+    page.select_option("#canned", label="Need order ids")  # desk.js fills the reply box
+    assert "order ids" in page.input_value("#id_body")
+    page.fill("#id_body", "We found the failing gateway and are rolling back now.")
+    page.get_by_role("button", name="Send reply").click()
+    page.get_by_text("Reply sent to the customer.").wait_for()
+    page.fill("#id_note-body", "Rollback ticket OPS-77; Priya is on the gateway.")
+    page.get_by_role("button", name="Add note").click()
+    page.get_by_text("Internal note added.").wait_for()
+    assert "Internal" in page.locator("ol.timeline li.internal").last.inner_text()
+    screenshot(page, "desk-ticket")
+    screenshot(page, "desk-ticket", phone=True)
+
+    page.goto("/desk/dashboard/")
+    screenshot(page, "desk-dashboard")
+    screenshot(page, "desk-dashboard", phone=True)
+
+    page.context.clear_cookies()
+    sign_in(page, world.alice.email)
+    page.goto(f"/portal/requests/{sev1.number}/")
+    body = page.content()
+    assert "We found the failing gateway and are rolling back now." in body
+    assert "Rollback ticket OPS-77" not in body
+    events = list(sev1.events.values_list("kind", "actor__email", "reason"))
+    assert ("severity", world.agent.email, "One market only; a workaround exists") in events
+    assert ("acknowledged", world.agent.email, "") in events
+    if importlib.util.find_spec("tickets.emails") is not None:  # reply mail arrives with the portal work
+        smtp.wait_for(1)
+        mails = [mail for mail in smtp.to(world.alice.email) if "rolling back" in mail.text]
+        assert mails and all("OPS-77" not in mail.text for mail in smtp.to(world.alice.email))

@@ -1,0 +1,45 @@
+"""Subscribing to the status page: public, no login."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from incidents import subscriptions
+from incidents.forms import SubscribeForm
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        subscriptions.subscriber_subscribe(
+            email=form.cleaned_data["email"], components=form.cleaned_data["components"],
+            language=translation.get_language() or "en",
+        )
+        messages.success(request, _("Almost done: we sent you an email. Follow its link to confirm your subscription."))
+        return redirect("status:index")
+    return render(request, "status/subscribe.html", {"form": form})
+
+
+@login_not_required
+@require_safe
+def subscribe_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = subscriptions.subscriber_confirm(token=token)
+    return render(request, "status/subscription_result.html", {"subscriber": subscriber, "action": "confirm"},
+                  status=200 if subscriber else 400)
+
+
+@login_not_required
+@require_safe
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the email and it is done; no form, no sign-in."""
+    subscriber = subscriptions.subscriber_unsubscribe(token=token)
+    return render(request, "status/subscription_result.html", {"subscriber": subscriber, "action": "unsubscribe"},
+                  status=200 if subscriber else 400)
