@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from portal.views import help_page
 
 admin.site.site_header = f"{settings.VENDOR_NAME} administration"
 admin.site.site_title = settings.VENDOR_NAME
@@ -11,6 +12,7 @@ admin.site.index_title = "Tiers, calendars, organisations and contacts"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("help/", help_page, name="help"),
     path("portal/", include("portal.urls")),
     path("desk/", include("desk.urls")),
     path("admin/", admin.site.urls),

@@ -35,8 +35,21 @@ ACCESS: dict[str, Access] = {
     "password_reset_done": Access.PUBLIC,
     "password_reset_confirm": Access.PUBLIC,
     "password_reset_complete": Access.PUBLIC,
+    "help": Access.PUBLIC,
     "portal:home": Access.CUSTOMER,
     "portal:ticket": Access.CUSTOMER,
+    "portal:new": Access.CUSTOMER,
+    "portal:severity_suggest": Access.CUSTOMER,
+    # Support staff download through the same checked view.
+    "portal:attachment": Access.CUSTOMER,
+    "portal:organisation": Access.CUSTOMER,
+    "portal:contacts": Access.CUSTOMER,
+    "portal:contact_new": Access.CUSTOMER,
+    "portal:contact_edit": Access.CUSTOMER,
+    "portal:contact_register": Access.CUSTOMER,
+    "portal:contact_delete": Access.CUSTOMER,
+    "portal:access": Access.CUSTOMER,
+    "portal:access_revoke": Access.CUSTOMER,
     "desk:queue": Access.STAFF,
     "desk:ticket": Access.STAFF,
 }
@@ -84,6 +97,9 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     """Values for a route's keywords that point at the outsider's objects; None if unknown."""
     fillers: dict[str, Callable[[], Any]] = {
         "number": lambda: world.outsider_ticket.number,
+        "attachment_id": lambda: world.outsider_attachment.pk,
+        "contact_id": lambda: world.outsider.contacts.order_by("pk").last().pk,
+        "grant_id": lambda: world.outsider_grant.pk,
         "uidb64": lambda: "MQ",
         "token": lambda: "set-password",
     }
