@@ -1,11 +1,34 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from audit.admin import AuditedAdmin
 from customers.models import Contact, Environment, Membership, Organisation
+from customers.privacy import contact_erase, contact_export, organisation_export
+
+
+def json_download(data: dict[str, Any], filename: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _exactly_one(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+    if queryset.count() != 1:
+        modeladmin.message_user(request, _("Choose exactly one to export."), level="error")
+        return None
+    return queryset.get()
 
 
 class ContactFormSet(BaseInlineFormSet):
@@ -48,7 +71,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "account_id", "tier", "contract_active", "timezone", "account_executive_name"]
     list_filter = ["tier", "contract_active", "language"]
     search_fields = ["name", "account_id", "retailer_ids", "contacts__email"]
@@ -59,13 +82,45 @@ class OrganisationAdmin(admin.ModelAdmin):
         (_("Locale and hours"), {"fields": ["timezone", "language", "calendar"]}),
         (_("People"), {"fields": ["account_executive_name", "account_executive_email", "escalation_email"]}),
     ]
+    actions = ["export_data"]
+
+    @admin.action(description=gettext_lazy("Export all data (data privacy request)"))
+    def export_data(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> HttpResponse | None:
+        organisation = _exactly_one(self, request, queryset)
+        if organisation is None:
+            return None
+        return json_download(organisation_export(organisation=organisation), f"organisation-{organisation.account_id}.json")
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AuditedAdmin):
     list_display = ["name", "email", "organisation", "kind", "emergency_role", "delivery_failing_since"]
     list_filter = ["kind", "emergency_role", ("delivery_failing_since", admin.EmptyFieldListFilter), "organisation"]
     search_fields = ["name", "email", "organisation__name"]
     list_select_related = ["organisation"]
     raw_id_fields = ["user"]
     readonly_fields = ["delivery_failing_since", "delivery_failure"]
+    actions = ["export_data", "erase_personal_data"]
+
+    @admin.action(description=gettext_lazy("Export the contact's data (data privacy request)"))
+    def export_data(self, request: HttpRequest, queryset: QuerySet[Contact]) -> HttpResponse | None:
+        contact = _exactly_one(self, request, queryset)
+        if contact is None:
+            return None
+        return json_download(contact_export(contact=contact), f"contact-{contact.pk}.json")
+
+    @admin.action(description=gettext_lazy("Erase personal data, keeping tickets pseudonymised"))
+    def erase_personal_data(self, request: HttpRequest, queryset: QuerySet[Contact]) -> TemplateResponse | None:
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Erase personal data?"),
+                "contacts": queryset.select_related("organisation"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/customers/contact/erase_confirmation.html", context)
+        for contact in queryset:
+            contact_erase(contact=contact)
+        self.message_user(request, _("Erased the personal data of %(count)d contact(s).") % {"count": len(queryset)})
+        return None

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_timezone
+from audit.querysets import AuditedQuerySet
 
 
 def split_ids(value: str) -> list[str]:
@@ -55,6 +56,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -84,6 +87,8 @@ class Environment(models.Model):
     name = models.CharField(_("name"), max_length=64, help_text=_("For example live1 or test1."))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PRODUCTION)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("environment")
         verbose_name_plural = _("environments")
@@ -105,6 +110,8 @@ class Membership(models.Model):
         _("organisation admin"), default=False,
         help_text=_("Sees all of the organisation's requests, manages its contacts and grants access."),
     )
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -147,6 +154,8 @@ class Contact(models.Model):
     delivery_failing_since = models.DateTimeField(_("mail failing since"), null=True, blank=True)
     delivery_failure = models.CharField(_("last mail failure"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")

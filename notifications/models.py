@@ -27,6 +27,11 @@ class OutboundEmail(models.Model):
     )
     recipient = models.EmailField(_("recipient"), help_text=_("The To address; the unit of “never twice”."))
     cc = models.JSONField(_("cc"), default=list, blank=True)
+    header_to = models.JSONField(
+        _("shown as To"), default=list, blank=True,
+        help_text=_("For one copy of a message addressed to several people: the To header. The copy goes only to the recipient."),
+    )
+    header_cc = models.JSONField(_("shown as Cc"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body_text = models.TextField(_("text body"))
     body_html = models.TextField(_("HTML body"), blank=True)

@@ -34,6 +34,11 @@ class Email:
     body_html: str = ""
     cc: tuple[str, ...] = ()
     language: str = "en"
+    # A copy of a message addressed to several people: the headers name them
+    # all, the envelope only ``recipient``, so that each person's copy is its
+    # own row, delivered, retried and refused on its own.
+    header_to: tuple[str, ...] = ()
+    header_cc: tuple[str, ...] = ()
 
 
 def _single_line(value: str) -> str:
@@ -63,6 +68,8 @@ def email_queue(
         event_key=event_key,
         recipient=recipient,
         cc=list(dict.fromkeys(cc)),
+        header_to=[_single_line(a) for a in email.header_to],
+        header_cc=[_single_line(a) for a in email.header_cc],
         subject=_single_line(email.subject)[:255],
         body_text=email.body_text,
         body_html=email.body_html,
@@ -143,6 +150,10 @@ def _message(row: OutboundEmail) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = row.in_reply_to
     if row.references:
         headers["References"] = row.references
+    if row.header_to:
+        headers["To"] = ", ".join(row.header_to)
+    if row.header_cc:
+        headers["Cc"] = ", ".join(row.header_cc)
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,

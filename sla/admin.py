@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 
+from audit.admin import AuditedAdmin
 from sla.models import Calendar, CalendarHoliday, CalendarInterval, Severity, SlaTarget, SupportTier
 
 WEEK_MINUTES = 7 * 1440
@@ -44,7 +45,7 @@ class CalendarHolidayInline(admin.TabularInline):
 
 
 @admin.register(Calendar)
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(AuditedAdmin):
     list_display = ["name", "timezone", "holiday_country", "opening_hours"]
     search_fields = ["name", "timezone"]
     inlines = [CalendarIntervalInline, CalendarHolidayInline]
@@ -64,7 +65,7 @@ class SlaTargetInline(admin.TabularInline):
 
 
 @admin.register(SupportTier)
-class SupportTierAdmin(admin.ModelAdmin):
+class SupportTierAdmin(AuditedAdmin):
     list_display = ["name", "escalation_reminder_interval", "target_count", "organisation_count"]
     search_fields = ["name"]
     inlines = [SlaTargetInline]
@@ -86,7 +87,7 @@ class SupportTierAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaTarget)
-class SlaTargetAdmin(admin.ModelAdmin):
+class SlaTargetAdmin(AuditedAdmin):
     list_display = ["tier", "severity", "metric", "duration", "calendar", "escalation_eligible", "pauses_while_waiting"]
     list_filter = ["tier", "metric", "severity", "calendar", "escalation_eligible"]
     list_select_related = ["tier", "severity", "calendar"]

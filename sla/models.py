@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_timezone
+from audit.querysets import AuditedQuerySet
 
 if TYPE_CHECKING:
     from sla.businesstime import BusinessCalendar
@@ -64,6 +65,8 @@ class Calendar(models.Model):
     holiday_subdivision = models.CharField(
         _("subdivision"), max_length=16, blank=True, help_text=_("Optional state or region code, for example TX."),
     )
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("business calendar")
@@ -125,6 +128,8 @@ class CalendarInterval(models.Model):
         help_text=_("Local time, HH:MM; 24:00 for midnight. At or before the opening time: runs past midnight."),
     )
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("open interval")
         verbose_name_plural = _("open intervals")
@@ -147,6 +152,8 @@ class CalendarHoliday(models.Model):
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=100, blank=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
@@ -164,6 +171,8 @@ class SupportTier(models.Model):
         _("escalation reminder interval"), default=timedelta(minutes=30),
         help_text=_("How often a breached, escalated ticket reminds the leads until someone acts."),
     )
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support tier")
@@ -196,6 +205,8 @@ class SlaTarget(models.Model):
     warn_percent = models.PositiveSmallIntegerField(
         _("warn at %"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SLA target")

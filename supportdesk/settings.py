@@ -49,8 +49,10 @@ INSTALLED_APPS = [
     "tickets",
     "incidents",
     "notifications",
+    "notices",
     "portal",
     "desk",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -203,6 +206,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.outbox_sweep", "schedule": 20.0},
+    # Seed 001's publication rules: 30 minutes to publish, 10 stable minutes to resolve.
+    "status-page-sweep": {"task": "incidents.tasks.status_page_sweep", "schedule": 60.0},
 }
 
 # --- Security --------------------------------------------------------------------------

@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("help/", help_page, name="help"),
     path("portal/", include("portal.urls")),
+    path("desk/notices/", include("notices.urls")),
     path("desk/", include("desk.urls")),
+    path("api/v1/notices/", include("notices.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,8 @@
-"""A URLconf with one deliberately unscoped view, to prove the walk catches it."""
+"""A URLconf with deliberately broken views, to prove the walks catch them."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from supportdesk.urls import urlpatterns as project_patterns
 from tickets.models import Ticket
@@ -13,4 +14,14 @@ def leaky_ticket(request: HttpRequest, number: int) -> HttpResponse:
     return HttpResponse(ticket.summary)
 
 
-urlpatterns = [*project_patterns, path("portal/leaky/<int:number>/", leaky_ticket, name="leaky")]
+@csrf_exempt
+def careless_form(request: HttpRequest) -> HttpResponse:
+    # The bug under test: a state-changing view that opted out of CSRF.
+    return HttpResponse("saved")
+
+
+urlpatterns = [
+    *project_patterns,
+    path("portal/leaky/<int:number>/", leaky_ticket, name="leaky"),
+    path("portal/careless/", careless_form, name="careless"),
+]

@@ -23,6 +23,7 @@ class Access(enum.Enum):
     CUSTOMER = "customer"  # customers, scoped to their organisation
     STAFF = "staff"  # agents, leads and admins only
     ADMIN = "admin"  # the Django admin
+    SERVICE = "service"  # machines with a service key; a session or no credentials gets 401/403, never 2xx
 
 
 ACCESS: dict[str, Access] = {
@@ -52,6 +53,13 @@ ACCESS: dict[str, Access] = {
     "portal:access_revoke": Access.CUSTOMER,
     "desk:queue": Access.STAFF,
     "desk:ticket": Access.STAFF,
+    "notices:list": Access.STAFF,
+    "notices:new": Access.STAFF,
+    "notices:detail": Access.STAFF,
+    "notices:held": Access.STAFF,
+    "notices:held_release": Access.STAFF,
+    "notices:held_cancel": Access.STAFF,
+    "notices_api:create": Access.SERVICE,
 }
 
 # Namespaces whose every route shares one class.
@@ -100,6 +108,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "attachment_id": lambda: world.outsider_attachment.pk,
         "contact_id": lambda: world.outsider.contacts.order_by("pk").last().pk,
         "grant_id": lambda: world.outsider_grant.pk,
+        "notice_id": lambda: _outsider_notice(world).pk,
         "uidb64": lambda: "MQ",
         "token": lambda: "set-password",
     }
@@ -109,6 +118,20 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
             return None
         values[keyword] = fillers[keyword]()
     return values
+
+
+def _outsider_notice(world: Any) -> Any:
+    """A notice raised for the outsider, made on first use."""
+    if getattr(world, "outsider_notice", None) is None:
+        from notices.models import ProductArea
+        from notices.services import notice_raise
+
+        area, _created = ProductArea.objects.get_or_create(name="Query API")
+        world.outsider_notice, _created = notice_raise(
+            organisation=world.outsider, kind="alert", area=area, title="CANARY-outsider-notice",
+            description="CANARY-outsider-notice", actor=world.agent,
+        )
+    return world.outsider_notice
 
 
 @dataclass
@@ -155,6 +178,10 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
             if access is Access.PUBLIC:
                 if response.status_code >= 500:
                     problems.append(Problem(route.name, "anonymous", method, f"server error {response.status_code}"))
+            elif access is Access.SERVICE:
+                if response.status_code not in (401, 403):
+                    detail = f"expected 401 or 403 without a service key, got {response.status_code}"
+                    problems.append(Problem(route.name, "anonymous", method, detail))
             elif not _is_login_redirect(response, login_path):
                 detail = f"expected a redirect to sign in, got {response.status_code}"
                 problems.append(Problem(route.name, "anonymous", method, detail))
@@ -166,6 +193,8 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
                 status = response.status_code
                 if access is Access.STAFF and status not in (403, 404, 405):
                     problems.append(Problem(route.name, who, method, f"staff-only page answered {status}"))
+                elif access is Access.SERVICE and status not in (401, 403):
+                    problems.append(Problem(route.name, who, method, f"a session without a service key got {status}"))
                 elif route.keywords and access is Access.CUSTOMER and status not in (404, 405):
                     problems.append(Problem(route.name, who, method, f"another organisation's object answered {status}"))
                 elif status >= 500:
@@ -181,4 +210,40 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
         response = customer_admin.get(url)
         if not (response.status_code == 302 and response["Location"].startswith(admin_login_path)):
             problems.append(Problem(url, "customer admin", "get", f"admin answered {response.status_code}"))
+    return problems
+
+
+# Routes that may take a POST without a CSRF token, and why. Anything else
+# answering a token-less POST with anything but 403 fails the CSRF walk.
+CSRF_EXEMPT: dict[str, str] = {
+    "notices_api:create": "authenticated by a bearer service key, never by a cookie",
+}
+
+
+def check_csrf(world: Any, urlconf: str | None = None) -> list[Problem]:
+    """POST to every route without a CSRF token, signed in as staff and as a customer admin."""
+    problems: list[Problem] = []
+    clients = []
+    for who, user in (("agent", world.agent), ("customer admin", world.alan), ("anonymous", None)):
+        client = Client(enforce_csrf_checks=True)
+        if user is not None:
+            client.force_login(user)
+        clients.append((who, client))
+    for route in routes(urlconf):
+        access = access_of(route)
+        if access is None or access is Access.ADMIN or route.name in CSRF_EXEMPT:
+            continue
+        kwargs = fill_kwargs(route, world)
+        if kwargs is None:
+            continue
+        url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
+        for who, client in clients:
+            for method in ("post", "put", "patch", "delete"):
+                response = getattr(client, method)(url, data={})
+                if response.status_code == 405:
+                    continue
+                if who == "anonymous" and access is not Access.PUBLIC and response.status_code in (302, 401):
+                    continue
+                if response.status_code != 403:
+                    problems.append(Problem(route.name, who, method, f"answered {response.status_code} without a CSRF token"))
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -43,6 +44,9 @@ class SmtpSink:
     # Answers to give instead of accepting: e.g. ["451 4.3.0 try later"] fails the next DATA once.
     data_failures: list[str] = field(default_factory=list)
     refused_recipients: dict[str, str] = field(default_factory=dict)
+    # While set and not yet open, every RCPT waits here: a sender is caught mid-conversation.
+    rcpt_gate: threading.Event | None = None
+    stalled: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     arrived: threading.Condition = field(init=False)
 
@@ -59,8 +63,20 @@ class SmtpSink:
             self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
             return list(self.messages)
 
+    def wait_for_stall(self, count: int = 1, timeout: float = 20.0) -> int:
+        """Wait until ``count`` senders are held at the RCPT gate."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: self.stalled >= count, timeout=timeout)
+            return self.stalled
+
     # aiosmtpd handler hooks
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        gate = self.rcpt_gate
+        if gate is not None and not gate.is_set():
+            with self.arrived:
+                self.stalled += 1
+                self.arrived.notify_all()
+            await asyncio.get_running_loop().run_in_executor(None, gate.wait)
         with self.lock:
             refusal = self.refused_recipients.get(address.lower())
         if refusal:

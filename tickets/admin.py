@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from audit.admin import AuditedAdmin
 from tickets.models import Comment, Ticket, TicketEvent, TicketField, TicketType
 
 
@@ -47,7 +48,7 @@ class CommentInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(AuditedAdmin):
     list_display = ["reference", "summary", "organisation", "ticket_type", "severity", "status", "assignee", "created_at"]
     list_filter = ["status", "severity", "ticket_type", "organisation__tier", "organisation"]
     search_fields = ["number", "summary", "organisation__name"]

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.services import Email, emails_queue
-from tickets.models import Comment, Ticket
+from tickets.models import Comment, Ticket, TicketType
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,13 @@ def ticket_created_emails_queue(*, ticket: Ticket) -> int:
 
 
 def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bool = False) -> int:
-    """Support's public reply (or a send-back) reaches the requester and the contacts in copy."""
+    """Support's public reply (or a send-back) reaches the requester and the contacts in copy.
+
+    Proactive notices are the exception: the notices app mails their updates
+    itself, threaded, to the emergency contacts.
+    """
+    if ticket.ticket_type.category == TicketType.Category.PROACTIVE:
+        return 0
     context = {"ticket": ticket, "comment": comment, "link": ticket_link(ticket), "sent_back": sent_back}
     emails = []
     for recipient in _unique([_requester(ticket), *_copied(ticket)]):

@@ -172,3 +172,20 @@ def test_mail_queued_while_no_worker_runs_is_delivered_when_one_starts(
     assert [m["Message-ID"] for m in received] == [row.message_id], (tmp_path / "worker.log").read_text()
     row.refresh_from_db()
     assert row.state == OutboundEmail.State.SENT
+
+
+def test_a_copy_names_everyone_in_its_headers_but_goes_only_to_its_recipient(smtp, django_capture_on_commit_callbacks) -> None:
+    shown = {"header_to": ("Nadia <nadia@example.com>",), "header_cc": ("ops@example.com", "omar@example.com")}
+    with django_capture_on_commit_callbacks(execute=True):
+        for address in ("nadia@example.com", "ops@example.com", "omar@example.com"):
+            email_queue(
+                event_key="notice:1",
+                email=Email(recipient=address, subject="Alert", body_text="Look.", **shown),
+            )
+
+    assert len(smtp.messages) == 3
+    for address in ("nadia@example.com", "ops@example.com", "omar@example.com"):
+        [received] = smtp.to(address)
+        assert received.envelope_to == [address]
+        assert received["To"] == "Nadia <nadia@example.com>"
+        assert received["Cc"] == "ops@example.com, omar@example.com"

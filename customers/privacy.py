@@ -1,0 +1,170 @@
+"""Data privacy requests: export what we hold about a contact or an organisation; erase a contact.
+
+Erasing keeps the tickets (the vendor's record of what was reported and done)
+but replaces the person's name, address and phone everywhere we wrote them,
+so that what is left no longer points at them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from customers.models import Contact, Organisation
+from notifications.models import OutboundEmail
+from tickets.models import Comment, Ticket
+
+FORMAT_VERSION = 1
+
+
+def _contact_data(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.pk,
+        "kind": contact.kind,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "language": contact.language,
+        "emergency_role": contact.emergency_role,
+        "emergency_order": contact.emergency_order,
+        "created_at": contact.created_at.isoformat(),
+    }
+
+
+def _ticket_data(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "reference": ticket.reference,
+        "type": ticket.ticket_type.name,
+        "status": ticket.status,
+        "severity": ticket.severity_id,
+        "environment": ticket.environment.name if ticket.environment_id else None,
+        "summary": ticket.summary,
+        "description": ticket.description,
+        "details": ticket.details,
+        "requester": ticket.requester_name,
+        "created_at": ticket.created_at.isoformat(),
+        "comments": [
+            {"author": comment.author_name, "body": comment.body, "created_at": comment.created_at.isoformat()}
+            for comment in ticket.comments.all()
+            if not comment.is_internal
+        ],
+    }
+
+
+def _tickets(queryset: Any) -> list[dict[str, Any]]:
+    tickets = queryset.select_related(
+        "ticket_type", "environment", "requester_user", "requester_contact",
+    ).prefetch_related("comments__author").order_by("number")
+    return [_ticket_data(ticket) for ticket in tickets]
+
+
+def _emails_to(addresses: list[str]) -> list[dict[str, Any]]:
+    rows = OutboundEmail.objects.filter(recipient__in=[a.lower() for a in addresses]).order_by("created_at")
+    return [
+        {"to": row.recipient, "subject": row.subject, "state": row.state, "queued_at": row.created_at.isoformat(),
+         "sent_at": row.sent_at.isoformat() if row.sent_at else None}
+        for row in rows
+    ]
+
+
+def contact_export(*, contact: Contact) -> dict[str, Any]:
+    """Everything about one contact: their record, the tickets they filed or were copied on, mail sent to them."""
+    tickets = Ticket.objects.filter(organisation=contact.organisation_id).filter(
+        Q(requester_contact=contact) | Q(cc_contacts=contact)
+    ).distinct()
+    return {
+        "format": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "organisation": contact.organisation.name,
+        "contact": _contact_data(contact),
+        "tickets": _tickets(tickets),
+        "emails": _emails_to([contact.email]),
+    }
+
+
+def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
+    """Everything the organisation gave us and everything we wrote to it (internal notes excepted)."""
+    contacts = list(organisation.contacts.all())
+    members = User.objects.filter(membership__organisation=organisation).select_related("membership")
+    return {
+        "format": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "organisation": {
+            "name": organisation.name,
+            "account_id": organisation.account_id,
+            "tier": organisation.tier.name,
+            "contract_active": organisation.contract_active,
+            "retailer_ids": organisation.retailer_ids,
+            "timezone": organisation.timezone,
+            "language": organisation.language,
+            "escalation_email": organisation.escalation_email,
+            "environments": [{"name": e.name, "kind": e.kind} for e in organisation.environments.all()],
+        },
+        "contacts": [_contact_data(contact) for contact in contacts],
+        "users": [
+            {"name": user.get_full_name(), "email": user.email, "organisation_admin": user.membership.is_admin,
+             "last_login": user.last_login.isoformat() if user.last_login else None}
+            for user in members
+        ],
+        "tickets": _tickets(Ticket.objects.filter(organisation=organisation)),
+        "emails": _emails_to([c.email for c in contacts] + [u.email for u in members]),
+    }
+
+
+def _scrub(text: str, replacements: dict[str, str]) -> str:
+    for old, new in replacements.items():
+        if old:
+            text = text.replace(old, new)
+    return text
+
+
+@transaction.atomic
+def contact_erase(*, contact: Contact) -> Contact:
+    """Pseudonymise a contact (and its portal account), keeping its tickets.
+
+    Who asked and why belongs on the data privacy ticket; the audit trail
+    records this change with the person acting.
+    """
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    alias_name = f"Erased contact {contact.pk}"
+    alias_email = f"erased-contact-{contact.pk}@erased.invalid"
+    replacements = {contact.name: alias_name, contact.email: alias_email, contact.email.lower(): alias_email}
+    if contact.phone:
+        replacements[contact.phone] = ""
+
+    Comment.objects.filter(ticket__organisation=contact.organisation_id, author_label=contact.name).update(
+        author_label=alias_name,
+    )
+    email = contact.email.lower()
+    mail = OutboundEmail.objects.filter(
+        Q(recipient=email) | Q(cc__icontains=email) | Q(header_to__icontains=email) | Q(header_cc__icontains=email)
+    )
+    for row in mail:
+        if row.recipient == email:
+            row.recipient = alias_email
+        row.cc = [_scrub(a, replacements) for a in row.cc]
+        row.header_to = [_scrub(a, replacements) for a in row.header_to]
+        row.header_cc = [_scrub(a, replacements) for a in row.header_cc]
+        row.body_text = _scrub(row.body_text, replacements)
+        row.body_html = _scrub(row.body_html, replacements)
+        row.save(update_fields=["recipient", "cc", "header_to", "header_cc", "body_text", "body_html"])
+
+    if contact.user_id:
+        user = contact.user
+        user.email = f"erased-user-{user.pk}@erased.invalid"
+        user.full_name = alias_name
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+
+    contact.name = alias_name
+    contact.email = alias_email
+    contact.phone = ""
+    contact.user = None
+    contact.delivery_failure = ""
+    contact.save()
+    return contact

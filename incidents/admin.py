@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from incidents import publishing
+from incidents.models import (
+    Component,
+    ComponentGroup,
+    Incident,
+    IncidentComponent,
+    IncidentEvent,
+    IncidentUpdate,
+    Subscriber,
+)
+
+
+class ComponentInline(admin.TabularInline):
+    model = Component
+    extra = 0
+    fields = ["name", "order", "status", "showcase", "only_show_if_degraded"]
+
+
+@admin.register(ComponentGroup)
+class ComponentGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    inlines = [ComponentInline]
+
+
+@admin.register(Component)
+class ComponentAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "order", "status", "showcase", "updated_at"]
+    list_filter = ["group", "status", "showcase"]
+    list_editable = ["order", "status"]
+    search_fields = ["name", "description"]
+
+
+class IncidentComponentInline(admin.TabularInline):
+    model = IncidentComponent
+    extra = 0
+    autocomplete_fields = ["component"]
+
+
+class IncidentUpdateInline(admin.StackedInline):
+    model = IncidentUpdate
+    extra = 0
+    fields = ["status", "message", "created_at", "created_by"]
+    readonly_fields = ["created_by"]
+
+
+class IncidentEventInline(admin.TabularInline):
+    model = IncidentEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "actor", "actor_label", "reason", "before", "after"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "impact", "market", "cause", "source", "detected_at", "published_at", "resolved_at"]
+    list_filter = ["kind", "status", "impact", "cause", "source"]
+    search_fields = ["title", "message", "market"]
+    date_hierarchy = "detected_at"
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [IncidentComponentInline, IncidentUpdateInline, IncidentEventInline]
+    actions = ["publish_now", "resolve"]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "message", "market", "cause", "source", "status", "impact"]}),
+        ("Times", {"fields": ["detected_at", "published_at", "monitoring_at", "resolved_at", "scheduled_for", "scheduled_until"]}),
+        ("Record", {"fields": ["created_by", "created_at", "updated_at"]}),
+    ]
+
+    @admin.action(description=_("Publish the selected incidents now"))
+    def publish_now(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+        done = 0
+        for incident in queryset:
+            try:
+                done += publishing.incident_publish(incident=incident, actor=request.user, reason=_("Published from the admin."))
+            except ValidationError as error:
+                self.message_user(request, f"{incident}: {' '.join(error.messages)}", messages.WARNING)
+        self.message_user(request, _("%(count)d incidents published.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Resolve the selected incidents"))
+    def resolve(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+        done = 0
+        for incident in queryset.filter(kind=Incident.Kind.INCIDENT, status__in=Incident.OPEN_STATUSES):
+            publishing.incident_resolve(incident=incident, actor=request.user, reason=_("Resolved from the admin."))
+            done += 1
+        self.message_user(request, _("%(count)d incidents resolved.") % {"count": done}, messages.SUCCESS)
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "all_components", "confirmed_at", "unsubscribed_at", "created_at"]
+    list_filter = ["all_components"]
+    search_fields = ["email"]
+    filter_horizontal = ["components"]

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey
+
+
+@admin.register(ProductArea)
+class ProductAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "active", "order"]
+    list_editable = ["active", "order"]
+    search_fields = ["name"]
+
+
+@admin.register(ServiceKey)
+class ServiceKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "key_hint", "active", "created_at", "last_used_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "key_hint"]
+    readonly_fields = ["key_hint", "created_at", "last_used_at"]
+
+    def save_model(self, request: HttpRequest, obj: ServiceKey, form: Any, change: bool) -> None:
+        key = obj.generate() if not change else None
+        super().save_model(request, obj, form, change)
+        if key:
+            messages.warning(
+                request,
+                _("The key of “%(name)s” is %(key)s. Copy it now: it is stored hashed and will not be shown again.")
+                % {"name": obj.name, "key": key},
+            )
+
+
+class NoticeUpdateInline(admin.TabularInline):
+    model = NoticeUpdate
+    extra = 0
+    fields = ["created_at", "body", "call_to_action", "author", "author_label"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """Read-only: notices are raised in the desk or through the API, which make their tickets and mail."""
+
+    list_display = ["created_at", "kind", "organisation", "area", "environment", "title", "ticket", "raised_by_name"]
+    list_filter = ["kind", "area", "organisation"]
+    search_fields = ["title", "organisation__name", "organisation__account_id", "idempotency_key"]
+    list_select_related = ["organisation", "area", "environment", "ticket", "raised_by"]
+    date_hierarchy = "created_at"
+    inlines = [NoticeUpdateInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Notice | None = None) -> list[str]:
+        return [field.name for field in Notice._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Notice | None = None) -> bool:
+        return False

@@ -1,0 +1,55 @@
+"""When a notice's mail may go out: alerts at once, warnings in business hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Organisation
+from notices.models import Notice
+from sla.models import Calendar
+
+STANDARD_HOURS_PREFIX = "Standard hours"
+
+
+def calendar_of(organisation: Organisation) -> Calendar | None:
+    """The organisation's business calendar; standard hours when it has none."""
+    if organisation.calendar_id:
+        return organisation.calendar
+    return Calendar.objects.filter(name__startswith=STANDARD_HOURS_PREFIX).order_by("pk").first()
+
+
+@dataclass(frozen=True)
+class SendTime:
+    not_before: datetime | None  # None: at once
+    held_reason: str = ""
+
+
+def send_time(*, organisation: Organisation, kind: str, not_before: datetime | None = None) -> SendTime:
+    """Alerts go at once, day or night; a warning waits for the calendar to open.
+
+    ``not_before`` lets an agent schedule mail later still; a warning then waits
+    for the first business hours after it.
+    """
+    now = timezone.now()
+    earliest = max(not_before, now) if not_before else now
+    if kind == Notice.Kind.ALERT:
+        if earliest > now:
+            return SendTime(earliest, _("Scheduled by the agent."))
+        return SendTime(None)
+    calendar = calendar_of(organisation)
+    if calendar is None:  # no business hours configured anywhere: never hold mail forever
+        return SendTime(earliest if earliest > now else None)
+    opens = calendar.business_calendar(range(earliest.year - 1, earliest.year + 3)).next_open(earliest)
+    if opens <= now:
+        return SendTime(None)
+    local = timezone.localtime(opens, timezone=ZoneInfo(calendar.timezone))
+    reason = _("Warnings are sent in business hours (%(calendar)s): %(when)s.") % {
+        "calendar": calendar.name, "when": f"{local:%a %d %b %H:%M} {calendar.timezone}",
+    }
+    return SendTime(opens, reason[:200])
+

@@ -1,0 +1,64 @@
+"""The words of a notice's emails, rendered in each recipient's language."""
+
+from __future__ import annotations
+
+from email.utils import formataddr
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from customers.models import Contact
+from notices.models import Notice, NoticeUpdate
+from notifications.services import Email
+
+
+def address(contact: Contact) -> str:
+    """``Name <email>`` left unencoded: Django encodes header names when it sends."""
+    if contact.name.isascii():
+        return formataddr((contact.name, contact.email))
+    name = contact.name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{name}" <{contact.email}>'
+
+
+def subject_of(notice: Notice) -> str:
+    return _("[%(reference)s] %(kind)s: %(title)s") % {
+        "reference": notice.ticket.reference, "kind": notice.get_kind_display(), "title": notice.title,
+    }
+
+
+def notice_email(
+    *,
+    notice: Notice,
+    contact: Contact,
+    requester: Contact,
+    copied: list[Contact],
+    update: NoticeUpdate | None = None,
+) -> Email:
+    """One recipient's copy: To names the registered emergency contact, Cc the others."""
+    language = contact.language or notice.organisation.language
+    with translation.override(language):
+        context = {
+            "vendor_name": settings.VENDOR_NAME,
+            "notice": notice,
+            "update": update,
+            "ticket": notice.ticket,
+            "contact": contact,
+            "call_to_action": update.call_to_action if update else notice.call_to_action,
+            "portal_url": settings.SITE_URL + reverse("portal:ticket", kwargs={"number": notice.ticket.number}),
+        }
+        name = "notice_update" if update else "notice_raised"
+        subject = subject_of(notice)
+        if update:
+            subject = _("Re: %(subject)s") % {"subject": subject}
+        return Email(
+            recipient=contact.email,
+            subject=subject,
+            body_text=render_to_string(f"email/{name}.txt", context),
+            body_html=render_to_string(f"email/{name}.html", context),
+            language=language,
+            header_to=(address(requester),),
+            header_cc=tuple(address(other) for other in copied),
+        )
