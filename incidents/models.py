@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedQuerySet
 from incidents import rollup
 
 
@@ -63,6 +64,8 @@ class Component(models.Model):
     start_date = models.DateField(_("in service since"), null=True, blank=True, help_text=_("Uptime counts from this day."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("component")
@@ -144,6 +147,8 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     components = models.ManyToManyField(Component, through="IncidentComponent", related_name="incidents", blank=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
@@ -221,6 +226,8 @@ class IncidentUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("incident update")

@@ -61,6 +61,7 @@ def _changed(incident: Incident, update: IncidentUpdate | None = None) -> None:
     """After commit: the public page is stale, and subscribers may have news."""
     from incidents import cache, subscriptions
 
+    cache.status_changed()  # now, for this transaction's own reads; and again once others can see it
     transaction.on_commit(cache.status_changed)
     if update is not None and incident.published_at is not None:
         subscriptions.update_announce(update=update)
@@ -271,6 +272,7 @@ def component_status_change(*, component: Component, status: str, actor: User | 
     if changed:
         log.info("Component %s set to %s by %s: %s", component.pk, status, actor, reason)
         component.status = status
+        _bust()
         transaction.on_commit(_bust)
     return bool(changed)
 

@@ -20,7 +20,7 @@ from notifications.models import OutboundEmail
 
 log = logging.getLogger(__name__)
 
-BACKOFF_BASE = timedelta(seconds=30)
+
 BACKOFF_CAP = timedelta(hours=1)
 
 
@@ -107,7 +107,7 @@ def _enqueue(outbox_id: int) -> None:
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    return min(settings.OUTBOX_RETRY_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
 
 
 class PermanentFailure(Exception):

@@ -17,5 +17,6 @@ urlpatterns = [
     path("desk/notices/", include("notices.urls")),
     path("desk/", include("desk.urls")),
     path("api/v1/notices/", include("notices.api_urls")),
+    path("status/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]

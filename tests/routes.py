@@ -53,6 +53,11 @@ ACCESS: dict[str, Access] = {
     "portal:access_revoke": Access.CUSTOMER,
     "desk:queue": Access.STAFF,
     "desk:ticket": Access.STAFF,
+    "status:index": Access.PUBLIC,
+    "status:history": Access.PUBLIC,
+    "status:incident": Access.PUBLIC,
+    "status:feed_atom": Access.PUBLIC,
+    "status:feed_rss": Access.PUBLIC,
     "notices:list": Access.STAFF,
     "notices:new": Access.STAFF,
     "notices:detail": Access.STAFF,
@@ -101,6 +106,18 @@ def access_of(route: Route) -> Access | None:
     return NAMESPACE_ACCESS.get(route.namespace)
 
 
+def _unpublished_incident() -> Any:
+    """An incident the public must never see: every public status route is asked for it."""
+    from django.utils import timezone
+
+    from incidents.models import Incident
+
+    incident, _created = Incident.objects.get_or_create(
+        title="CANARY-outsider unpublished incident", defaults={"message": "not public", "detected_at": timezone.now()},
+    )
+    return incident
+
+
 def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     """Values for a route's keywords that point at the outsider's objects; None if unknown."""
     fillers: dict[str, Callable[[], Any]] = {
@@ -111,6 +128,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "notice_id": lambda: _outsider_notice(world).pk,
         "uidb64": lambda: "MQ",
         "token": lambda: "set-password",
+        "incident_id": lambda: _unpublished_incident().pk,
     }
     values = {}
     for keyword in route.keywords:
