@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install migrate demo lint clean
+.PHONY: run test faults install migrate demo lint clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -31,6 +31,11 @@ run: demo
 ## The whole test suite.
 test: install
 	$(BIN)/python -m pytest
+
+## Fault drills with real processes: kill the worker, stop Redis, refuse SMTP.
+## Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); prints what was lost.
+faults: install
+	$(BIN)/python -m pytest faults -s -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

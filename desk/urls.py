@@ -5,5 +5,17 @@ from desk import views
 app_name = "desk"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("bulk/", views.bulk, name="bulk"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:number>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("tickets/<int:number>/assign/", views.assign, name="assign"),
+    path("tickets/<int:number>/severity/", views.severity, name="severity"),
+    path("tickets/<int:number>/status/", views.status, name="status"),
+    path("tickets/<int:number>/reply/", views.reply, name="reply"),
+    path("tickets/<int:number>/note/", views.note, name="note"),
+    path("tickets/<int:number>/send-back/", views.send_back, name="send_back"),
+    path("tickets/<int:number>/link/", views.link, name="link"),
+    path("tickets/<int:number>/presence/", views.presence, name="presence"),
 ]

@@ -1,26 +1,306 @@
-"""The agent desk: thin views over the ticket selectors."""
+"""The agent desk: thin views over the desk selectors and the ticket workflow services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
-from tickets.selectors import comments_visible_to, ticket_get_for, tickets_visible_to
+from customers.selectors import contacts_of
+from desk import selectors
+from desk.forms import (
+    AssignForm,
+    BulkForm,
+    LinkForm,
+    ProfileForm,
+    QueueFilterForm,
+    ReplyForm,
+    SendBackForm,
+    SeverityForm,
+    StatusForm,
+)
+from desk.services import presence_touch, ticket_link
+from tickets import workflow
+from tickets.models import Ticket
+from tickets.selectors import ticket_get_for, tickets_visible_to, timeline_visible_to
+
+PAGE_SIZE = 50
+
+
+# --- Queue -----------------------------------------------------------------------------
 
 
 @support_staff_required
+@require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    tickets = tickets_visible_to(request.user).select_related(
-        "organisation__tier", "ticket_type", "severity", "assignee",
-    ).order_by("-created_at")
-    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
-    return render(request, "desk/queue.html", {"page": page})
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    tickets = selectors.queue_for(user=request.user, filters=filters)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": timezone.now(),
+        "bulk_form": BulkForm(), "next": request.get_full_path(),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "desk/_queue_rows.html", context)
+    context["counts"] = selectors.queue_counts(user=request.user)
+    return render(request, "desk/queue.html", context)
 
 
 @support_staff_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("desk:queue")
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tick at least one ticket, then choose what to do."))
+        return redirect(next_url)
+    tickets = tickets_visible_to(request.user).filter(number__in=form.cleaned_data["tickets"]).select_related("assignee")
+    done, refused = 0, []
+    for ticket in tickets:
+        try:
+            if form.cleaned_data["action"] == "assign":
+                workflow.ticket_assign(ticket=ticket, actor=request.user, assignee=form.cleaned_data["assignee"])
+            else:
+                workflow.ticket_status_change(
+                    ticket=ticket, actor=request.user, status=Ticket.Status.CLOSED, reason=_("Closed from the queue."),
+                )
+            done += 1
+        except ValidationError:
+            refused.append(ticket.reference)
+    if done:
+        messages.success(request, ngettext("%(n)d ticket updated.", "%(n)d tickets updated.", done) % {"n": done})
+    if refused:
+        messages.error(request, _("Not changed: %(refs)s.") % {"refs": ", ".join(refused)})
+    return redirect(next_url)
+
+
+# --- Ticket workspace --------------------------------------------------------------------
+
+
+def _has_template(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **forms: Any) -> HttpResponse:
+    """The ticket page, with any action form that came back with errors in place of its blank twin."""
+    canned = list(selectors.canned_replies())
+    reply_initial = {}
+    chosen = request.GET.get("canned", "")
+    for reply in canned:
+        if str(reply.pk) == chosen:
+            reply_initial = {"body": reply.body}
+    timeline = list(timeline_visible_to(user=request.user, ticket=ticket))
+    fields = [
+        (field.label, ticket.details.get(field.key)) for field in ticket.ticket_type.fields.all()
+        if ticket.details.get(field.key) not in (None, "", [])
+    ]
+    context = {
+        "ticket": ticket,
+        "fields": fields,
+        "timeline": timeline,
+        "last_event_id": max((event.pk for event in timeline), default=0),
+        "links": selectors.links_of(ticket=ticket),
+        "emergency_contacts": contacts_of(organisation=ticket.organisation).exclude(emergency_role=""),
+        "canned": canned,
+        "has_sla_panel": _has_template("sla/clock_panel.html"),
+        "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
+        "severity_form": SeverityForm(initial={"severity": ticket.severity_id}),
+        "status_form": StatusForm(initial={"status": ticket.status}),
+        "reply_form": ReplyForm(initial=reply_initial),
+        "note_form": ReplyForm(prefix="note"),
+        "send_back_form": SendBackForm(),
+        "link_form": LinkForm(),
+        "me": request.user,
+    }
+    context.update(forms)
+    return render(request, "desk/ticket_detail.html", context, status=status)
+
+
+@support_staff_required
+@require_GET
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
-    comments = comments_visible_to(user=request.user, ticket=ticket)
-    return render(request, "desk/ticket_detail.html", {"ticket": ticket, "comments": comments})
+    return _workspace(request, ticket)
+
+
+Action = Callable[[Ticket, dict[str, Any]], str]
+
+
+def _act(request: HttpRequest, number: int, *, form_name: str, form: Any, action: Action) -> HttpResponse:
+    """Run one action: valid input and an accepting service redirect back with a message;
+    anything else shows the page again with the error beside the field."""
+    ticket = ticket_get_for(user=request.user, number=number)
+    if form.is_valid():
+        try:
+            message = action(ticket, form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, message)
+            return redirect("desk:ticket", number=ticket.number)
+    return _workspace(request, ticket, status=400, **{form_name: form})
+
+
+@support_staff_required
+@require_POST
+def acknowledge(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, number=number)
+    if workflow.ticket_acknowledge(ticket=ticket, actor=request.user):
+        messages.success(request, _("Acknowledged."))
+    else:
+        messages.info(request, _("This ticket was already acknowledged."))
+    return redirect("desk:ticket", number=ticket.number)
+
+
+@support_staff_required
+@require_POST
+def assign(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        workflow.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
+        if data["assignee"] is None:
+            return _("Unassigned.")
+        return _("Assigned to %(name)s.") % {"name": data["assignee"].get_full_name()}
+
+    return _act(request, number, form_name="assign_form", form=AssignForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def severity(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        workflow.ticket_severity_change(
+            ticket=ticket, actor=request.user, severity=data["severity"], reason=data["reason"],
+        )
+        return _("Severity set to %(name)s.") % {"name": data["severity"].name}
+
+    return _act(request, number, form_name="severity_form", form=SeverityForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def status(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        workflow.ticket_status_change(ticket=ticket, actor=request.user, status=data["status"], reason=data["reason"])
+        return _("Status: %(status)s.") % {"status": Ticket.Status(data["status"]).label}
+
+    return _act(request, number, form_name="status_form", form=StatusForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def reply(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        workflow.comment_add(ticket=ticket, author=request.user, body=data["body"])
+        return _("Reply sent to the customer.")
+
+    return _act(request, number, form_name="reply_form", form=ReplyForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def note(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        workflow.comment_add(ticket=ticket, author=request.user, body=data["body"], is_internal=True)
+        return _("Internal note added.")
+
+    return _act(request, number, form_name="note_form", form=ReplyForm(request.POST, prefix="note"), action=run)
+
+
+@support_staff_required
+@require_POST
+def send_back(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        workflow.ticket_send_back(ticket=ticket, actor=request.user, message=data["message"])
+        return _("Sent back to the reporter; the ticket now waits on them.")
+
+    return _act(request, number, form_name="send_back_form", form=SendBackForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def link(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        try:
+            other = ticket_get_for(user=request.user, number=data["other"])
+        except Http404 as exc:  # beside the field, rather than a 404 page
+            raise ValidationError({"other": _("There is no ticket with this number.")}) from exc
+        ticket_link(ticket=ticket, other=other, kind=data["kind"], actor=request.user)
+        return _("Linked to %(ref)s.") % {"ref": other.reference}
+
+    return _act(request, number, form_name="link_form", form=LinkForm(request.POST), action=run)
+
+
+def _headline(changes: list[Any]) -> Any:
+    """The change worth naming: the latest message if there is one, else the latest change."""
+    messages_ = [event for event in changes if event.comment_id]
+    return (messages_ or changes or [None])[-1]
+
+
+@support_staff_required
+@require_GET
+def presence(request: HttpRequest, number: int) -> HttpResponse:
+    """Polled by the ticket page: who else has it open, and what changed since it was loaded."""
+    ticket = ticket_get_for(user=request.user, number=number)
+    others = presence_touch(ticket=ticket, user=request.user)
+    try:
+        since = int(request.GET.get("since", "0"))
+    except ValueError:
+        since = 0
+    changes = list(selectors.events_since(ticket=ticket, after_id=since, viewer=request.user)) if since else []
+    return render(request, "desk/_presence.html", {
+        "ticket": ticket, "others": others, "latest": _headline(changes), "changes": len(changes),
+        "since": since,
+    })
+
+
+# --- Dashboard and profile ----------------------------------------------------------------
+
+
+@support_staff_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    from desk import clocks
+
+    tiers, by_severity = selectors.open_by_severity_and_tier(user=request.user)
+    return render(request, "desk/dashboard.html", {
+        "tiers": tiers,
+        "by_severity": by_severity,
+        "acks": selectors.ack_times(user=request.user),
+        "escalations_open": selectors.escalations_open(user=request.user),
+        "sla": clocks.dashboard_figures(user=request.user),
+    })
+
+
+@support_staff_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved. Times are now shown in %(zone)s.") % {"zone": form.cleaned_data["timezone"]})
+        return redirect("desk:profile")
+    return render(request, "desk/profile.html", {"form": form, "now": timezone.now()}, status=400 if form.errors else 200)
+

@@ -102,8 +102,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_sink() -> Iterator[SmtpSink]:
-    port = free_port()
+def smtp_sink(port: int | None = None) -> Iterator[SmtpSink]:
+    port = port or free_port()
     sink = SmtpSink(host="127.0.0.1", port=port)
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()

@@ -29,25 +29,35 @@ def database_url() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+def _forget_broker_connections() -> None:
+    """Drop pooled connections and producers, so publishing follows a changed broker_url."""
+    celery_app._pool = None
+    amqp = celery_app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
 @contextmanager
-def redis_broker() -> Iterator[str]:
+def redis_broker(url: str | None = None) -> Iterator[str]:
     """Point this process's publishing at Redis, with an empty queue, for the length of a test."""
-    url = redis_url()
+    url = url or redis_url()
     redis.Redis.from_url(url).delete("celery")
     saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager, celery_app.conf.broker_transport_options)
     celery_app.conf.broker_url = url
     celery_app.conf.broker_transport_options = {"visibility_timeout": 3600}
     celery_app.conf.task_always_eager = False
-    celery_app._pool = None
+    _forget_broker_connections()
     try:
         yield url
     finally:
         celery_app.conf.broker_url, celery_app.conf.task_always_eager, celery_app.conf.broker_transport_options = saved
-        celery_app._pool = None
+        _forget_broker_connections()
 
 
 @contextmanager
-def celery_worker(*, smtp_port: int, broker: str, log_path: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker(
+    *, smtp_port: int, broker: str, log_path: Path | None = None, extra_env: dict[str, str] | None = None,
+) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -56,6 +66,7 @@ def celery_worker(*, smtp_port: int, broker: str, log_path: Path | None = None) 
         "EMAIL_TIMEOUT": "5",
         "DEBUG": "true",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        **(extra_env or {}),
     }
     log = open(log_path or os.devnull, "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(

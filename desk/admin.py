@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from desk.models import CannedReply
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["title", "active"]
+    list_editable = ["active"]
+    list_filter = ["active"]
+    search_fields = ["title", "body"]

@@ -1,0 +1,120 @@
+"""Forms of the desk: the queue's filters and one small form per ticket action."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from customers.models import Organisation
+from desk.models import TicketLink
+from desk.selectors import REFERENCE, QueueFilters, assignable_staff
+from sla.models import Severity, SupportTier
+from tickets.models import Ticket
+
+
+class QueueFilterForm(forms.Form):
+    view = forms.ChoiceField(required=False, choices=[
+        ("", _("All open")), ("mine", _("My tickets")), ("unassigned", _("Unassigned")), ("breached", _("Breached")),
+        ("waiting", _("Waiting on customer")), ("escalated", _("Escalated")),
+    ])
+    q = forms.CharField(required=False, label=_("Search"), max_length=200, widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": _("Number, words in summary, description or comments")},
+    ))
+    organisation = forms.ModelChoiceField(
+        required=False, queryset=Organisation.objects.only("pk", "name"), empty_label=_("Any organisation"),
+        label=_("Organisation"),
+    )
+    tier = forms.ModelChoiceField(required=False, queryset=SupportTier.objects.all(), empty_label=_("Any tier"),
+                                  label=_("Tier"))
+    severity = forms.ModelChoiceField(required=False, queryset=Severity.objects.all(), empty_label=_("Any severity"),
+                                      label=_("Severity"))
+    status = forms.ChoiceField(required=False, label=_("Status"), choices=[
+        ("", _("Open (all open statuses)")), *Ticket.Status.choices, ("all", _("Any status")),
+    ])
+    who = forms.ChoiceField(required=False, label=_("Assignee"), choices=[
+        ("", _("Anyone")), ("mine", _("Mine")), ("unassigned", _("Unassigned")),
+    ])
+    sla = forms.ChoiceField(required=False, label=_("SLA"), choices=[
+        ("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk")),
+    ])
+
+    def filters(self) -> QueueFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return QueueFilters(
+            view=data.get("view") or "",
+            organisation=data["organisation"].pk if data.get("organisation") else None,
+            tier=data["tier"].pk if data.get("tier") else None,
+            severity=data["severity"].pk if data.get("severity") else None,
+            status=data.get("status") or "",
+            who=data.get("who") or "",
+            sla=data.get("sla") or "",
+            q=data.get("q") or "",
+        )
+
+
+def _staff_choice(**kwargs: Any) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=assignable_staff(), label=_("Assignee"), **kwargs)
+
+
+class AssignForm(forms.Form):
+    assignee = _staff_choice(required=False, empty_label=_("Nobody"))
+
+
+class SeverityForm(forms.Form):
+    severity = forms.ModelChoiceField(queryset=Severity.objects.all(), label=_("Severity"), empty_label=None)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False,
+                             widget=forms.TextInput(attrs={"placeholder": _("Why the severity changes (the customer sees it)")}))
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Ticket.Status.choices, label=_("Status"))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+
+class SendBackForm(forms.Form):
+    message = forms.CharField(label=_("What is missing"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class LinkForm(forms.Form):
+    other = forms.CharField(label=_("Ticket"), max_length=32,
+                            widget=forms.TextInput(attrs={"placeholder": _("Number, e.g. 1042")}))
+    kind = forms.ChoiceField(choices=TicketLink.Kind.choices, label=_("Kind"))
+
+    def clean_other(self) -> int:
+        match = REFERENCE.match(self.cleaned_data["other"])
+        if not match:
+            raise forms.ValidationError(_("Enter a ticket number."))
+        return int(match.group(1))
+
+
+class BulkForm(forms.Form):
+    action = forms.ChoiceField(choices=[("assign", _("Assign")), ("close", _("Close"))])
+    tickets = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("Tickets"))
+    assignee = _staff_choice(required=False, empty_label=_("Nobody"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The numbers are checked against what the agent may see when they are looked up.
+        self.fields["tickets"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["timezone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["timezone"] = forms.ChoiceField(
+            choices=[(zone, zone) for zone in zones], label=_("Timezone"),
+            help_text=_("Every time in the desk is shown in this timezone; hover a time to see it in UTC."),
+        )

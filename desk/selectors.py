@@ -1,0 +1,213 @@
+"""What the desk reads: the urgency-ordered queue, its counts, the dashboard figures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import quantiles
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from desk.models import CannedReply, TicketLink
+from tickets.models import Comment, Ticket, TicketEvent
+from tickets.selectors import tickets_visible_to
+
+OPEN = list(Ticket.OPEN_STATUSES)
+REFERENCE = re.compile(r"^\s*(?:[A-Za-z]+-)?(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the agent asked the queue for; every field optional."""
+
+    view: str = ""  # mine / unassigned / breached / waiting / escalated
+    organisation: int | None = None
+    tier: int | None = None
+    severity: int | None = None
+    status: str = ""  # "" = open tickets, "all", or one status
+    who: str = ""  # mine / unassigned / "" (anyone)
+    sla: str = ""  # breached / at_risk / ""
+    q: str = ""
+
+
+def _escalated() -> Exists:
+    return Exists(TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=TicketEvent.Kind.ESCALATED))
+
+
+def _search(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Number, summary, description and comments: full-text on PostgreSQL, substring elsewhere."""
+    match = REFERENCE.match(text)
+    if match:
+        return tickets.filter(number=int(match.group(1)))
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config="simple")
+        in_comments = Comment.objects.annotate(search=SearchVector("body", config="simple")).filter(
+            ticket=OuterRef("pk"), search=query,
+        )
+        return tickets.annotate(search=SearchVector("summary", "description", config="simple")).filter(
+            Q(search=query) | Exists(in_comments),
+        )
+    in_comments = Comment.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
+    return tickets.filter(Q(summary__icontains=text) | Q(description__icontains=text) | Exists(in_comments))
+
+
+def _saved_view(view: str, user: User) -> Q | Exists:
+    return {
+        "mine": Q(assignee=user, status__in=OPEN),
+        "unassigned": Q(assignee__isnull=True, status__in=OPEN),
+        "breached": Q(status__in=OPEN) & _breached_q(),
+        "waiting": Q(status=Ticket.Status.WAITING_ON_CUSTOMER),
+        "escalated": Q(status__in=OPEN) & Q(_escalated()),
+    }[view]
+
+
+def _breached_q() -> Q:
+    from desk import clocks
+
+    return clocks.breached_q()
+
+
+SAVED_VIEWS = ("mine", "unassigned", "breached", "waiting", "escalated")
+
+
+def queue_for(*, user: User, filters: QueueFilters) -> QuerySet[Ticket]:
+    """The tickets the desk lists, most urgent first, with everything a row shows joined in."""
+    from desk import clocks
+
+    tickets = tickets_visible_to(user)
+    if filters.view in SAVED_VIEWS:
+        tickets = tickets.filter(_saved_view(filters.view, user))
+    if filters.status == "all" or filters.view in ("waiting",):
+        pass
+    elif filters.status:
+        tickets = tickets.filter(status=filters.status)
+    else:
+        tickets = tickets.filter(status__in=OPEN)
+    if filters.organisation:
+        tickets = tickets.filter(organisation_id=filters.organisation)
+    if filters.tier:
+        tickets = tickets.filter(organisation__tier_id=filters.tier)
+    if filters.severity:
+        tickets = tickets.filter(severity_id=filters.severity)
+    if filters.who == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif filters.who == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    if filters.sla == "breached":
+        tickets = tickets.filter(clocks.breached_q())
+    elif filters.sla == "at_risk":
+        tickets = tickets.filter(clocks.at_risk_q())
+    if filters.q.strip():
+        tickets = _search(tickets, filters.q.strip())
+    tickets = tickets.select_related("organisation__tier", "severity", "assignee", "ticket_type")
+    return clocks.by_urgency(tickets)
+
+
+def queue_counts(*, user: User) -> dict[str, int]:
+    """How many tickets each saved view holds, in one query."""
+    tickets = tickets_visible_to(user)
+    return tickets.aggregate(**{view: Count("pk", filter=_saved_view(view, user)) for view in SAVED_VIEWS})
+
+
+def assignable_staff() -> QuerySet[User]:
+    return User.objects.filter(role__in=[User.Role.AGENT, User.Role.LEAD], is_active=True).order_by("full_name")
+
+
+def canned_replies() -> QuerySet[CannedReply]:
+    return CannedReply.objects.filter(active=True)
+
+
+def links_of(*, ticket: Ticket) -> list[tuple[str, Ticket]]:
+    """The tickets linked to this one, with how, from this ticket's side."""
+    links = TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket)).select_related(
+        "from_ticket", "to_ticket",
+    )
+    result = []
+    for link in links:
+        if link.from_ticket_id == ticket.pk:
+            result.append((str(link.get_kind_display()), link.to_ticket))
+        else:
+            label = link.get_kind_display() if link.kind == TicketLink.Kind.RELATED else "Duplicated by"
+            result.append((str(label), link.from_ticket))
+    return result
+
+
+def events_since(*, ticket: Ticket, after_id: int, viewer: User) -> QuerySet[TicketEvent]:
+    """What others did to the ticket after the viewer loaded it."""
+    return TicketEvent.objects.filter(ticket=ticket, pk__gt=after_id).exclude(actor=viewer).select_related("actor")
+
+
+# --- Dashboard -------------------------------------------------------------------
+
+
+def open_by_severity_and_tier(*, user: User) -> tuple[list[str], list[dict[str, Any]]]:
+    """Rows by severity, columns by tier, with totals; one grouped query."""
+    grouped = (
+        tickets_visible_to(user).filter(status__in=OPEN)
+        .values("severity_id", "severity__name", "organisation__tier__name")
+        .annotate(n=Count("pk"))
+    )
+    tiers = sorted({row["organisation__tier__name"] for row in grouped})
+    rows: dict[int, dict[str, Any]] = {}
+    for row in grouped:
+        level = row["severity_id"] or 0
+        entry = rows.setdefault(level, {"level": level, "name": row["severity__name"], "by_tier": dict.fromkeys(tiers, 0)})
+        entry["by_tier"][row["organisation__tier__name"]] += row["n"]
+    table = sorted(rows.values(), key=lambda r: r["level"] or 99)
+    top = max((sum(r["by_tier"].values()) for r in table), default=0)
+    for entry in table:
+        entry["cells"] = [entry["by_tier"][tier] for tier in tiers]
+        entry["total"] = sum(entry["cells"])
+        entry["bar"] = _bucket(entry["total"], top)
+    return tiers, table
+
+
+def _bucket(value: float, top: float) -> int:
+    """A bar length in steps of 5 %, for the CSS classes that draw it."""
+    if top <= 0 or value <= 0:
+        return 0
+    return max(5, round(value / top * 20) * 5)
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's continuous percentile (linear interpolation), over intervals here."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+    def __init__(self, expression: Any, *, fraction: float) -> None:
+        super().__init__(expression, fraction=float(fraction))
+
+
+def ack_times(*, user: User, now: datetime | None = None, days: int = 7) -> dict[str, Any]:
+    """Median and 90th percentile wall time from filing to acknowledgement, over tickets acknowledged lately."""
+    now = now or timezone.now()
+    since = now - timedelta(days=days)
+    acked = tickets_visible_to(user).filter(acknowledged_at__gte=since, acknowledged_at__lte=now)
+    count = acked.count()
+    if count == 0:
+        return {"count": 0, "median": None, "p90": None}
+    if connection.vendor == "postgresql":
+        wait = ExpressionWrapper(F("acknowledged_at") - F("created_at"), output_field=DurationField())
+        figures = acked.aggregate(median=PercentileCont(wait, fraction=0.5), p90=PercentileCont(wait, fraction=0.9))
+        return {"count": count, **figures}
+    seconds = sorted(
+        (ack - created).total_seconds() for created, ack in acked.values_list("created_at", "acknowledged_at")
+    )
+    if len(seconds) == 1:
+        median = p90 = seconds[0]
+    else:
+        cuts = quantiles(seconds, n=10, method="inclusive")
+        median, p90 = cuts[4], cuts[8]
+    return {"count": count, "median": timedelta(seconds=float(median)), "p90": timedelta(seconds=float(p90))}
+
+
+def escalations_open(*, user: User) -> int:
+    return tickets_visible_to(user).filter(status__in=OPEN).filter(_escalated()).count()

@@ -1,0 +1,111 @@
+"""Template helpers of the desk: times in the viewer's zone with UTC on hover, short durations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from desk import clocks
+
+register = template.Library()
+
+
+@register.filter
+def when(value: datetime | None, style: str = "full") -> SafeString | str:
+    """<time> in the active (viewer's) timezone, its UTC value in the tooltip.
+
+    ``style`` "full" shows date and time, "short" shows time alone for today's
+    moments and date otherwise.
+    """
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    now = timezone.localtime()
+    if style == "short" and local.date() == now.date():
+        text = date_format(local, "H:i")
+    elif style == "short":
+        text = date_format(local, "j M H:i")
+    else:
+        text = date_format(local, "j M Y H:i T")
+    utc = value.astimezone(UTC)
+    return format_html('<time datetime="{}" title="{} UTC">{}</time>', utc.isoformat(), utc.strftime("%Y-%m-%d %H:%M"), text)
+
+
+@register.filter
+def span(value: timedelta | None) -> str:
+    """A duration the way an agent reads it at a glance: 2d 4h, 3h 05m, 12m."""
+    if value is None:
+        return "—"
+    minutes = int(abs(value).total_seconds() // 60)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _("%(d)dd %(h)dh") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)dh %(m)02dm") % {"h": hours, "m": minutes}
+    return _("%(m)dm") % {"m": minutes}
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return _("%(span)s ago") % {"span": span(timezone.now() - value)}
+
+
+@register.simple_tag
+def sla_left(ticket: object) -> dict[str, object] | None:
+    return clocks.time_left(ticket)  # type: ignore[arg-type]
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key)
+
+
+@register.filter
+def status_label(value: str | None) -> str:
+    from tickets.models import Ticket
+
+    try:
+        return str(Ticket.Status(value).label)
+    except ValueError:
+        return value or "—"
+
+
+@register.filter
+def detail(value: object) -> str:
+    """A structured answer as text: lists joined, booleans as yes / no."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@register.filter
+def change_phrase(event: object) -> str:
+    """“Sam replied 2m ago”: what another agent just did, for the collision hint."""
+    from tickets.models import TicketEvent
+
+    kind = getattr(event, "kind", "")
+    verbs = {
+        TicketEvent.Kind.REPLIED: _("%(who)s replied %(when)s"),
+        TicketEvent.Kind.NOTE: _("%(who)s added an internal note %(when)s"),
+        TicketEvent.Kind.COMMENTED: _("%(who)s commented %(when)s"),
+        TicketEvent.Kind.STATUS: _("%(who)s changed the status %(when)s"),
+        TicketEvent.Kind.SEVERITY: _("%(who)s changed the severity %(when)s"),
+        TicketEvent.Kind.ASSIGNED: _("%(who)s changed the assignee %(when)s"),
+        TicketEvent.Kind.ACKNOWLEDGED: _("%(who)s acknowledged it %(when)s"),
+        TicketEvent.Kind.SENT_BACK: _("%(who)s sent it back to the reporter %(when)s"),
+    }
+    created = getattr(event, "created_at", None)
+    when = _("just now") if created is None or (timezone.now() - created).total_seconds() < 60 else ago(created)
+    phrase = verbs.get(kind, _("%(who)s changed it %(when)s"))
+    return phrase % {"who": event.actor_name, "when": when}  # type: ignore[attr-defined]

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.test import Client
+
+from desk.models import CannedReply, TicketLink
+from desk.services import presence_touch
+from tickets.models import Ticket, TicketEvent
+from tickets.workflow import comment_add
+
+pytestmark = pytest.mark.django_db
+
+
+def desk_client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(ticket: Ticket, action: str = "") -> str:
+    return f"/desk/tickets/{ticket.number}/{action + '/' if action else ''}"
+
+
+def last_event(ticket: Ticket) -> TicketEvent:
+    return ticket.events.order_by("-id").first()
+
+
+def test_the_workspace_shows_fields_timeline_and_organisation(world):
+    comment_add(ticket=world.alice_ticket, author=world.agent, body="Secret triage note", is_internal=True)
+    world.alice_ticket.details = {"issue_type": "API"}
+    world.alice_ticket.save()
+
+    response = desk_client(world.agent).get(url(world.alice_ticket))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Secret triage note" in body and "Internal" in body
+    assert "Alpha Shop" in body and "Premium" in body
+    assert "emergency@alpha.example" in body
+    assert 'hx-get="/desk/tickets/' in body  # presence poll
+
+
+def test_acknowledge_is_recorded_with_its_actor(world):
+    response = desk_client(world.agent).post(url(world.alice_ticket, "acknowledge"))
+    assert response.status_code == 302 and response["Location"] == url(world.alice_ticket)
+    world.alice_ticket.refresh_from_db()
+    assert world.alice_ticket.acknowledged_at is not None
+    event = last_event(world.alice_ticket)
+    assert (event.kind, event.actor) == ("acknowledged", world.agent)
+
+
+def test_a_severity_change_needs_a_reason_shown_beside_the_field(world):
+    client = desk_client(world.agent)
+
+    response = client.post(url(world.alice_ticket, "severity"), {"severity": 2, "reason": "  "})
+
+    assert response.status_code == 400
+    assert "Say why the severity changes." in response.content.decode()
+    world.alice_ticket.refresh_from_db()
+    assert world.alice_ticket.severity_id is None
+
+    client.post(url(world.alice_ticket, "severity"), {"severity": 2, "reason": "Checkout down for one market"})
+    world.alice_ticket.refresh_from_db()
+    event = last_event(world.alice_ticket)
+    assert world.alice_ticket.severity_id == 2
+    assert (event.kind, event.actor, event.reason) == ("severity", world.agent, "Checkout down for one market")
+
+
+def test_reply_note_and_send_back(world):
+    client = desk_client(world.agent)
+    ticket = world.alice_ticket
+
+    client.post(url(ticket, "reply"), {"body": "We are on it."})
+    client.post(url(ticket, "note"), {"note-body": "Looks like the cache."})
+    response = client.post(url(ticket, "note"), {"note-body": ""})
+    assert response.status_code == 400 and "Write a message first." in response.content.decode()
+    client.post(url(ticket, "send-back"), {"message": "Which order ids fail?"})
+
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.WAITING_ON_CUSTOMER
+    comments = list(ticket.comments.values_list("body", "is_internal"))
+    assert comments == [("We are on it.", False), ("Looks like the cache.", True), ("Which order ids fail?", False)]
+    kinds = list(ticket.events.values_list("kind", "actor"))
+    assert ("replied", world.agent.pk) in kinds and ("note", world.agent.pk) in kinds
+    assert ("sent_back", world.agent.pk) in kinds
+
+
+def test_assign_take_resolve_close_and_reopen(world):
+    client = desk_client(world.agent)
+    ticket = world.alice_ticket
+
+    client.post(url(ticket, "assign"), {"assignee": world.agent.pk})
+    client.post(url(ticket, "assign"), {"assignee": world.lead.pk})
+    response = client.post(url(ticket, "assign"), {"assignee": world.alice.pk})
+    assert response.status_code == 400  # customers are not in the list
+    ticket.refresh_from_db()
+    assert ticket.assignee == world.lead
+
+    for status in ("resolved", "closed", "open"):
+        client.post(url(ticket, "status"), {"status": status, "reason": f"to {status}"})
+        ticket.refresh_from_db()
+        assert ticket.status == status
+        assert last_event(ticket).reason == f"to {status}"
+
+    response = client.post(url(ticket, "status"), {"status": "new"})
+    assert response.status_code == 400 and "cannot become" in response.content.decode()
+
+
+def test_linking_tickets_shows_on_both_timelines(world):
+    client = desk_client(world.agent)
+    client.post(url(world.alice_ticket, "link"), {"other": f"SD-{world.outsider_ticket.number}", "kind": "duplicate"})
+
+    link = TicketLink.objects.get()
+    assert (link.from_ticket, link.to_ticket, link.kind) == (world.alice_ticket, world.outsider_ticket, "duplicate")
+    for ticket in (world.alice_ticket, world.outsider_ticket):
+        event = last_event(ticket)
+        assert (event.kind, event.actor, event.is_public) == ("linked", world.agent, False)
+    page = client.get(url(world.outsider_ticket)).content.decode()
+    assert world.alice_ticket.reference in page
+
+    again = client.post(url(world.outsider_ticket, "link"), {"other": world.alice_ticket.number, "kind": "related"})
+    assert again.status_code == 400 and "already linked" in again.content.decode()
+    missing = client.post(url(world.alice_ticket, "link"), {"other": "999999", "kind": "related"})
+    assert missing.status_code == 400 and "no ticket with this number" in missing.content.decode()
+
+
+def test_a_canned_reply_prefills_the_reply_box_without_javascript(world):
+    canned = CannedReply.objects.create(title="Need logs", body="Could you attach the logs?")
+    CannedReply.objects.create(title="Retired", body="old", active=False)
+
+    response = desk_client(world.agent).get(url(world.alice_ticket), {"canned": canned.pk})
+
+    assert response.context["reply_form"].initial == {"body": "Could you attach the logs?"}
+    assert "Retired" not in response.content.decode()
+
+
+def test_presence_names_the_other_viewer_and_changes_since_loading(world):
+    ticket = world.alice_ticket
+    lead = desk_client(world.lead)
+    since = last_event(ticket).pk
+    lead.get(url(ticket, "presence"), {"since": since})
+
+    response = desk_client(world.agent).get(url(ticket, "presence"), {"since": since})
+    assert "Lee is also viewing this ticket." in response.content.decode()
+
+    comment_add(ticket=ticket, author=world.lead, body="On it")
+    body = lead.get(url(ticket, "presence"), {"since": since}).content.decode()
+    assert "Sam is also viewing" in body and "Reload" not in body  # one's own changes are no news
+    body = desk_client(world.agent).get(url(ticket, "presence"), {"since": since}).content.decode()
+    assert "Lee Lead replied just now" in body and "Reload" in body
+
+
+def test_presence_forgets_viewers_who_left(world):
+    presence_touch(ticket=world.alice_ticket, user=world.lead, now=1000.0)
+    assert presence_touch(ticket=world.alice_ticket, user=world.agent, now=1010.0) == ["Lee"]
+    assert presence_touch(ticket=world.alice_ticket, user=world.agent, now=1100.0) == []
+
+
+@time_machine.travel(datetime(2026, 7, 1, 15, 30, tzinfo=UTC), tick=False)
+def test_times_are_in_the_agents_timezone_with_utc_on_hover(world):
+    comment_add(ticket=world.alice_ticket, author=world.alice, body="hello")
+    client = desk_client(world.agent)  # America/Chicago
+
+    body = client.get(url(world.alice_ticket)).content.decode()
+    assert 'title="2026-07-01 15:30 UTC">1 Jul 2026 10:30 CDT</time>' in body
+
+    response = client.post("/desk/profile/", {"timezone": "Europe/Madrid"})
+    assert response.status_code == 302
+    body = client.get(url(world.alice_ticket)).content.decode()
+    assert 'title="2026-07-01 15:30 UTC">1 Jul 2026 17:30 CEST</time>' in body
+    assert client.post("/desk/profile/", {"timezone": "Mars/Olympus"}).status_code == 400
