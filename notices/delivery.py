@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from customers.models import Organisation
 from notices.models import Notice
 from sla.models import Calendar
+
+log = logging.getLogger(__name__)
 
 STANDARD_HOURS_PREFIX = "Standard hours"
 
@@ -44,11 +47,15 @@ def send_time(*, organisation: Organisation, kind: str, not_before: datetime | N
     calendar = calendar_of(organisation)
     if calendar is None:  # no business hours configured anywhere: never hold mail forever
         return SendTime(earliest if earliest > now else None)
-    opens = calendar.business_calendar(range(earliest.year - 1, earliest.year + 3)).next_open(earliest)
+    try:
+        opens = calendar.business_calendar(range(earliest.year - 1, earliest.year + 3)).next_open(earliest)
+    except ValueError:  # a calendar that never opens would hold the warning forever: send it instead
+        log.warning("Calendar %s has no open time; warning for %s sent without waiting.", calendar, organisation)
+        return SendTime(earliest if earliest > now else None)
     if opens <= now:
         return SendTime(None)
     local = timezone.localtime(opens, timezone=ZoneInfo(calendar.timezone))
-    reason = _("Warnings are sent in business hours (%(calendar)s): %(when)s.") % {
+    reason = _("Held for the business hours of “%(calendar)s” until %(when)s.") % {
         "calendar": calendar.name, "when": f"{local:%a %d %b %H:%M} {calendar.timezone}",
     }
     return SendTime(opens, reason[:200])

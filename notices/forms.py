@@ -62,6 +62,7 @@ class NoticeForm(_NoticeFields):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].widget.attrs["data-reload-param"] = "organisation"
         self.fields["environment"].widget.attrs["list"] = "environment-names"
+        self.fields["kind"].widget = forms.RadioSelect(choices=Notice.Kind.choices)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
+from api.docs import api_docs, api_schema
 from portal.views import help_page
 
 admin.site.site_header = f"{settings.VENDOR_NAME} administration"
@@ -16,7 +17,11 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("desk/notices/", include("notices.urls")),
     path("desk/", include("desk.urls")),
+    path("", include("api.token_urls")),
     path("api/v1/notices/", include("notices.api_urls")),
+    path("api/v1/", include("api.urls")),
+    path("api/schema/", api_schema, name="api-schema"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("status/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from api.views import ApiView
 from supportdesk.urls import urlpatterns as project_patterns
 from tickets.models import Ticket
 
@@ -12,6 +15,12 @@ def leaky_ticket(request: HttpRequest, number: int) -> HttpResponse:
     # The bug under test: fetched by number alone, never scoped to the user.
     ticket = Ticket.objects.get(number=number)
     return HttpResponse(ticket.summary)
+
+
+class LeakyApiView(ApiView):
+    def get(self, request: Request, number: int) -> Response:
+        # The same bug behind the API.
+        return Response({"summary": Ticket.objects.get(number=number).summary})
 
 
 @csrf_exempt
@@ -23,5 +32,6 @@ def careless_form(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     *project_patterns,
     path("portal/leaky/<int:number>/", leaky_ticket, name="leaky"),
+    path("api/v1/leaky/<int:number>/", LeakyApiView.as_view(), name="leaky-api"),
     path("portal/careless/", careless_form, name="careless"),
 ]

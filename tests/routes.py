@@ -23,6 +23,7 @@ class Access(enum.Enum):
     CUSTOMER = "customer"  # customers, scoped to their organisation
     STAFF = "staff"  # agents, leads and admins only
     ADMIN = "admin"  # the Django admin
+    API = "api"  # the REST API: 401 without credentials, scoped by the same selectors as the pages
     SERVICE = "service"  # machines with a service key; a session or no credentials gets 401/403, never 2xx
 
 
@@ -53,6 +54,12 @@ ACCESS: dict[str, Access] = {
     "portal:access_revoke": Access.CUSTOMER,
     "desk:queue": Access.STAFF,
     "desk:ticket": Access.STAFF,
+    "tokens:portal": Access.CUSTOMER,
+    "tokens:portal_revoke": Access.CUSTOMER,
+    "tokens:desk": Access.STAFF,
+    "tokens:desk_revoke": Access.STAFF,
+    "api-schema": Access.PUBLIC,
+    "api-docs": Access.PUBLIC,
     "desk:bulk": Access.STAFF,
     "desk:dashboard": Access.STAFF,
     "desk:profile": Access.STAFF,
@@ -80,7 +87,10 @@ ACCESS: dict[str, Access] = {
 }
 
 # Namespaces whose every route shares one class.
-NAMESPACE_ACCESS: dict[str, Access] = {"admin": Access.ADMIN}
+NAMESPACE_ACCESS: dict[str, Access] = {"admin": Access.ADMIN, "api": Access.API}
+
+API_METHODS = ("get", "post", "put", "patch", "delete")
+
 
 
 @dataclass(frozen=True)
@@ -135,8 +145,9 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     fillers: dict[str, Callable[[], Any]] = {
         "number": lambda: world.outsider_ticket.number,
         "attachment_id": lambda: world.outsider_attachment.pk,
-        "contact_id": lambda: world.outsider.contacts.order_by("pk").last().pk,
         "grant_id": lambda: world.outsider_grant.pk,
+        "contact_id": lambda: world.outsider.contacts.first().pk,
+        "token_id": lambda: _outsider_token(world).pk,
         "notice_id": lambda: _outsider_notice(world).pk,
         "uidb64": lambda: "MQ",
         "token": lambda: "set-password",
@@ -150,6 +161,12 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     return values
 
 
+def _outsider_token(world: Any) -> Any:
+    from api.models import ApiToken
+    from api.services import token_create
+
+    token = ApiToken.objects.filter(user=world.carol).first()
+    return token or token_create(user=world.carol, name="outsider")[0]
 def _outsider_notice(world: Any) -> Any:
     """A notice raised for the outsider, made on first use."""
     if getattr(world, "outsider_notice", None) is None:
@@ -203,6 +220,9 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
             continue
         url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
 
+        if access is Access.API:
+            problems.extend(_check_api_route(route, url, world, canary))
+            continue
         for method in ("get", "post"):
             response = getattr(anonymous, method)(url)
             if access is Access.PUBLIC:
@@ -240,6 +260,58 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
         response = customer_admin.get(url)
         if not (response.status_code == 302 and response["Location"].startswith(admin_login_path)):
             problems.append(Problem(url, "customer admin", "get", f"admin answered {response.status_code}"))
+    return problems
+
+
+def _api_clients(world: Any) -> list[tuple[str, Any]]:
+    """Alpha's customer and customer admin, each by browser session and by personal token."""
+    from rest_framework.test import APIClient
+
+    from api.services import token_create
+
+    clients = []
+    for who, user in (("customer", world.alice), ("customer admin", world.alan)):
+        session = APIClient()
+        session.force_login(user)
+        clients.append((f"{who} (session)", session))
+        bearer = APIClient()
+        bearer.credentials(HTTP_AUTHORIZATION=f"Bearer {token_create(user=user, name='walk')[1]}")
+        clients.append((f"{who} (token)", bearer))
+    return clients
+
+
+def _is_api_error(response: Any) -> bool:
+    try:
+        error = response.json()["error"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return isinstance(error, dict) and {"code", "message", "fields"} <= set(error)
+
+
+def _check_api_route(route: Route, url: str, world: Any, canary: str) -> list[Problem]:
+    """API routes answer 401 to strangers and 403/404 to Alpha for Outsider's objects, in the error format."""
+    from rest_framework.test import APIClient
+
+    problems: list[Problem] = []
+    anonymous = APIClient()
+    for method in API_METHODS:
+        response = getattr(anonymous, method)(url, {}, format="json")
+        if response.status_code != 401 or not _is_api_error(response):
+            problems.append(Problem(route.name, "anonymous", method, f"expected a 401 error, got {response.status_code}"))
+    for who, client in _api_clients(world):
+        for method in API_METHODS:
+            response = getattr(client, method)(url, {}, format="json")
+            status = response.status_code
+            # Alpha's admin may use every route, so for them only scoping can stop a read of Outsider's object.
+            must_be_404 = method == "get" and who.startswith("customer admin")
+            if route.keywords and ((must_be_404 and status != 404) or status not in (403, 404, 405)):
+                problems.append(Problem(route.name, who, method, f"another organisation's object answered {status}"))
+            elif status >= 500:
+                problems.append(Problem(route.name, who, method, f"server error {status}"))
+            if status >= 400 and not _is_api_error(response):
+                problems.append(Problem(route.name, who, method, f"a {status} outside the error format"))
+            if canary in response.content.decode(errors="replace"):
+                problems.append(Problem(route.name, who, method, "the answer shows another organisation's data"))
     return problems
 
 

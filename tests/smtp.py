@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ class Received:
     envelope_from: str
     envelope_to: list[str]
     message: EmailMessage
+    received_at: float = field(default_factory=time.perf_counter)  # for benchmarks: when the server accepted it
 
     def __getitem__(self, header: str) -> str:
         return str(self.message[header] or "")

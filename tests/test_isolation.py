@@ -30,6 +30,24 @@ def test_an_unscoped_view_fails_the_walk(world, monkeypatch, settings) -> None:
     assert any("shows another organisation's data" in p.detail for p in leaks)
 
 
+def test_an_unscoped_api_view_fails_the_walk(world, monkeypatch, settings) -> None:
+    settings.ROOT_URLCONF = "tests.broken_urls"
+    monkeypatch.setitem(routes.ACCESS, "leaky", routes.Access.CUSTOMER)
+    monkeypatch.setitem(routes.ACCESS, "leaky-api", routes.Access.API)
+
+    problems = routes.check_routes(world, urlconf="tests.broken_urls")
+
+    leaks = [p for p in problems if p.route == "leaky-api"]
+    assert any("token" in p.who and "another organisation's object answered 200" in p.detail for p in leaks)
+    assert any("session" in p.who and "shows another organisation's data" in p.detail for p in leaks)
+
+
+def test_the_walk_covers_every_api_route() -> None:
+    api_routes = [route for route in routes.routes() if route.name.startswith("api:")]
+    assert api_routes
+    assert all(routes.access_of(route) is routes.Access.API for route in api_routes)
+
+
 def test_an_unclassified_route_fails_the_walk(world, settings) -> None:
     settings.ROOT_URLCONF = "tests.broken_urls"
 

@@ -249,3 +249,12 @@ def test_held_mail_can_be_sent_now_or_cancelled_with_a_reason(world, area, smtp,
     assert {row.state for row in rows_of(to_cancel)} == {"cancelled"}
     event = to_cancel.ticket.events.filter(kind=TicketEvent.Kind.NOTIFIED).last()
     assert event.reason == "False positive" and event.actor == world.agent
+
+
+def test_a_calendar_that_never_opens_does_not_hold_a_warning_forever(world, area) -> None:
+    world.alpha.calendar = Calendar.objects.create(name="Never", timezone="UTC")
+    world.alpha.save()
+    with time_machine.travel(FRIDAY_6PM_CHICAGO, tick=False):
+        notice = raise_notice(world.alpha, area, kind="warning")
+
+    assert {row.next_attempt_at for row in rows_of(notice)} == {FRIDAY_6PM_CHICAGO}

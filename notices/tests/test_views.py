@@ -114,3 +114,23 @@ def test_customers_cannot_see_notices(client, world, area) -> None:
     client.force_login(world.alan)
     for url in ("/desk/notices/", "/desk/notices/new/", "/desk/notices/held/", f"/desk/notices/{notice.pk}/"):
         assert client.get(url).status_code == 403
+
+
+def test_the_desk_ticket_page_flags_an_emergency_contact_whose_mail_fails(client, world, area) -> None:
+    Contact.objects.filter(email="ops-list@alpha.example").update(
+        delivery_failing_since=timezone.now(), delivery_failure="550 5.1.1 No such list",
+    )
+    client.force_login(world.agent)
+
+    page = client.get(f"/desk/tickets/{world.alice_ticket.number}/").content.decode()
+
+    assert "mail failing since" in page and "550 5.1.1 No such list" in page
+
+
+def test_the_admin_lists_contacts_whose_mail_fails(client, world) -> None:
+    Contact.objects.filter(email="ops-list@alpha.example").update(delivery_failing_since=timezone.now())
+    client.force_login(world.admin)
+
+    page = client.get("/admin/customers/contact/?delivery_failing_since__isempty=0").content.decode()
+
+    assert "ops-list@alpha.example" in page and "emergency@alpha.example" not in page

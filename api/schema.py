@@ -1,0 +1,45 @@
+"""OpenAPI details the generator cannot guess: token auth and the error answers of every operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http", "scheme": "bearer", "bearerFormat": "sdk_<prefix>_<secret>",
+            "description": "A personal API token, created under Portal → API tokens or Desk → API tokens.",
+        }
+
+
+ERROR_CODES = ("400", "401", "403", "404", "429")
+
+
+class ApiAutoSchema(AutoSchema):
+    """Every operation documents the one error format for the errors it can answer."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        from api.serializers import ErrorSerializer
+
+        codes = list(ERROR_CODES)
+        if self.method == "POST":
+            codes.append("422")
+        for code in codes:
+            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code, direction=direction))
+        return responses
+
+    def _get_response_headers_for_code(self, status_code: Any, direction: str = "response") -> dict[str, Any]:
+        headers = super()._get_response_headers_for_code(status_code, direction)
+        if str(status_code) == "429":
+            headers["Retry-After"] = {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."}
+        return headers

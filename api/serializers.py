@@ -1,0 +1,139 @@
+"""API shapes. Validation of rules lives in the services; these only translate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers.models import Contact
+from tickets.models import Comment, Ticket, TicketEvent
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Machine-readable, e.g. validation_error, not_found, rate_limited."))
+    message = serializers.CharField(help_text=_("A sentence for people."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("For validation errors: the messages of each field."),
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error answer."""
+
+    error = ErrorDetailSerializer()
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    account_id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    organisation = OrganisationRefSerializer(read_only=True)
+    type = serializers.SlugRelatedField(source="ticket_type", slug_field="slug", read_only=True)
+    severity = serializers.IntegerField(source="severity_id", read_only=True, allow_null=True, min_value=1, max_value=5)
+    environment = serializers.CharField(source="environment.name", read_only=True, allow_null=True, default=None)
+    requester = serializers.SerializerMethodField()
+    assignee = serializers.SerializerMethodField()
+    details = serializers.DictField(read_only=True)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "number", "reference", "organisation", "type", "status", "severity", "environment", "summary", "description",
+            "details", "requester", "assignee", "created_at", "updated_at", "acknowledged_at", "resolved_at", "closed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer)
+    def get_requester(self, ticket: Ticket) -> dict[str, str]:
+        return {"name": ticket.requester_name, "email": ticket.requester_email}
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_assignee(self, ticket: Ticket) -> dict[str, str] | None:
+        if not ticket.assignee_id:
+            return None
+        return {"name": ticket.assignee.get_full_name(), "email": ticket.assignee.email}
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    type = serializers.SlugField(help_text=_("The ticket type's slug, e.g. production-issue."))
+    organisation = serializers.CharField(
+        required=False, help_text=_("Account id of the organisation. Support staff must give it; customers file for their own."),
+    )
+    summary = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    severity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5, default=None)
+    environment = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Environment name, e.g. live1."))
+    details = serializers.DictField(
+        required=False, default=dict, help_text=_("Answers to the type's structured fields, keyed by field key."),
+    )
+
+    def validate_summary(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Write a summary."))
+        return value
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    """What may change. Customers may only close; staff change status, severity (with a reason) and assignee."""
+
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+    severity = serializers.IntegerField(required=False, min_value=1, max_value=5)
+    severity_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    assignee = serializers.EmailField(
+        required=False, allow_null=True, help_text=_("Email of the agent to assign; null to unassign."),
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Why the status changes."))
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author_name", read_only=True)
+    is_internal = serializers.BooleanField(
+        required=False, default=False, help_text=_("An internal note, never shown to customers (support staff only)."),
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "is_internal", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_name", read_only=True)
+    before = serializers.DictField(read_only=True)
+    after = serializers.DictField(read_only=True)
+    comment_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "actor", "before", "after", "reason", "comment_id", "created_at"]
+        read_only_fields = fields
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "kind", "name", "email", "phone", "language", "emergency_role", "emergency_order"]
+        read_only_fields = ["id"]
+
+    def validate_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Give the contact a name."))
+        return value.strip()
+
+    def validate_email(self, value: str) -> str:
+        return value.strip().lower()
+
+    def get_validators(self) -> list[Any]:
+        return []  # the model's constraints are checked by full_clean in the view, with their own messages

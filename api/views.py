@@ -1,0 +1,313 @@
+"""The REST API, version 1. Every object is reached through the same selectors as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, filters, generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from api import serializers as s
+from api.exceptions import django_validation_to_drf
+from api.filters import TicketFilter
+from api.idempotency import idempotent
+from customers.models import Contact, Environment, Organisation
+from customers.selectors import contact_get_for, contacts_of, is_organisation_admin, organisation_of, organisations_visible_to
+from customers.services import contact_create, contact_delete, contact_update
+from sla.models import Severity
+from tickets import workflow
+from tickets.models import Comment, Ticket, TicketEvent, TicketType
+from tickets.selectors import comments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
+from tickets.services import ticket_create
+
+NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH, description="The ticket number (1042 in SD-1042).")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Retries with the same key and body get the first answer; the same key with another body gets 422.",
+)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ApiView(generics.GenericAPIView):
+    # Base of every API view: the API answers 401 itself rather than redirecting to the sign-in page.
+    permission_classes = [permissions.IsAuthenticated]
+
+
+def _invalid(field: str, message: str) -> exceptions.ValidationError:
+    return exceptions.ValidationError({field: [message]})
+
+
+def _service_errors(exc: DjangoValidationError, *, prefix: str = "") -> exceptions.ValidationError:
+    error = django_validation_to_drf(exc)
+    if prefix and isinstance(error.detail, dict):
+        error.detail = {f"{prefix}{key}": value for key, value in error.detail.items()}
+    return error
+
+
+# --- Tickets --------------------------------------------------------------------------------
+
+
+class TicketQuerysetMixin:
+    request: Request
+
+    def get_queryset(self) -> QuerySet[Ticket]:
+        return tickets_visible_to(self.request.user).select_related(
+            "organisation", "ticket_type", "environment", "assignee", "requester_user", "requester_contact",
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="tickets_list", summary="List the tickets you may see"),
+)
+class TicketListView(TicketQuerysetMixin, ApiView, generics.ListAPIView):
+    serializer_class = s.TicketSerializer
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filterset_class = TicketFilter
+    search_fields = ["summary", "description"]
+    ordering_fields = ["created_at", "updated_at", "number", "severity"]
+    ordering = ["-created_at"]
+
+    @extend_schema(
+        operation_id="tickets_create", summary="File a ticket",
+        request=s.TicketCreateSerializer, responses={201: s.TicketSerializer}, parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = s.TicketCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = _ticket_file(user=request.user, **data.validated_data)
+        body = s.TicketSerializer(ticket, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": f"/api/v1/tickets/{ticket.number}/"})
+
+
+def _ticket_file(
+    *, user: User, type: str, summary: str, description: str, severity: int | None, environment: str,
+    details: dict[str, Any], organisation: str | None = None,
+) -> Ticket:
+    """Translate the API's words (slugs, account ids, names) into objects, then file through the service."""
+    if user.is_support_staff:
+        if not organisation:
+            raise _invalid("organisation", _("Support staff must say for which organisation (its account id)."))
+        found = organisations_visible_to(user).filter(account_id=organisation).first()
+        if found is None:
+            raise _invalid("organisation", _("No organisation has this account id."))
+        types = TicketType.objects.filter(active=True)
+    else:
+        found = organisation_of(user)
+        if found is None:
+            raise exceptions.PermissionDenied(_("Your account belongs to no organisation."))
+        if organisation and organisation != found.account_id:
+            raise _invalid("organisation", _("You can file tickets for your own organisation only."))
+        types = TicketType.objects.filter(active=True, customer_can_file=True)
+    ticket_type = types.filter(slug=type).first()
+    if ticket_type is None:
+        raise _invalid("type", _("There is no type of request “%(slug)s”.") % {"slug": type})
+    severity_obj = None
+    if ticket_type.asks_severity:
+        if severity is None:
+            raise _invalid("severity", _("Choose a severity from 1 (critical) to 5 (cosmetic)."))
+        severity_obj = Severity.objects.filter(level=severity).first()
+        if severity_obj is None:
+            raise _invalid("severity", _("Choose a severity from 1 (critical) to 5 (cosmetic)."))
+    elif severity is not None:
+        raise _invalid("severity", _("This type of request has no severity."))
+    environment_obj = None
+    if environment:
+        environment_obj = Environment.objects.filter(organisation=found, name=environment).first()
+        if environment_obj is None:
+            raise _invalid("environment", _("Your organisation has no environment “%(name)s”.") % {"name": environment})
+    requester_contact = None
+    requester_user: User | None = user
+    if user.is_support_staff:
+        requester_contact = found.registered_emergency_contact
+        requester_user = None if requester_contact else user
+    try:
+        return ticket_create(
+            organisation=found, ticket_type=ticket_type, summary=summary, description=description,
+            requester_user=requester_user, requester_contact=requester_contact, severity=severity_obj,
+            environment=environment_obj, details=details, actor=user,
+        )
+    except DjangoValidationError as exc:
+        raise _service_errors(exc, prefix="details.") from exc
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="tickets_retrieve", summary="One ticket", parameters=[NUMBER]),
+)
+class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView):
+    serializer_class = s.TicketSerializer
+    lookup_field = "number"
+
+    def get_object(self) -> Ticket:
+        return ticket_get_for(user=self.request.user, number=self.kwargs["number"])
+
+    @extend_schema(
+        operation_id="tickets_update", summary="Change a ticket",
+        description="Customers may only close (`status: closed`). Support staff change the status, "
+        "the severity (with `severity_reason`) and the assignee.",
+        request=s.TicketUpdateSerializer, responses={200: s.TicketSerializer}, parameters=[NUMBER],
+    )
+    def patch(self, request: Request, number: int) -> Response:
+        ticket = self.get_object()
+        data = s.TicketUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = {key: value for key, value in data.validated_data.items() if key in request.data}
+        try:
+            with transaction.atomic():
+                _ticket_update(ticket=ticket, user=request.user, changes=changes)
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(s.TicketSerializer(ticket_get_for(user=request.user, number=number)).data)
+
+
+def _ticket_update(*, ticket: Ticket, user: User, changes: dict[str, Any]) -> None:
+    reason = changes.get("reason", "")
+    if not user.is_support_staff:
+        forbidden = set(changes) - {"status", "reason"}
+        if forbidden:
+            raise exceptions.PermissionDenied(
+                _("Customers may only close a ticket; not change %(fields)s.") % {"fields": ", ".join(sorted(forbidden))}
+            )
+        if "status" in changes and changes["status"] != Ticket.Status.CLOSED:
+            raise _invalid("status", _("Customers may only close a ticket."))
+    if "assignee" in changes:
+        email = changes["assignee"]
+        assignee = None
+        if email:
+            assignee = User.objects.filter(email__iexact=email, is_active=True).first()
+            if assignee is None or not assignee.is_support_staff:
+                raise _invalid("assignee", _("No agent has this email address."))
+        workflow.ticket_assign(ticket=ticket, actor=user, assignee=assignee)
+    if "severity" in changes:
+        severity = Severity.objects.filter(level=changes["severity"]).first()
+        if severity is None:
+            raise _invalid("severity", _("Choose a severity from 1 (critical) to 5 (cosmetic)."))
+        try:
+            workflow.ticket_severity_change(
+                ticket=ticket, actor=user, severity=severity, reason=changes.get("severity_reason", ""),
+            )
+        except DjangoValidationError as exc:
+            if "reason" in getattr(exc, "message_dict", {}):
+                raise DjangoValidationError({"severity_reason": exc.message_dict["reason"]}) from exc
+            raise
+    if "status" in changes:
+        workflow.ticket_status_change(ticket=ticket, actor=user, status=changes["status"], reason=reason)
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="tickets_comments_list", summary="A ticket's comments", parameters=[NUMBER]),
+)
+class CommentListView(ApiView, generics.ListAPIView):
+    serializer_class = s.CommentSerializer
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        ticket = ticket_get_for(user=self.request.user, number=self.kwargs["number"])
+        return comments_visible_to(user=self.request.user, ticket=ticket)
+
+    @extend_schema(
+        operation_id="tickets_comments_create", summary="Comment on a ticket (support: reply or internal note)",
+        request=s.CommentSerializer, responses={201: s.CommentSerializer}, parameters=[NUMBER, IDEMPOTENCY_KEY],
+    )
+    @idempotent
+    def post(self, request: Request, number: int) -> Response:
+        ticket = ticket_get_for(user=request.user, number=number)
+        data = s.CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            comment = workflow.comment_add(
+                ticket=ticket, author=request.user, body=data.validated_data["body"],
+                is_internal=data.validated_data.get("is_internal", False),
+            )
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="tickets_timeline_list", summary="A ticket's timeline", parameters=[NUMBER]),
+)
+class TimelineView(ApiView, generics.ListAPIView):
+    serializer_class = s.TimelineEventSerializer
+
+    def get_queryset(self) -> QuerySet[TicketEvent]:
+        ticket = ticket_get_for(user=self.request.user, number=self.kwargs["number"])
+        return timeline_visible_to(user=self.request.user, ticket=ticket)
+
+
+# --- Contacts ----------------------------------------------------------------------------------
+
+
+class IsOrganisationAdmin(permissions.BasePermission):
+    message = "Only your organisation's admins manage its contacts."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated and is_organisation_admin(request.user))
+
+
+CONTACT_ID = OpenApiParameter("contact_id", int, OpenApiParameter.PATH)
+
+
+def _own_organisation(user: User) -> Organisation:
+    organisation = organisation_of(user)
+    if organisation is None:
+        raise exceptions.PermissionDenied
+    return organisation
+
+
+@extend_schema_view(get=extend_schema(operation_id="contacts_list", summary="Your organisation's contacts"))
+class ContactListView(ApiView, generics.ListAPIView):
+    serializer_class = s.ContactSerializer
+    permission_classes = [IsOrganisationAdmin]
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        return contacts_of(organisation=_own_organisation(self.request.user))
+
+    @extend_schema(
+        operation_id="contacts_create", summary="Add a contact",
+        request=s.ContactSerializer, responses={201: s.ContactSerializer}, parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        data = s.ContactSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            contact = contact_create(organisation=_own_organisation(request.user), **data.validated_data)
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="contacts_retrieve", summary="One contact", parameters=[CONTACT_ID]),
+    patch=extend_schema(operation_id="contacts_update", summary="Change a contact", parameters=[CONTACT_ID]),
+    delete=extend_schema(operation_id="contacts_delete", summary="Remove a contact", parameters=[CONTACT_ID]),
+)
+class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = s.ContactSerializer
+    permission_classes = [IsOrganisationAdmin]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_object(self) -> Contact:
+        return contact_get_for(user=self.request.user, contact_id=self.kwargs["contact_id"])
+
+    def perform_update(self, serializer: s.ContactSerializer) -> None:
+        try:
+            serializer.instance = contact_update(contact=serializer.instance, **serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
+
+    def perform_destroy(self, instance: Contact) -> None:
+        try:
+            contact_delete(contact=instance)
+        except DjangoValidationError as exc:
+            raise _service_errors(exc) from exc
