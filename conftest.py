@@ -12,7 +12,7 @@ import pytest
 
 from supportdesk.celery import app as celery_app
 from tests import services
-from tests.factories import OrganisationFactory, TicketFactory, UserFactory
+from tests.factories import AccessGrantFactory, AttachmentFactory, OrganisationFactory, TicketFactory, UserFactory
 from tests.smtp import SmtpSink, smtp_sink
 
 
@@ -35,6 +35,12 @@ def _fresh_cache(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Uploaded files go to a throwaway folder, never the developer's var/uploads."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
 @pytest.fixture
@@ -65,6 +71,10 @@ class World:
         self.outsider_ticket = TicketFactory(
             organisation=self.outsider, requester_user=self.charlie, summary="CANARY-outsider-ticket",
         )
+        self.outsider_attachment = AttachmentFactory(
+            ticket=self.outsider_ticket, uploaded_by=self.charlie, name="CANARY-outsider-file.txt",
+        )
+        self.outsider_grant = AccessGrantFactory(organisation=self.outsider, granted_by=self.carol)
         return self
 
 

@@ -85,6 +85,17 @@ def _user(email: str, full_name: str, role: str, timezone: str = "UTC") -> User:
     return user
 
 
+def _demo_details(slug: str, organisation: Organisation) -> dict[str, object]:
+    """Answers to the type's required questions (the portal demands them)."""
+    from tickets.demo import issue_details
+
+    if slug in ("production-issue", "sandbox-issue"):
+        return issue_details(organisation, issue_type="Fulfillment", justification="Unchanged workflow since last week.")
+    if slug == "development-question":
+        return {"integration_logic": "Retry a failed step before alerting.", "pipeline_name": "order-export"}
+    return {}
+
+
 @transaction.atomic
 def seed() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
@@ -131,5 +142,6 @@ def seed() -> list[DemoLogin]:
                     requester_user=requester,
                     severity=Severity.objects.get(level=level) if level else None,
                     environment=organisation.environments.get(name=environment) if environment else None,
+                    details=_demo_details(slug, organisation),
                 )
     return logins

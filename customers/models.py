@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -177,3 +179,50 @@ class Contact(models.Model):
     @property
     def is_emergency_contact(self) -> bool:
         return bool(self.emergency_role)
+
+
+class AccessGrant(models.Model):
+    """An organisation admin lets the support team into an environment for a while.
+
+    Support has read-only access by default (seed 003); a grant records who
+    allowed more, where, for how long and why. Revoking keeps the row.
+    """
+
+    class Level(models.TextChoices):
+        READ_ONLY = "read_only", _("Read-only")
+        ELEVATED = "elevated", _("Elevated (may change configuration)")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="access_grants")
+    environment = models.ForeignKey(
+        Environment, on_delete=models.CASCADE, related_name="access_grants", verbose_name=_("environment"),
+    )
+    level = models.CharField(_("access"), max_length=16, choices=Level.choices, default=Level.READ_ONLY)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by"),
+    )
+    created_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="access_grant_ends_after_start",
+                violation_error_message=_("The end must come after the start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} on {self.environment.name} for {self.organisation}"
+
+    def is_active_at(self, moment: Any) -> bool:
+        return self.revoked_at is None and self.starts_at <= moment < self.ends_at

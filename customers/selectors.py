@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
-from customers.models import Contact, Organisation
+from customers.models import AccessGrant, Contact, Organisation
 
 
 def organisation_of(user: User) -> Organisation | None:
@@ -44,4 +45,30 @@ def contact_get_for(*, user: User, contact_id: int) -> Contact:
     try:
         return queryset.get(pk=contact_id)
     except Contact.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def organisation_admin_of(user: User) -> Organisation:
+    """The organisation a customer administers; 404 for everyone else."""
+    organisation = organisation_of(user)
+    if organisation is None or not is_organisation_admin(user):
+        raise Http404
+    return organisation
+
+
+def access_grants_of(*, organisation: Organisation) -> QuerySet[AccessGrant]:
+    return AccessGrant.objects.filter(organisation=organisation).select_related("environment", "granted_by", "revoked_by")
+
+
+def access_grants_current(*, organisation: Organisation) -> list[AccessGrant]:
+    """Grants not revoked and not yet over: what support may do now or soon."""
+    now = timezone.now()
+    return list(access_grants_of(organisation=organisation).filter(revoked_at__isnull=True, ends_at__gt=now))
+
+
+def access_grant_get_for(*, user: User, grant_id: int) -> AccessGrant:
+    organisation = organisation_admin_of(user)
+    try:
+        return access_grants_of(organisation=organisation).get(pk=grant_id)
+    except AccessGrant.DoesNotExist as exc:
         raise Http404 from exc

@@ -5,5 +5,16 @@ from portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("requests/<int:number>/", views.ticket_detail, name="ticket"),
+    path("new/", views.request_new, name="new"),
+    path("new/severity/", views.severity_suggestion, name="severity_suggest"),
+    path("tickets/<int:number>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:number>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/contacts/", views.contacts, name="contacts"),
+    path("organisation/contacts/new/", views.contact_new, name="contact_new"),
+    path("organisation/contacts/<int:contact_id>/", views.contact_edit, name="contact_edit"),
+    path("organisation/contacts/<int:contact_id>/register/", views.contact_register, name="contact_register"),
+    path("organisation/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("organisation/access/", views.access_grants, name="access"),
+    path("organisation/access/<int:grant_id>/revoke/", views.access_grant_revoke, name="access_revoke"),
 ]

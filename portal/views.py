@@ -1,24 +1,331 @@
-"""The customer portal: thin views over the ticket selectors."""
+"""The customer portal: thin views over the ticket and customer selectors and services."""
 
 from __future__ import annotations
 
+from datetime import UTC
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
-from tickets.selectors import comments_visible_to, ticket_get_for, tickets_visible_to
+from customers.access import access_grant, access_revoke
+from customers.contacts import contact_make_registered, contact_remove
+from customers.models import Contact
+from customers.selectors import (
+    access_grant_get_for,
+    access_grants_of,
+    contact_get_for,
+    contacts_of,
+    is_organisation_admin,
+    organisation_admin_of,
+    organisation_of,
+)
+from portal.forms import AccessGrantForm, CommentForm, ContactForm, SeverityHelperForm, TicketFilter, request_form_class
+from portal.services import JUSTIFICATION_FIELD, justification_missing, request_submit
+from portal.timeline import timeline_entries
+from sla.models import Severity
+from tickets.attachments import served_content_type
+from tickets.details import details_rows
+from tickets.selectors import (
+    attachment_get_for,
+    attachments_visible_to,
+    ticket_get_for,
+    ticket_type_fileable_get,
+    ticket_types_fileable_by_customers,
+    tickets_mine,
+    tickets_visible_to,
+)
+from tickets.services import attachments_add
+from tickets.severity_suggest import Environment, Impact, severity_suggest
+from tickets.workflow import comment_add
+
+PAGE_SIZE = 25
 
 
 @customer_required
 def home(request: HttpRequest) -> HttpResponse:
-    tickets = tickets_visible_to(request.user).select_related("ticket_type", "severity").order_by("-created_at")
-    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
-    return render(request, "portal/home.html", {"page": page})
+    is_admin = is_organisation_admin(request.user)
+    scope = "organisation" if is_admin and request.GET.get("scope") == "organisation" else "mine"
+    tickets = tickets_visible_to(request.user) if scope == "organisation" else tickets_mine(request.user)
+    filters = TicketFilter(
+        request.GET,
+        queryset=tickets.select_related("ticket_type", "severity", "requester_user", "requester_contact"),
+    )
+    page = Paginator(filters.qs.order_by("-created_at", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    filtered = any(request.GET.get(name) for name in ("q", "status", "ticket_type", "severity"))
+    return render(request, "portal/home.html", {
+        "page": page, "filters": filters, "query": query.urlencode(), "scope": scope, "is_admin": is_admin,
+        "filtered": filtered,
+    })
 
 
 @customer_required
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
-    comments = comments_visible_to(user=request.user, ticket=ticket)
-    return render(request, "portal/ticket_detail.html", {"ticket": ticket, "comments": comments})
+    form = CommentForm()
+    if request.method == "POST":
+        form = CommentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    comment = comment_add(ticket=ticket, author=request.user, body=form.cleaned_data["body"])
+                    attachments_add(
+                        ticket=ticket, uploads=form.cleaned_data["attachments"], uploaded_by=request.user,
+                        comment=comment,
+                    )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your comment was added. The support team has been told."))
+                return redirect("portal:ticket", number=ticket.number)
+    attachments = list(attachments_visible_to(user=request.user, ticket=ticket))
+    from tickets.selectors import timeline_visible_to
+
+    events = timeline_visible_to(user=request.user, ticket=ticket)
+    return render(request, "portal/ticket_detail.html", {
+        "ticket": ticket,
+        "entries": timeline_entries(events=events, attachments=attachments),
+        "ticket_attachments": [a for a in attachments if a.comment_id is None],
+        "all_attachments": attachments,
+        "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
+        "cc_contacts": ticket.cc_contacts.all(),
+        "form": form,
+        "needs_justification": ticket.status == ticket.Status.WAITING_ON_CUSTOMER
+        and justification_missing(ticket_type=ticket.ticket_type, details=ticket.details),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+def attachment_download(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
+    """Serve a file of a ticket the user may see (customers and support alike)."""
+    attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
+    preview = request.GET.get("preview") == "1" and attachment.is_previewable
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=not preview, filename=attachment.original_name,
+        content_type=served_content_type(attachment.content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _suggestion(helper: SeverityHelperForm) -> dict[str, Any] | None:
+    if not helper.is_valid():
+        return None
+    data = helper.cleaned_data
+    result = severity_suggest(
+        environment=Environment(data["environment"]), impact=Impact(data["impact"]),
+        workaround=data["workaround"], question=data["question"],
+    )
+    explanations = {
+        "question": _("It is not about something being unavailable: questions, requests and guidance are Low."),
+        "test": _("Unavailability in a test environment is Medium."),
+        "workaround": _("Something in production is unavailable or degraded, but you can work around it: Medium."),
+        "total": _("Production is totally unavailable and there is no workaround: Critical."),
+        "partial": _("Part of production is unavailable or degraded and there is no workaround: High."),
+    }
+    severity = Severity.objects.filter(level=result.level).first()
+    return {"level": result.level, "name": severity.name if severity else str(result.level),
+            "explanation": explanations[result.rule]}
+
+
+@customer_required
+def request_new(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("type") or request.POST.get("type")
+    if not slug:
+        return render(request, "portal/request_types.html", {"types": ticket_types_fileable_by_customers()})
+    ticket_type = ticket_type_fileable_get(slug=slug)
+    organisation = organisation_of(request.user)
+    if organisation is None:
+        raise Http404
+    form_class = request_form_class(ticket_type=ticket_type, organisation=organisation)
+    helper = SeverityHelperForm(prefix="helper")
+    suggestion = None
+    status = 200
+    if request.method == "POST":
+        if "suggest" in request.POST:
+            helper = SeverityHelperForm(request.POST, prefix="helper")
+            suggestion = _suggestion(helper)
+            data = request.POST.copy()
+            if suggestion:
+                data["severity"] = str(suggestion["level"])
+            form = form_class(data)
+            form.skip_validation()
+        else:
+            form = form_class(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    ticket = _submit(request, form)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    if justification_missing(ticket_type=ticket_type, details=ticket.details):
+                        messages.warning(request, _(
+                            "%(reference)s was filed, and is waiting for you: production issues need a platform "
+                            "issue justification. Add it as a comment below."
+                        ) % {"reference": ticket.reference})
+                    else:
+                        messages.success(request, _(
+                            "%(reference)s was filed. We emailed you its number and a link."
+                        ) % {"reference": ticket.reference})
+                    return redirect("portal:ticket", number=ticket.number)
+            status = 400
+    else:
+        initial = {"severity": request.GET.get("severity")} if request.GET.get("severity") else {}
+        form = form_class(initial=initial)
+    severities = Severity.objects.order_by("level") if ticket_type.asks_severity else []
+    now = timezone.now()
+    return render(request, "portal/request_form.html", {
+        "ticket_type": ticket_type, "form": form, "helper": helper, "suggestion": suggestion,
+        "severities": severities, "justification_field": f"detail_{JUSTIFICATION_FIELD}",
+        "now_utc": now.astimezone(UTC), "now_local": timezone.localtime(now),
+        "user_timezone": request.user.timezone,
+        "detail_names": set(form.detail_names),
+    }, status=status)
+
+
+def _submit(request: HttpRequest, form: Any) -> Any:
+    cleaned = form.cleaned_data
+    return request_submit(
+        user=request.user, organisation=form.organisation, ticket_type=form.ticket_type,
+        summary=cleaned["summary"], description=cleaned["description"], severity=cleaned.get("severity"),
+        environment=cleaned.get("environment"), details=cleaned["details"], cc_contacts=cleaned["cc_contacts"],
+        uploads=cleaned["attachments"],
+    )
+
+
+@customer_required
+def severity_suggestion(request: HttpRequest) -> JsonResponse:
+    """The helper's answer for the page's script; the same rule as the no-script round trip."""
+    helper = SeverityHelperForm(request.GET, prefix="helper")
+    suggestion = _suggestion(helper)
+    if suggestion is None:
+        return JsonResponse({"errors": helper.errors}, status=400)
+    return JsonResponse(suggestion)
+
+
+# --- Organisation admins ------------------------------------------------------------
+
+
+@customer_required
+def organisation(request: HttpRequest) -> HttpResponse:
+    org = organisation_admin_of(request.user)
+    return render(request, "portal/organisation.html", {
+        "organisation": org,
+        "contacts": contacts_of(organisation=org).order_by("emergency_role", "emergency_order", "name"),
+        "grants": access_grants_of(organisation=org)[:5],
+        "now": timezone.now(),
+    })
+
+
+@customer_required
+def contacts(request: HttpRequest) -> HttpResponse:
+    org = organisation_admin_of(request.user)
+    rows = list(contacts_of(organisation=org))
+    order = {Contact.EmergencyRole.REGISTERED: 0, Contact.EmergencyRole.ADDITIONAL: 1, Contact.EmergencyRole.NONE: 2}
+    rows.sort(key=lambda c: (order.get(c.emergency_role, 3), c.emergency_order, c.name.lower()))
+    return render(request, "portal/contacts.html", {"organisation": org, "contacts": rows})
+
+
+def _contact_form_page(request: HttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved = form.save()
+        except IntegrityError:
+            form.add_error(None, _("Someone changed these contacts at the same time. Check the list and try again."))
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
+            return redirect("portal:contacts")
+    return render(request, "portal/contact_form.html", {"form": form, "contact": contact},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+@customer_required
+def contact_new(request: HttpRequest) -> HttpResponse:
+    org = organisation_admin_of(request.user)
+    form = ContactForm(request.POST or None, organisation=org)
+    return _contact_form_page(request, form, None)
+
+
+@customer_required
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    organisation_admin_of(request.user)
+    contact = contact_get_for(user=request.user, contact_id=contact_id)
+    form = ContactForm(request.POST or None, instance=contact, organisation=contact.organisation)
+    return _contact_form_page(request, form, contact)
+
+
+@customer_required
+@require_POST
+def contact_register(request: HttpRequest, contact_id: int) -> HttpResponse:
+    organisation_admin_of(request.user)
+    contact = contact_get_for(user=request.user, contact_id=contact_id)
+    contact_make_registered(contact=contact)
+    messages.success(request, _("%(name)s is now the registered emergency contact.") % {"name": contact.name})
+    return redirect("portal:contacts")
+
+
+@customer_required
+@require_POST
+def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+    organisation_admin_of(request.user)
+    contact = contact_get_for(user=request.user, contact_id=contact_id)
+    try:
+        contact_remove(contact=contact)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s was removed.") % {"name": contact.name})
+    return redirect("portal:contacts")
+
+
+@customer_required
+def access_grants(request: HttpRequest) -> HttpResponse:
+    org = organisation_admin_of(request.user)
+    form = AccessGrantForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        access_grant(
+            organisation=org, environment=data["environment"], level=data["level"], starts_at=data["starts_at"],
+            ends_at=data["ends_at"], reason=data["reason"], granted_by=request.user,
+        )
+        messages.success(request, _("Access granted. The support team sees it on your tickets."))
+        return redirect("portal:access")
+    return render(request, "portal/access.html", {
+        "organisation": org, "form": form, "grants": access_grants_of(organisation=org), "now": timezone.now(),
+        "now_utc": timezone.now().astimezone(UTC),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@customer_required
+@require_POST
+def access_grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
+    grant = access_grant_get_for(user=request.user, grant_id=grant_id)
+    if access_revoke(grant=grant, revoked_by=request.user):
+        messages.success(request, _("Access revoked."))
+    return redirect("portal:access")
+
+
+@login_not_required
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Public (seed 003): what support does, how to reach it, what to send. No customer data."""
+    from email.utils import parseaddr
+
+    from django.conf import settings
+
+    return render(request, "help.html", {
+        "severities": Severity.objects.order_by("level"),
+        "support_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+    })

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from api.docs import api_docs, api_schema
+from portal.views import help_page
 
 admin.site.site_header = f"{settings.VENDOR_NAME} administration"
 admin.site.site_title = settings.VENDOR_NAME
@@ -12,6 +13,7 @@ admin.site.index_title = "Tiers, calendars, organisations and contacts"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("help/", help_page, name="help"),
     path("portal/", include("portal.urls")),
     path("portal/", include("sla.urls_portal")),
     path("desk/notices/", include("notices.urls")),

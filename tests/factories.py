@@ -68,6 +68,19 @@ class UserFactory(DjangoModelFactory):
         return user
 
 
+def required_details(ticket_type: TicketType, organisation: Organisation) -> dict[str, Any]:
+    """Plausible answers to a type's required fields."""
+    samples: dict[str, Any] = {
+        "text": "sample", "textarea": "Sample answer.", "datetime": "2026-11-20T09:00:00+00:00",
+        "id_list": ["X1"], "integer": 1, "email": "someone@example.com", "boolean": False,
+        "retailer_ids": [organisation.account_id], "order_list": {"orders": ["ORD-1"], "scope": "complete"},
+    }
+    answers = {}
+    for field in ticket_type.fields.filter(required=True):
+        answers[field.key] = field.choices[0] if field.kind == "choice" else samples.get(field.kind, "sample")
+    return answers
+
+
 def TicketFactory(
     *,
     organisation: Organisation,
@@ -77,10 +90,16 @@ def TicketFactory(
     severity: int | None = None,
     **kwargs: Any,
 ) -> Any:
-    """Tickets are filed through the service, so that they are born as the product files them."""
+    """Tickets are filed through the service, so that they are born as the product files them.
+
+    Required answers of the type's fields are filled in unless given.
+    """
+    ticket_type = TicketType.objects.get(slug=type_slug)
+    details = {**required_details(ticket_type, organisation), **kwargs.pop("details", {})}
     return ticket_create(
         organisation=organisation,
-        ticket_type=TicketType.objects.get(slug=type_slug),
+        ticket_type=ticket_type,
+        details=details,
         summary=summary,
         description=kwargs.pop("description", "Details of the problem."),
         requester_user=requester_user,
@@ -88,4 +107,30 @@ def TicketFactory(
         or (None if requester_user else organisation.registered_emergency_contact),
         severity=Severity.objects.get(level=severity) if severity else None,
         **kwargs,
+    )
+
+
+def AttachmentFactory(*, ticket: Any, uploaded_by: User | None = None, name: str = "notes.txt",
+                      content: bytes = b"some notes", comment: Any = None) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tickets.services import attachments_add
+
+    upload = SimpleUploadedFile(name, content, content_type="text/plain")
+    return attachments_add(ticket=ticket, uploads=[upload], uploaded_by=uploaded_by, comment=comment)[0]
+
+
+def AccessGrantFactory(*, organisation: Organisation, granted_by: User, hours: int = 4, **kwargs: Any) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers.models import AccessGrant
+
+    now = timezone.now()
+    return AccessGrant.objects.create(
+        organisation=organisation, environment=organisation.environments.get(name="live1"),
+        level=kwargs.pop("level", AccessGrant.Level.ELEVATED), starts_at=kwargs.pop("starts_at", now),
+        ends_at=kwargs.pop("ends_at", now + timedelta(hours=hours)), reason=kwargs.pop("reason", "CANARY-outsider grant"),
+        granted_by=granted_by, **kwargs,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -56,6 +58,8 @@ class TicketField(models.Model):
         INTEGER = "integer", _("Whole number")
         EMAIL = "email", _("Email address")
         BOOLEAN = "boolean", _("Yes / no")
+        RETAILER_IDS = "retailer_ids", _("Account / retailer ids (checked against the organisation's)")
+        ORDER_LIST = "order_list", _("Impacted orders (a list, or examples with an estimated total)")
 
     ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="fields")
     key = models.SlugField(_("key"), max_length=64, help_text=_("Name under which the answer is stored."))
@@ -267,3 +271,44 @@ class TicketEvent(models.Model):
         if self.actor_id:
             return self.actor.get_full_name()
         return self.actor_label or str(_("System"))
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """Stored under a random name: the original one is only ever shown, never used as a path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:16]
+    return f"attachments/{instance.ticket.organisation_id}/{instance.ticket.number}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket (or on one of its comments), kept outside the web root.
+
+    Only the permission-checked download view serves it, always as a download
+    except for raster images shown as previews.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    content_type = models.CharField(_("content type"), max_length=127)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_previewable(self) -> bool:
+        from tickets.attachments import PREVIEWABLE_TYPES
+
+        return self.content_type in PREVIEWABLE_TYPES

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from accounts.models import User
 from customers.selectors import is_organisation_admin, organisation_of
-from tickets.models import Comment, Ticket, TicketEvent
+from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketType
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -26,6 +26,14 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     mine = Q(requester_user=user) | Q(requester_contact__user=user)
     copied = Ticket.objects.filter(organisation=organisation, cc_contacts__user=user).values("pk")
     return tickets.filter(mine | Q(pk__in=copied))
+
+
+def tickets_mine(user: User) -> QuerySet[Ticket]:
+    """The tickets the user requested or is copied on ("My requests"), within what they may see."""
+    visible = tickets_visible_to(user)
+    mine = Q(requester_user=user) | Q(requester_contact__user=user)
+    copied = Ticket.objects.filter(cc_contacts__user=user).values("pk")
+    return visible.filter(mine | Q(pk__in=copied))
 
 
 def ticket_get_for(*, user: User, number: int) -> Ticket:
@@ -47,3 +55,31 @@ def comments_visible_to(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
 def timeline_visible_to(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
     events = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "comment")
     return events if user.is_support_staff else events.filter(is_public=True)
+
+
+def attachments_visible_to(*, user: User, ticket: Ticket) -> QuerySet[Attachment]:
+    """A ticket's files; customers do not see files attached to internal notes."""
+    attachments = Attachment.objects.filter(ticket=ticket).select_related("uploaded_by", "comment")
+    if user.is_support_staff:
+        return attachments
+    return attachments.filter(Q(comment__isnull=True) | Q(comment__is_internal=False))
+
+
+def attachment_get_for(*, user: User, number: int, attachment_id: int) -> Attachment:
+    """One file of a ticket the user may see; 404 alike for missing and not theirs."""
+    ticket = ticket_get_for(user=user, number=number)
+    try:
+        return attachments_visible_to(user=user, ticket=ticket).get(pk=attachment_id)
+    except Attachment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def ticket_types_fileable_by_customers() -> QuerySet[TicketType]:
+    return TicketType.objects.filter(active=True, customer_can_file=True).order_by("order", "name")
+
+
+def ticket_type_fileable_get(*, slug: str) -> TicketType:
+    try:
+        return ticket_types_fileable_by_customers().prefetch_related("fields").get(slug=slug)
+    except TicketType.DoesNotExist as exc:
+        raise Http404 from exc

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Contact, Environment, Organisation
 from sla.models import Severity
+from tickets.attachments import dangerous_reason, safe_download_name, sniff_content_type
 from tickets.details import details_clean
-from tickets.models import Ticket, TicketEvent, TicketNumberSequence, TicketType
+from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketNumberSequence, TicketType
 from tickets.signals import ticket_event_recorded
 
 
@@ -78,7 +85,7 @@ def ticket_create(
     cc_contacts = list(cc_contacts)
     if any(contact.organisation_id != organisation.pk for contact in cc_contacts):
         raise ValueError("A contact in copy belongs to another organisation.")
-    cleaned = details_clean(fields=ticket_type.fields.all(), data=details or {})
+    cleaned = details_clean(fields=ticket_type.fields.all(), data=details or {}, organisation=organisation)
     ticket = Ticket.objects.create(
         organisation=organisation,
         number=ticket_number_next(),
@@ -105,3 +112,77 @@ def ticket_create(
         },
     )
     return ticket
+
+
+def attachment_validate(upload: UploadedFile) -> None:
+    """Refuse a file that is too large or could run; the message names the file."""
+    name = safe_download_name(upload.name or "")
+    if upload.size is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; files can be at most %(limit)s.")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+        )
+    if not upload.size:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
+    upload.seek(0)
+    head = upload.read(64)
+    upload.seek(0)
+    if dangerous_reason(name=name, head=head):
+        raise ValidationError(
+            _("“%(name)s” was refused: programs and scripts cannot be attached. Zip them, or paste the relevant part.")
+            % {"name": name}
+        )
+
+
+@transaction.atomic
+def attachments_add(
+    *, ticket: Ticket, uploads: Iterable[UploadedFile], uploaded_by: User | None, comment: Comment | None = None,
+) -> list[Attachment]:
+    """Store files on a ticket (or one of its comments), each on the timeline.
+
+    If any file is refused, the files already written for this call are removed
+    and nothing is recorded.
+    """
+    if comment is not None and comment.ticket_id != ticket.pk:
+        raise ValueError("The comment belongs to another ticket.")
+    added: list[Attachment] = []
+    try:
+        for upload in uploads:
+            added.append(_attachment_store(ticket=ticket, upload=upload, uploaded_by=uploaded_by, comment=comment))
+    except BaseException:
+        attachments_discard_files(added)
+        raise
+    return added
+
+
+def attachments_discard_files(attachments: Iterable[Attachment]) -> None:
+    """Delete stored files whose rows will not be kept (the transaction is failing)."""
+    for attachment in attachments:
+        attachment.file.storage.delete(attachment.file.name)
+
+
+def _attachment_store(*, ticket: Ticket, upload: UploadedFile, uploaded_by: User | None, comment: Comment | None) -> Attachment:
+    attachment_validate(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = safe_download_name(upload.name or "")
+    head = upload.read(64)
+    upload.seek(0)
+    attachment = Attachment(
+        ticket=ticket, comment=comment, uploaded_by=uploaded_by, original_name=name[:255],
+        size=upload.size or 0, content_type=sniff_content_type(name=name, head=head), sha256=digest.hexdigest(),
+    )
+    attachment.file.save(name, upload, save=False)
+    try:
+        attachment.save()
+        event_record(
+            ticket=ticket, kind=TicketEvent.Kind.ATTACHMENT, actor=uploaded_by, comment=comment,
+            is_public=not (comment is not None and comment.is_internal),
+            after={"attachment": attachment.pk, "name": name, "size": attachment.size},
+        )
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment

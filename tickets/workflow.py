@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from sla.models import Severity
+from tickets import emails
 from tickets.models import Comment, Ticket, TicketEvent
 from tickets.services import event_record
 
@@ -163,7 +164,10 @@ def comment_add(
     )
     if kind == TicketEvent.Kind.REPLIED:
         _acknowledge(ticket, actor=author, how="reply")
-    elif kind == TicketEvent.Kind.COMMENTED and ticket.status == Ticket.Status.WAITING_ON_CUSTOMER:
+        emails.public_reply_emails_queue(ticket=ticket, comment=comment)
+    elif kind == TicketEvent.Kind.COMMENTED:
+        emails.customer_comment_emails_queue(ticket=ticket, comment=comment)
+    if kind == TicketEvent.Kind.COMMENTED and ticket.status == Ticket.Status.WAITING_ON_CUSTOMER:
         ticket_status_change(
             ticket=ticket, actor=author, actor_label=author_label, status=Ticket.Status.OPEN,
             reason=_("The customer answered."),
@@ -195,4 +199,5 @@ def ticket_send_back(*, ticket: Ticket, actor: User | None, message: str, actor_
             ticket=ticket, actor=actor, actor_label=actor_label, status=Ticket.Status.WAITING_ON_CUSTOMER,
             reason=_("Sent back to the reporter."),
         )
+    emails.public_reply_emails_queue(ticket=ticket, comment=comment, sent_back=True)
     return comment

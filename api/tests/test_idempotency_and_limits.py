@@ -14,7 +14,8 @@ from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
-BODY = {"type": "development-question", "summary": "How do I page results?"}
+BODY = {"type": "development-question", "summary": "How do I page results?",
+        "details": {"integration_logic": "Page through orders.", "pipeline_name": "orders-sync"}}
 
 
 def test_the_same_key_and_body_replays_the_first_answer(world, api_as) -> None:

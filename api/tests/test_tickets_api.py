@@ -86,10 +86,15 @@ def test_the_session_needs_the_csrf_token_to_write(world) -> None:
     assert "CSRF" in response.json()["error"]["message"]
 
 
+# The shipped production-issue type's required questions (seed 002 step 3).
+REQUIRED_PRODUCTION = {"retailer_ids": "R1", "issue_type": "API", "issue_start": "2026-11-20T09:00:00Z",
+                       "business_impact": "Orders stuck."}
+
+
 def test_a_customer_files_a_ticket_for_their_organisation(world, api_as) -> None:
     response = api_as(world.alice).post("/api/v1/tickets/", {
         "type": "production-issue", "summary": "Orders stuck", "description": "Since 10:00",
-        "severity": 2, "environment": "live1",
+        "severity": 2, "environment": "live1", "details": REQUIRED_PRODUCTION,
     })
 
     assert response.status_code == 201, response.json()
@@ -135,10 +140,11 @@ def test_structured_fields_are_validated_by_the_type_and_bad_input_creates_nothi
     assert Ticket.objects.count() == before
 
     response = client.post("/api/v1/tickets/", {
-        "type": "production-issue", "summary": "Orders stuck", "severity": 2, "details": {"api_issue_kind": "API"},
+        "type": "production-issue", "summary": "Orders stuck", "severity": 2,
+        "details": {"api_issue_kind": "API", **REQUIRED_PRODUCTION},
     })
     assert response.status_code == 201
-    assert response.json()["details"] == {"api_issue_kind": "API"}
+    assert response.json()["details"]["api_issue_kind"] == "API"
 
 
 def test_staff_file_for_an_organisation_they_name(world, api_as) -> None:
@@ -147,7 +153,8 @@ def test_staff_file_for_an_organisation_they_name(world, api_as) -> None:
     assert response.status_code == 400
     assert "organisation" in response.json()["error"]["fields"]
 
-    response = client.post("/api/v1/tickets/", {"type": "development-question", "summary": "Checking in", "organisation": "ALPHA"})
+    response = client.post("/api/v1/tickets/", {"type": "development-question", "summary": "Checking in", "organisation": "ALPHA",
+                                                  "details": {"integration_logic": "x", "pipeline_name": "y"}})
 
     assert response.status_code == 201
     ticket = Ticket.objects.get(number=response.json()["number"])

@@ -1,0 +1,358 @@
+"""Portal forms. The request form is generated from the ticket type's fields."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import AccessGrant, Contact, Environment, Organisation
+from sla.models import Severity
+from tickets.models import Ticket, TicketField, TicketType
+from tickets.services import attachment_validate
+from tickets.severity_suggest import Environment as SuggestEnvironment
+from tickets.severity_suggest import Impact
+
+MAX_FILES = 10
+DETAIL_PREFIX = "detail_"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input, each checked for size and type."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(uploads) > MAX_FILES:
+            raise ValidationError(_("Attach at most %(count)s files at a time.") % {"count": MAX_FILES})
+        errors = []
+        for upload in uploads:
+            try:
+                attachment_validate(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+
+def attachments_field() -> MultipleFileField:
+    from django.template.defaultfilters import filesizeformat
+
+    return MultipleFileField(
+        label=_("Attachments"),
+        help_text=_("Screenshots, logs, audit events, GraphQL queries… Up to %(count)s files of at most %(size)s each.")
+        % {"count": MAX_FILES, "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)},
+    )
+
+
+class UtcDateTimeField(forms.DateTimeField):
+    """A date and time typed in UTC, whatever the viewer's timezone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "data-utc": "true"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> datetime | None:
+        with timezone.override(UTC):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+
+class OrdersWidget(forms.MultiWidget):
+    template_name = "portal/widgets/orders.html"
+
+    def __init__(self) -> None:
+        super().__init__([
+            forms.Textarea(attrs={"rows": 3}),
+            forms.RadioSelect(choices=[
+                ("complete", _("This is the complete list")),
+                ("examples", _("These are examples")),
+            ]),
+            forms.NumberInput(attrs={"min": 0}),
+        ])
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dict):
+            return ["\n".join(value.get("orders", [])), value.get("scope"), value.get("estimated_total")]
+        return ["", "complete", None]
+
+
+class OrdersField(forms.MultiValueField):
+    """Impacted orders: a list, and whether it is complete or examples with an estimated total."""
+
+    widget = OrdersWidget
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = (
+            forms.CharField(required=False),
+            forms.ChoiceField(required=False, choices=[("complete", "complete"), ("examples", "examples")]),
+            forms.IntegerField(required=False, min_value=0),
+        )
+        super().__init__(fields, *args, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: Sequence[Any]) -> dict[str, Any] | None:
+        if not data_list or not (data_list[0] or "").strip():
+            return None
+        return {"orders": data_list[0], "scope": data_list[1] or "complete", "estimated_total": data_list[2]}
+
+
+class SeverityChoiceField(forms.ModelChoiceField):
+    """Each severity with its definition beside it, as customers choose."""
+
+    def label_from_instance(self, obj: Severity) -> str:
+        return format_html('<strong>{}</strong> <span class="definition">{}</span>', obj.name, obj.definition)
+
+
+def _detail_field(field: TicketField) -> forms.Field:
+    common: dict[str, Any] = {"label": field.label, "required": field.required, "help_text": field.help_text}
+    kind = field.kind
+    if kind == TicketField.Kind.TEXTAREA:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
+    if kind == TicketField.Kind.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *[(c, c) for c in field.choices]], **common)
+    if kind == TicketField.Kind.DATETIME:
+        return UtcDateTimeField(**common)
+    if kind in (TicketField.Kind.ID_LIST, TicketField.Kind.RETAILER_IDS):
+        return forms.CharField(widget=forms.TextInput(attrs={"placeholder": "R1, R2, R3"}), **common)
+    if kind == TicketField.Kind.INTEGER:
+        return forms.IntegerField(min_value=0, **common)
+    if kind == TicketField.Kind.EMAIL:
+        return forms.EmailField(**common)
+    if kind == TicketField.Kind.BOOLEAN:
+        common["required"] = False
+        return forms.BooleanField(**common)
+    if kind == TicketField.Kind.ORDER_LIST:
+        return OrdersField(**common)
+    return forms.CharField(max_length=500, **common)
+
+
+class RequestForm(forms.Form):
+    """The fixed part of every request; ``request_form_class`` adds the type's fields."""
+
+    summary = forms.CharField(label=_("Summary"), max_length=255)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("A detailed description of the issue: please give as much information as you can."),
+    )
+
+    ticket_type: TicketType
+    organisation: Organisation
+    ticket_fields: list[TicketField]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")
+        self.fields["cc_contacts"] = forms.ModelMultipleChoiceField(
+            label=_("Copy these contacts"), queryset=contacts, required=False, widget=forms.CheckboxSelectMultiple,
+            help_text=_("They receive a copy of the confirmation and of our replies."),
+        )
+        self.fields["attachments"] = attachments_field()
+
+    @property
+    def detail_names(self) -> list[str]:
+        return [DETAIL_PREFIX + field.key for field in self.ticket_fields]
+
+    def skip_validation(self) -> None:
+        """Re-show what was typed without judging it (the severity helper's round trip)."""
+        self._errors = forms.utils.ErrorDict()
+        self.cleaned_data = {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        from tickets.details import details_clean
+
+        data = {}
+        for field in self.ticket_fields:
+            name = DETAIL_PREFIX + field.key
+            if name in self.errors:
+                continue
+            value = cleaned.get(name)
+            if isinstance(value, datetime):
+                value = value.isoformat()
+            data[field.key] = value
+        checked = [f for f in self.ticket_fields if DETAIL_PREFIX + f.key not in self.errors]
+        try:
+            cleaned["details"] = details_clean(fields=checked, data=data, organisation=self.organisation)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                self.add_error(DETAIL_PREFIX + key if key in {f.key for f in checked} else None, messages)
+        start, end = cleaned.get(DETAIL_PREFIX + "issue_start"), cleaned.get(DETAIL_PREFIX + "issue_end")
+        if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
+            self.add_error(DETAIL_PREFIX + "issue_end", _("The end cannot be before the start."))
+        return cleaned
+
+
+def request_form_class(*, ticket_type: TicketType, organisation: Organisation) -> type[RequestForm]:
+    """A form class for one type of request, built from its field rows."""
+    ticket_fields = list(ticket_type.fields.all())
+    attrs: dict[str, Any] = {
+        "ticket_type": ticket_type, "organisation": organisation, "ticket_fields": ticket_fields,
+    }
+    if ticket_type.asks_severity:
+        attrs["severity"] = SeverityChoiceField(
+            label=_("Severity"), queryset=Severity.objects.order_by("level"), widget=forms.RadioSelect,
+            empty_label=None,
+            help_text=_("How badly this affects your business, by the definitions below. We may review it."),
+        )
+    environments = Environment.objects.filter(organisation=organisation)
+    if ticket_type.environment_kind:
+        environments = environments.filter(kind=ticket_type.environment_kind)
+    if ticket_type.environment_kind or ticket_type.category in (TicketType.Category.ISSUE, TicketType.Category.QUESTION):
+        attrs["environment"] = forms.ModelChoiceField(
+            label=_("Environment"), queryset=environments, empty_label=None if environments.count() == 1 else "—",
+        )
+    for field in ticket_fields:
+        attrs[DETAIL_PREFIX + field.key] = _detail_field(field)
+    return type(f"{ticket_type.slug.title().replace('-', '')}RequestForm", (RequestForm,), attrs)
+
+
+class SeverityHelperForm(forms.Form):
+    """The "help me choose" questions (seed 003's P1–P4)."""
+
+    environment = forms.ChoiceField(
+        label=_("Where is the problem?"), widget=forms.RadioSelect, initial=SuggestEnvironment.PRODUCTION,
+        choices=[(SuggestEnvironment.PRODUCTION, _("Production")), (SuggestEnvironment.TEST, _("Test / sandbox"))],
+    )
+    impact = forms.ChoiceField(
+        label=_("What is unavailable?"), widget=forms.RadioSelect, initial=Impact.PARTIAL,
+        choices=[
+            (Impact.TOTAL, _("Everything: the environment or the platform's connectors are down")),
+            (Impact.PARTIAL, _("Part of it: some features, or performance is degraded")),
+            (Impact.NONE, _("Nothing is unavailable")),
+        ],
+    )
+    workaround = forms.TypedChoiceField(
+        label=_("Is there a workaround?"), widget=forms.RadioSelect, coerce=lambda v: v == "yes", initial="no",
+        choices=[("no", _("No")), ("yes", _("Yes, we can work around it for now"))],
+    )
+    question = forms.BooleanField(label=_("It is just a question, a request or guidance"), required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"] = attachments_field()
+
+
+class TicketFilter(django_filters.FilterSet):
+    """The filters and search of "My requests"."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Ticket.Status.choices, empty_label=_("Any status"))
+    ticket_type = django_filters.ModelChoiceFilter(
+        label=_("Type"), queryset=TicketType.objects.filter(active=True), empty_label=_("Any type"),
+    )
+    severity = django_filters.ModelChoiceFilter(
+        label=_("Severity"), queryset=Severity.objects.order_by("level"), empty_label=_("Any severity"),
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["q", "status", "ticket_type", "severity"]
+
+    def search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(summary__icontains=value)
+        digits = value.upper().removeprefix(f"{settings.TICKET_PREFIX}-")
+        if digits.isdigit():
+            condition |= Q(number=int(digits))
+        return queryset.filter(condition)
+
+
+class ContactForm(forms.ModelForm):
+    """An organisation admin's view of a contact; one registered emergency contact, always."""
+
+    class Meta:
+        model = Contact
+        fields = ["kind", "name", "email", "phone", "language", "emergency_role", "emergency_order"]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.instance.organisation = organisation
+        self.fields["emergency_order"].help_text = _("Order among the additional emergency contacts (1 is first).")
+
+    def clean_emergency_role(self) -> str:
+        role = self.cleaned_data["emergency_role"]
+        registered = Contact.objects.filter(
+            organisation=self.organisation, emergency_role=Contact.EmergencyRole.REGISTERED,
+        ).exclude(pk=self.instance.pk).first()
+        was_registered = self.instance.pk and self.initial.get("emergency_role") == Contact.EmergencyRole.REGISTERED
+        if role == Contact.EmergencyRole.REGISTERED and registered is not None:
+            raise ValidationError(
+                _("%(name)s is already the registered emergency contact, and there is exactly one. Use “Make "
+                  "registered” in the list to hand the role over.") % {"name": registered.name}
+            )
+        if was_registered and role != Contact.EmergencyRole.REGISTERED:
+            raise ValidationError(
+                _("There must always be a registered emergency contact. Make another contact the registered one "
+                  "first; this one then becomes an additional emergency contact.")
+            )
+        return role
+
+    def validate_unique(self) -> None:
+        # The organisation is not a form field, so Django would skip the
+        # per-organisation constraints; check them with it set.
+        try:
+            self.instance.validate_constraints(exclude={"emergency_role"} if "emergency_role" in self.errors else None)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+class AccessGrantForm(forms.ModelForm):
+    """Seed 003: support reads only, unless an authorised account grants more."""
+
+    starts_at = UtcDateTimeField(label=_("From (UTC)"))
+    ends_at = UtcDateTimeField(label=_("Until (UTC)"))
+
+    class Meta:
+        model = AccessGrant
+        fields = ["environment", "level", "starts_at", "ends_at", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3}), "level": forms.RadioSelect}
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["environment"].queryset = Environment.objects.filter(organisation=organisation)
+        self.fields["environment"].empty_label = None
+        self.fields["reason"].help_text = _("What the support team may do with this access, for example the ticket it is for.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if start and end:
+            if end <= start:
+                self.add_error("ends_at", _("The end must come after the start."))
+            elif end <= timezone.now():
+                self.add_error("ends_at", _("This window has already ended."))
+            elif end - start > timedelta(days=90):
+                self.add_error("ends_at", _("Grant at most 90 days at a time."))
+        return cleaned

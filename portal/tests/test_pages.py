@@ -1,0 +1,285 @@
+"""My requests, the ticket page, files, organisation admin pages and the public help page."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from customers.models import AccessGrant, Contact
+from notifications.models import OutboundEmail
+from portal.tests.conftest import PNG
+from tests.factories import AccessGrantFactory, AttachmentFactory, TicketFactory, UserFactory
+from tickets.models import Ticket
+from tickets.workflow import comment_add, ticket_assign, ticket_status_change
+
+pytestmark = pytest.mark.django_db
+
+
+def test_my_requests_are_those_i_requested_or_am_copied_on(alice_client, world):
+    contact = Contact.objects.create(organisation=world.alpha, name="Alice", email=world.alice.email, user=world.alice)
+    copied = TicketFactory(organisation=world.alpha, requester_user=world.alan, summary="Alan's, Alice in copy")
+    copied.cc_contacts.add(contact)
+    TicketFactory(organisation=world.alpha, requester_user=world.alan, summary="Alan's alone")
+    body = alice_client.get("/portal/").content.decode()
+    assert "Alpha checkout is slow" in body and "Alan&#x27;s, Alice in copy" in body
+    assert "Alan&#x27;s alone" not in body
+    assert "Whole organisation" not in body
+    assert "Alan&#x27;s alone" not in alice_client.get("/portal/?scope=organisation").content.decode()
+
+
+def test_organisation_admins_can_see_all_of_the_organisations_requests(client, world):
+    client.force_login(world.alan)
+    assert "Alpha checkout is slow" not in client.get("/portal/").content.decode()
+    body = client.get("/portal/?scope=organisation").content.decode()
+    assert "Alpha checkout is slow" in body and "CANARY" not in body
+
+
+def test_filters_and_search(alice_client, world):
+    TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Prod down", type_slug="production-issue", severity=1)
+    resolved = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Old question")
+    ticket_status_change(ticket=resolved, actor=world.agent, status=Ticket.Status.RESOLVED)
+
+    def summaries(query: str) -> set[str]:
+        body = alice_client.get(f"/portal/?{query}").content.decode()
+        return {s for s in ("Prod down", "Old question", "Alpha checkout is slow") if s in body}
+
+    assert summaries("status=resolved") == {"Old question"}
+    assert summaries("severity=1") == {"Prod down"}
+    production = world.alpha.tickets.get(summary="Prod down")
+    assert summaries(f"ticket_type={production.ticket_type_id}") == {"Prod down"}
+    assert summaries("q=checkout") == {"Alpha checkout is slow"}
+    assert summaries(f"q=SD-{resolved.number}") == {"Old question"}
+    assert summaries(f"q={resolved.number}") == {"Old question"}
+    assert "No requests match" in alice_client.get("/portal/?q=nothing-like-this").content.decode()
+
+
+def _list_queries(client) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/portal/?scope=organisation").status_code == 200
+    return len(queries)
+
+
+def test_the_request_list_costs_the_same_queries_for_10_and_100_tickets(client, world):
+    client.force_login(world.alan)
+    for n in range(9):
+        TicketFactory(organisation=world.alpha, requester_user=world.alice, summary=f"T{n}", type_slug="production-issue", severity=2)
+    ten = _list_queries(client)
+    for n in range(90):
+        TicketFactory(organisation=world.alpha, requester_user=world.alan, summary=f"U{n}", severity=3)
+    assert world.alpha.tickets.count() == 100
+    assert _list_queries(client) == ten
+
+
+def test_ticket_page_shows_the_public_story_but_never_internal_notes(alice_client, world):
+    ticket = world.alice_ticket
+    comment_add(ticket=ticket, author=world.agent, body="INTERNAL-ONLY suspect the cache", is_internal=True)
+    comment_add(ticket=ticket, author=world.agent, body="We are looking into it.")
+    AttachmentFactory(ticket=ticket, uploaded_by=world.alice, name="screen.png", content=PNG)
+    body = alice_client.get(f"/portal/tickets/{ticket.number}/").content.decode()
+    assert "We are looking into it." in body
+    assert "INTERNAL-ONLY" not in body
+    assert "screen.png" in body and "?preview=1" in body
+    assert "attached screen.png" in body
+    assert "filed the request" in body
+
+
+def test_customer_comment_goes_through_the_workflow_and_tells_the_assignee(alice_client, world):
+    ticket = world.alice_ticket
+    ticket_assign(ticket=ticket, actor=world.agent, assignee=world.agent)
+    response = alice_client.post(f"/portal/tickets/{ticket.number}/", {"body": "It happens again at 10:00."})
+    assert response.status_code == 302
+    assert ticket.comments.get().body == "It happens again at 10:00."
+    assert ticket.events.filter(kind="commented").exists()
+    mail = OutboundEmail.objects.get(event_key__startswith="ticket-comment:")
+    assert mail.recipient == world.agent.email and "It happens again at 10:00." in mail.body_text
+
+
+def test_an_empty_comment_shows_an_error_and_saves_nothing(alice_client, world):
+    response = alice_client.post(f"/portal/tickets/{world.alice_ticket.number}/", {"body": "  "})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not world.alice_ticket.comments.exists()
+
+
+def test_agent_public_reply_reaches_requester_and_copies_but_a_note_does_not(world):
+    ticket = world.alice_ticket
+    ticket.cc_contacts.add(world.alpha.contacts.first())
+    comment_add(ticket=ticket, author=world.agent, body="Internal", is_internal=True)
+    assert not OutboundEmail.objects.filter(event_key__startswith="ticket-reply:").exists()
+    reply = comment_add(ticket=ticket, author=world.agent, body="Fixed in 5.2")
+    recipients = set(OutboundEmail.objects.filter(event_key=f"ticket-reply:{reply.pk}").values_list("recipient", flat=True))
+    assert recipients == {world.alice.email, world.alpha.contacts.first().email}
+
+
+def test_attachments_are_served_as_downloads_with_nosniff(alice_client, world):
+    html = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="page.html",
+                             content=b"<script>alert(1)</script>")
+    response = alice_client.get(f"/portal/tickets/{world.alice_ticket.number}/files/{html.pk}/?preview=1")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment;") and 'filename="page.html"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == b"<script>alert(1)</script>"
+
+
+def test_images_preview_inline_only_when_they_really_are_images(alice_client, world):
+    real = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="shot.png", content=PNG)
+    fake = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="fake.png", content=b"<svg/>")
+    base = f"/portal/tickets/{world.alice_ticket.number}/files"
+    response = alice_client.get(f"{base}/{real.pk}/?preview=1")
+    assert response["Content-Type"] == "image/png" and response["Content-Disposition"].startswith("inline")
+    assert alice_client.get(f"{base}/{real.pk}/")["Content-Disposition"].startswith("attachment")
+    response = alice_client.get(f"{base}/{fake.pk}/?preview=1")
+    assert response["Content-Type"] == "application/octet-stream" and response["Content-Disposition"].startswith("attachment")
+
+
+def test_files_are_stored_outside_the_web_root_with_their_digest(world, settings):
+    import hashlib
+    from pathlib import Path
+
+    attachment = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="a.txt", content=b"abc")
+    path = Path(attachment.file.path)
+    assert str(path).startswith(str(settings.MEDIA_ROOT)) and path.name != "a.txt"
+    assert attachment.sha256 == hashlib.sha256(b"abc").hexdigest() and attachment.size == 3
+
+
+def test_outsiders_get_404_for_tickets_and_files(client, world):
+    client.force_login(world.charlie)
+    attachment = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice)
+    assert client.get(f"/portal/tickets/{world.alice_ticket.number}/").status_code == 404
+    assert client.get(f"/portal/tickets/{world.alice_ticket.number}/files/{attachment.pk}/").status_code == 404
+    # Their own ticket number with our file id: still 404.
+    assert client.get(f"/portal/tickets/{world.outsider_ticket.number}/files/{attachment.pk}/").status_code == 404
+
+
+def test_agents_download_through_the_same_checked_view(client, world):
+    attachment = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice)
+    client.force_login(world.agent)
+    assert client.get(f"/portal/tickets/{world.alice_ticket.number}/files/{attachment.pk}/").status_code == 200
+
+
+# --- Organisation admins -------------------------------------------------------------
+
+
+def test_only_organisation_admins_manage_the_organisation(alice_client):
+    for path in ("/portal/organisation/", "/portal/organisation/contacts/", "/portal/organisation/access/"):
+        assert alice_client.get(path).status_code == 404
+
+
+def test_a_second_registered_emergency_contact_is_a_form_error(client, world):
+    client.force_login(world.alan)
+    response = client.post("/portal/organisation/contacts/new/", {
+        "kind": "person", "name": "Rita", "email": "rita@alpha.example", "language": "en",
+        "emergency_role": "registered", "emergency_order": "0",
+    })
+    assert response.status_code == 400
+    assert "is already the registered emergency contact" in response.content.decode()
+    assert not Contact.objects.filter(email="rita@alpha.example").exists()
+
+
+def test_a_duplicate_email_is_a_form_error(client, world):
+    client.force_login(world.alan)
+    existing = world.alpha.contacts.first()
+    response = client.post("/portal/organisation/contacts/new/", {
+        "kind": "person", "name": "Dup", "email": existing.email, "language": "en", "emergency_role": "",
+        "emergency_order": "0",
+    })
+    assert response.status_code == 400
+    assert "already has a contact with this email address" in response.content.decode()
+
+
+def test_handing_over_the_registered_role_keeps_exactly_one(client, world):
+    client.force_login(world.alan)
+    client.post("/portal/organisation/contacts/new/", {
+        "kind": "list", "name": "Night shift", "email": "night@alpha.example", "language": "en",
+        "emergency_role": "additional", "emergency_order": "2",
+    })
+    night = Contact.objects.get(email="night@alpha.example")
+    previous = world.alpha.registered_emergency_contact
+    assert client.post(f"/portal/organisation/contacts/{night.pk}/register/").status_code == 302
+    assert world.alpha.registered_emergency_contact == night
+    previous.refresh_from_db()
+    assert previous.emergency_role == Contact.EmergencyRole.ADDITIONAL
+    response = client.post(f"/portal/organisation/contacts/{night.pk}/delete/", follow=True)
+    assert "cannot be removed" in response.content.decode()
+    assert Contact.objects.filter(pk=night.pk).exists()
+
+
+def test_demoting_the_registered_contact_is_refused(client, world):
+    client.force_login(world.alan)
+    registered = world.alpha.registered_emergency_contact
+    response = client.post(f"/portal/organisation/contacts/{registered.pk}/", {
+        "kind": "person", "name": registered.name, "email": registered.email, "language": "en",
+        "emergency_role": "additional", "emergency_order": "1",
+    })
+    assert response.status_code == 400
+    assert "There must always be a registered emergency contact" in response.content.decode()
+
+
+def test_admin_grants_elevated_access_and_agents_see_it(client, world):
+    client.force_login(world.alan)
+    from datetime import UTC, timedelta
+
+    from django.utils import timezone
+
+    live1 = world.alpha.environments.get(name="live1")
+    now = timezone.now().astimezone(UTC)
+    response = client.post("/portal/organisation/access/", {
+        "environment": str(live1.pk), "level": "elevated", "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"), "reason": "Fix the pick workflow on SD-1001",
+    })
+    assert response.status_code == 302, response.content.decode()
+    grant = AccessGrant.objects.get(organisation=world.alpha)
+    assert grant.granted_by == world.alan and grant.level == "elevated"
+
+    agent = client.__class__()
+    agent.force_login(world.agent)
+    body = agent.get(f"/desk/tickets/{world.alice_ticket.number}/").content.decode()
+    assert "Access granted by the customer" in body and "Fix the pick workflow" in body
+    assert "CANARY-outsider grant" not in body
+
+    assert client.post(f"/portal/organisation/access/{grant.pk}/revoke/").status_code == 302
+    grant.refresh_from_db()
+    assert grant.revoked_by == world.alan and grant.revoked_at is not None
+
+
+def test_a_grant_window_must_make_sense(client, world):
+    client.force_login(world.alan)
+    live1 = world.alpha.environments.get(name="live1")
+    response = client.post("/portal/organisation/access/", {
+        "environment": str(live1.pk), "level": "elevated", "starts_at": "2026-11-20T12:00",
+        "ends_at": "2026-11-20T08:00", "reason": "x",
+    })
+    assert response.status_code == 400 and "The end must come after the start." in response.content.decode()
+    assert not AccessGrant.objects.filter(organisation=world.alpha).exists()
+
+
+def test_only_org_admins_may_grant_even_through_the_service(world):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import timezone
+
+    from customers.access import access_grant
+
+    with pytest.raises(PermissionDenied):
+        access_grant(organisation=world.alpha, environment=world.alpha.environments.first(), level="elevated",
+                     starts_at=timezone.now(), ends_at=timezone.now() + timezone.timedelta(hours=1), reason="x",
+                     granted_by=world.alice)
+    AccessGrantFactory(organisation=world.alpha, granted_by=world.alan)  # the model itself does not care who
+
+
+def test_help_page_is_public_and_holds_no_customer_data(client, world):
+    response = client.get("/help/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The service is completely down or inaccessible" in body
+    assert "pipeline key" in body.lower() and "What we can help with" in body
+    assert "CANARY" not in body and "Alpha" not in body
+    assert 'href="/help/"' in client.get("/accounts/login/").content.decode()
+
+
+def test_a_stray_customer_without_organisation_gets_404_not_500(client, world):
+    stray = UserFactory(email="stray@nowhere.example")
+    client.force_login(stray)
+    assert client.get("/portal/").status_code == 200
+    assert client.get("/portal/new/?type=production-issue").status_code == 404

@@ -1,0 +1,72 @@
+"""What files a ticket accepts, and how each is served back.
+
+Names lie and browsers guess, so the type is decided from the file's first
+bytes where that matters: executables and scripts are refused whatever they
+are called, and only real PNG/JPEG/GIF/WebP images are ever shown inline.
+Everything else is served as a download with ``nosniff``.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import PurePosixPath
+
+# Refused outright: things that run when opened.
+DANGEROUS_EXTENSIONS = frozenset({
+    ".exe", ".dll", ".com", ".bat", ".cmd", ".msi", ".msp", ".scr", ".pif", ".cpl", ".sys", ".drv",
+    ".ps1", ".psm1", ".vbs", ".vbe", ".js", ".jse", ".mjs", ".wsf", ".wsh", ".hta", ".sh", ".bash", ".zsh",
+    ".csh", ".ksh", ".php", ".phtml", ".pl", ".cgi", ".jar", ".apk", ".app", ".dmg", ".pkg", ".deb", ".rpm",
+    ".lnk", ".reg", ".scf", ".inf", ".gadget", ".application", ".xbap", ".elf", ".bin", ".run", ".command",
+})
+DANGEROUS_MAGIC = (
+    (b"MZ", "a Windows executable"),
+    (b"\x7fELF", "a Linux executable"),
+    (b"\xcf\xfa\xed\xfe", "a macOS executable"),
+    (b"\xce\xfa\xed\xfe", "a macOS executable"),
+    (b"\xca\xfe\xba\xbe", "a macOS or Java executable"),
+    (b"#!", "a script"),
+)
+PREVIEWABLE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def dangerous_reason(*, name: str, head: bytes) -> str | None:
+    """Why this file is refused, or None when it may be stored."""
+    extension = PurePosixPath(name.lower()).suffix
+    if extension in DANGEROUS_EXTENSIONS:
+        return f"{extension} files can run programs"
+    for magic, what in DANGEROUS_MAGIC:
+        if head.startswith(magic):
+            return f"the file is {what}"
+    return None
+
+
+def sniff_content_type(*, name: str, head: bytes) -> str:
+    """The type we record: a sniffed image type, else a guess from the name."""
+    for magic, content_type in IMAGE_MAGIC:
+        if head.startswith(magic):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    guessed, _encoding = mimetypes.guess_type(name)
+    if guessed in PREVIEWABLE_TYPES:
+        # Calls itself an image but does not start like one: not an image.
+        return "application/octet-stream"
+    return guessed or "application/octet-stream"
+
+
+def served_content_type(content_type: str) -> str:
+    """Only verified images keep their type; the rest is opaque bytes to the browser."""
+    return content_type if content_type in PREVIEWABLE_TYPES else "application/octet-stream"
+
+
+def safe_download_name(name: str) -> str:
+    """The original name without path parts or control characters, for Content-Disposition."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"\r\n')
+    return cleaned.strip() or "attachment"

@@ -1,0 +1,118 @@
+"""The emails tickets send: built here, queued in the outbox by the services.
+
+Each message is rendered in its recipient's language from a text and an HTML
+template under ``templates/email/``. The event keys are stable, so a retried
+transaction or a second call never mails anyone twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from notifications.services import Email, emails_queue
+from tickets.models import Comment, Ticket, TicketType
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    language: str
+
+
+def ticket_link(ticket: Ticket) -> str:
+    return f"{settings.SITE_URL}{reverse('portal:ticket', kwargs={'number': ticket.number})}"
+
+
+def _requester(ticket: Ticket) -> Recipient | None:
+    if ticket.requester_user_id:
+        user = ticket.requester_user
+        return Recipient(user.email, user.get_full_name(), user.language or "en")
+    if ticket.requester_contact_id:
+        contact = ticket.requester_contact
+        return Recipient(contact.email, contact.name, contact.language or "en")
+    return None
+
+
+def _copied(ticket: Ticket) -> list[Recipient]:
+    return [Recipient(c.email, c.name, c.language or "en") for c in ticket.cc_contacts.all()]
+
+
+def _render(template: str, recipient: Recipient, subject: Any, context: dict[str, Any]) -> Email:
+    with translation.override(recipient.language):
+        context = {
+            **context, "recipient": recipient, "vendor": settings.VENDOR_NAME, "site_url": settings.SITE_URL,
+        }
+        return Email(
+            recipient=recipient.email,
+            subject=str(subject) % {"reference": context["ticket"].reference, "summary": context["ticket"].summary},
+            body_text=render_to_string(f"email/{template}.txt", context),
+            body_html=render_to_string(f"email/{template}.html", context),
+            language=recipient.language,
+        )
+
+
+def _unique(recipients: list[Recipient | None], *, skip: str = "") -> list[Recipient]:
+    seen = {skip.lower()} if skip else set()
+    result = []
+    for recipient in recipients:
+        if recipient is None or recipient.email.lower() in seen:
+            continue
+        seen.add(recipient.email.lower())
+        result.append(recipient)
+    return result
+
+
+def ticket_created_emails_queue(*, ticket: Ticket) -> int:
+    """The requester gets the ticket number and a link; the contacts in copy a copy."""
+    requester = _requester(ticket)
+    emails = []
+    context = {"ticket": ticket, "link": ticket_link(ticket), "requester": requester}
+    for recipient in _unique([requester, *_copied(ticket)]):
+        is_requester = requester is not None and recipient.email == requester.email
+        subject = (
+            _("[%(reference)s] We received your request: %(summary)s") if is_requester
+            else _("[%(reference)s] Copy: %(summary)s")
+        )
+        emails.append(_render("ticket_created", recipient, subject, {**context, "is_requester": is_requester}))
+    return len(emails_queue(event_key=f"ticket-created:{ticket.number}", emails=emails))
+
+
+def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bool = False) -> int:
+    """Support's public reply (or a send-back) reaches the requester and the contacts in copy.
+
+    Proactive notices are the exception: the notices app mails their updates
+    itself, threaded, to the emergency contacts.
+    """
+    if ticket.ticket_type.category == TicketType.Category.PROACTIVE:
+        return 0
+    context = {"ticket": ticket, "comment": comment, "link": ticket_link(ticket), "sent_back": sent_back}
+    emails = []
+    for recipient in _unique([_requester(ticket), *_copied(ticket)]):
+        subject = (
+            _("[%(reference)s] Information needed: %(summary)s") if sent_back
+            else _("[%(reference)s] New reply: %(summary)s")
+        )
+        emails.append(_render("ticket_reply", recipient, subject, context))
+    return len(emails_queue(event_key=f"ticket-reply:{comment.pk}", emails=emails))
+
+
+def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
+    """A customer's comment notifies the assignee, if there is one."""
+    if not ticket.assignee_id:
+        return 0
+    assignee = ticket.assignee
+    recipient = Recipient(assignee.email, assignee.get_full_name(), assignee.language or "en")
+    if comment.author_id == assignee.pk:
+        return 0
+    subject = _("[%(reference)s] Customer comment: %(summary)s")
+    link = f"{settings.SITE_URL}{reverse('desk:ticket', kwargs={'number': ticket.number})}"
+    email = _render("ticket_customer_comment", recipient, subject, {"ticket": ticket, "comment": comment, "link": link})
+    return len(emails_queue(event_key=f"ticket-comment:{comment.pk}", emails=[email]))
