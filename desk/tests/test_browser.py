@@ -81,7 +81,7 @@ def test_an_agent_triages_a_new_sev1_and_the_customer_sees_only_the_reply(shippe
 
     page.context.clear_cookies()
     sign_in(page, world.alice.email)
-    page.goto(f"/portal/requests/{sev1.number}/")
+    page.goto(f"/portal/tickets/{sev1.number}/")
     body = page.content()
     assert "We found the failing gateway and are rolling back now." in body
     assert "Rollback ticket OPS-77" not in body

@@ -30,7 +30,7 @@ def url(ticket: Ticket) -> str:
 
 def test_the_portal_ticket_offers_escalation(client, world, sev2):
     client.force_login(world.alice)
-    page = client.get(f"/portal/requests/{sev2.number}/").content.decode()
+    page = client.get(f"/portal/tickets/{sev2.number}/").content.decode()
     assert url(sev2) in page
 
 
@@ -46,7 +46,7 @@ def test_a_customer_escalates_with_a_justification_and_a_lead_hears(client, worl
     client.force_login(world.alice)
     with time_machine.travel(chicago(2026, 11, 23, 9, 30), tick=False):
         response = client.post(url(sev2), ANSWERS)
-    assert response.status_code == 302 and response["Location"] == f"/portal/requests/{sev2.number}/"
+    assert response.status_code == 302 and response["Location"] == f"/portal/tickets/{sev2.number}/"
     escalation = Escalation.objects.get(ticket=sev2)
     assert escalation.kind == Escalation.Kind.CUSTOMER and escalation.created_by == world.alice
     assert (escalation.description, escalation.environment, escalation.justification) == tuple(ANSWERS.values())
