@@ -1,0 +1,79 @@
+"""The customer's journey in a real browser, with mail delivered to a real SMTP server."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.tests.conftest import PNG
+from tests.browser import screenshot, sign_in
+from tickets.models import Ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_customer_files_a_production_issue_with_files_and_an_outsider_sees_nothing(page, chromium, live_server, world, smtp):
+    sign_in(page, "alice@alpha.example")
+    page.click("nav >> text=New request")
+    page.click("text=Production issue")
+    page.fill("input[name=summary]", "Orders stuck in AWAITING_PICK")
+    page.fill("textarea[name=description]", "Since 09:10 UTC no order leaves AWAITING_PICK.")
+    page.check("input[name=severity][value='2']")
+    page.fill("input[name=detail_retailer_ids]", "R1, R2")
+    page.select_option("select[name=detail_issue_type]", "Fulfillment")
+    page.fill("input[name=detail_issue_start]", "2026-11-20T09:10")
+    page.fill("textarea[name=detail_business_impact]", "Stores cannot pick web orders.")
+    page.fill("textarea[name=detail_impacted_orders_0]", "ORD-1\nORD-2")
+    page.check("input[name=detail_impacted_orders_1][value=examples]")
+    page.fill("input[name=detail_impacted_orders_2]", "120")
+    page.fill("textarea[name=detail_platform_justification]", "Same workflow works in sandbox.")
+    page.set_input_files("input[name=attachments]", [
+        {"name": "audit.log", "mimeType": "text/plain", "buffer": b"exception 42\n"},
+        {"name": "screen.png", "mimeType": "image/png", "buffer": PNG},
+    ])
+    page.click("button:has-text('Create')")
+    page.wait_for_load_state("networkidle")
+
+    ticket = Ticket.objects.get(summary="Orders stuck in AWAITING_PICK")
+    assert page.url.endswith(f"/portal/tickets/{ticket.number}/")
+    assert page.get_by_text(f"{ticket.reference} was filed").is_visible()
+    assert page.locator(".attachments a[download]").count() == 2
+    screenshot(page, "portal-filed")
+
+    page.click("nav >> text=My requests")
+    assert page.get_by_role("link", name=ticket.reference).is_visible()
+
+    [mail] = [m for m in smtp.wait_for(1) if "alice@alpha.example" in m.envelope_to]
+    assert ticket.reference in mail["Subject"]
+    assert f"/portal/tickets/{ticket.number}/" in mail.text
+
+    outsider = chromium.new_context(base_url=live_server.url)
+    other = outsider.new_page()
+    sign_in(other, "charlie@outsider.example")
+    assert other.goto(f"/portal/tickets/{ticket.number}/").status == 404
+    for attachment in ticket.attachments.all():
+        assert other.goto(f"/portal/tickets/{ticket.number}/files/{attachment.pk}/").status == 404
+        assert other.goto(f"/portal/tickets/{ticket.number}/files/{attachment.pk}/?preview=1").status == 404
+    outsider.close()
+
+
+def test_bad_input_in_the_browser_shows_errors_beside_the_fields(page, world, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    sign_in(page, "alice@alpha.example")
+    page.goto("/portal/new/?type=production-issue")
+    page.fill("input[name=summary]", "Half-filled")
+    page.fill("input[name=detail_retailer_ids]", "NOT-OURS")
+    page.set_input_files("input[name=attachments]", [
+        {"name": "run.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"},
+        {"name": "big.log", "mimeType": "text/plain", "buffer": b"x" * 4096},
+    ])
+    page.click("button:has-text('Create')")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field.has-error").count() >= 4
+    retailer = page.locator(".field:has(input[name=detail_retailer_ids]) .error")
+    assert re.search("Not ids of your account: NOT-OURS", retailer.inner_text())
+    files = page.locator(".field:has(input[name=attachments]) .error").all_inner_texts()
+    assert any("run.exe" in text for text in files) and any("big.log" in text for text in files)
+    assert page.locator("input[name=summary]").input_value() == "Half-filled"
+    assert not Ticket.objects.filter(summary="Half-filled").exists()
