@@ -10,7 +10,7 @@ from portal.tests.conftest import PNG
 from tests.browser import screenshot, sign_in
 from tickets.models import Ticket
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_defaults")]
 
 
 def test_a_customer_files_a_production_issue_with_files_and_an_outsider_sees_nothing(page, chromium, live_server, world, smtp):

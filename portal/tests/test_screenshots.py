@@ -16,7 +16,7 @@ from tests.browser import ROOT, sign_in
 from tests.factories import AccessGrantFactory, AttachmentFactory, TicketFactory, UserFactory
 from tickets.workflow import comment_add, ticket_assign, ticket_send_back
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_defaults")]
 
 WIDTHS = {"laptop": 1280, "phone": 390}
 
