@@ -7,6 +7,7 @@ people must never see, nor be seen by, organisation "Alpha".
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -76,6 +77,32 @@ class World:
         )
         self.outsider_grant = AccessGrantFactory(organisation=self.outsider, granted_by=self.carol)
         return self
+
+
+@pytest.fixture
+def shipped_defaults(transactional_db) -> None:  # type: ignore[no-untyped-def]
+    """What the data migrations ship (tiers, calendars, ticket types and their fields), for transactional tests.
+
+    A transactional test flushes the database when it ends, taking the shipped rows with it, and
+    serialized rollback trips over the content types the flush recreates. So the data migrations'
+    own code puts them back: every RunPython of our apps, in migration order, so a new data
+    migration is picked up without being listed here. Each is written to be idempotent.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    ours = {config.label for config in apps.get_app_configs() if Path(config.path).parent == Path(settings.BASE_DIR)}
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan = dict.fromkeys(node for leaf in loader.graph.leaf_nodes() for node in loader.graph.forwards_plan(leaf))
+    for app_label, name in plan:
+        if app_label not in ours:
+            continue
+        for operation in loader.graph.nodes[app_label, name].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
 
 
 @pytest.fixture

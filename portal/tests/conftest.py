@@ -42,18 +42,3 @@ def production_issue_post(world, **overrides):  # type: ignore[no-untyped-def]
 
 def upload(name: str = "log.txt", content: bytes = b"line 1\nline 2\n", content_type: str = "text/plain"):  # type: ignore[no-untyped-def]
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-@pytest.fixture
-def shipped_defaults(transactional_db) -> None:  # type: ignore[no-untyped-def]
-    """What the data migrations ship, put back after an earlier transactional test flushed it."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in (
-        "sla.migrations.0002_defaults", "sla.migrations.0004_next_update_targets",
-        "tickets.migrations.0002_default_types", "tickets.migrations.0004_default_fields",
-        "notices.migrations.0002_proactive_ticket_types",
-    ):
-        import_module(module).forwards(apps, None)
