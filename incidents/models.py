@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.querysets import AuditedQuerySet
 from incidents import rollup
+from supportdesk.appendonly import AppendOnlyModel
 
 
 class ComponentStatus(models.TextChoices):
@@ -251,15 +252,9 @@ class IncidentUpdate(models.Model):
         return f"u{self.pk}"
 
 
-class AppendOnlyQuerySet(models.QuerySet["IncidentEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("The incident timeline is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("The incident timeline is append-only.")
 
 
-class IncidentEvent(models.Model):
+class IncidentEvent(AppendOnlyModel):
     """The incident's internal timeline: what happened, who or what did it, and why. Never changed."""
 
     class Kind(models.TextChoices):
@@ -282,8 +277,6 @@ class IncidentEvent(models.Model):
     reason = models.TextField(_("why"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline")
@@ -291,14 +284,6 @@ class IncidentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.actor_name}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("The incident timeline is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("The incident timeline is append-only.")
 
     @property
     def actor_name(self) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.querysets import AuditedQuerySet
+from supportdesk.appendonly import AppendOnlyModel
 
 
 class TicketType(models.Model):
@@ -206,15 +206,9 @@ class Comment(models.Model):
         return self.author.get_full_name() if self.author_id else self.author_label
 
 
-class AppendOnlyQuerySet(models.QuerySet["TicketEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("The ticket timeline is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("The ticket timeline is append-only.")
 
 
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnlyModel):
     """One entry of a ticket's timeline: who did what, when, and why. Never changed."""
 
     class Kind(models.TextChoices):
@@ -248,8 +242,6 @@ class TicketEvent(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline")
@@ -257,14 +249,6 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.actor_name}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("The ticket timeline is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("The ticket timeline is append-only.")
 
     @property
     def actor_name(self) -> str:
