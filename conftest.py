@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db.models.signals import post_migrate
 
 from supportdesk.celery import app as celery_app
 from tests import services
@@ -79,14 +80,11 @@ class World:
         return self
 
 
-@pytest.fixture
-def shipped_defaults(transactional_db) -> None:  # type: ignore[no-untyped-def]
-    """What the data migrations ship (tiers, calendars, ticket types and their fields), for transactional tests.
+def _replay_data_migrations() -> None:
+    """Put back what the data migrations ship: tiers, calendars, ticket types and their fields.
 
-    A transactional test flushes the database when it ends, taking the shipped rows with it, and
-    serialized rollback trips over the content types the flush recreates. So the data migrations'
-    own code puts them back: every RunPython of our apps, in migration order, so a new data
-    migration is picked up without being listed here. Each is written to be idempotent.
+    Every RunPython of our apps, in migration order, so a new data migration is picked up
+    without being listed anywhere. Each is written to be idempotent.
     """
     from django.apps import apps
     from django.conf import settings
@@ -103,6 +101,27 @@ def shipped_defaults(transactional_db) -> None:  # type: ignore[no-untyped-def]
         for operation in loader.graph.nodes[app_label, name].operations:
             if isinstance(operation, RunPython):
                 operation.code(apps, None)
+
+
+def _after_flush(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A transactional test ends with a flush, which sends post_migrate: the shipped rows come back.
+
+    Without this, every test that runs after a transactional one (in a pytest-xdist process that
+    received them in another order, say) would find no tiers and no ticket types.
+    """
+    from django.apps import apps
+
+    if sender is list(apps.get_app_configs())[-1]:
+        _replay_data_migrations()
+
+
+post_migrate.connect(_after_flush, dispatch_uid="tests-replay-data-migrations")
+
+
+@pytest.fixture
+def shipped_defaults(transactional_db) -> None:  # type: ignore[no-untyped-def]
+    """For transactional tests that rely on the shipped rows; a flush has already put them back."""
+    _replay_data_migrations()
 
 
 @pytest.fixture

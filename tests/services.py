@@ -20,7 +20,18 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def redis_url() -> str:
-    return settings.REDIS_URL or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    """The Redis the real-worker tests use; under pytest-xdist each test process gets a database of its own.
+
+    Those tests empty and drain the ``celery`` list, so two processes sharing one would take
+    each other's tasks.
+    """
+    url = settings.REDIS_URL or os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", …
+    if not worker:
+        return url
+    parsed = urlparse(url)
+    database = int(parsed.path.strip("/") or 0)
+    return parsed._replace(path=f"/{(database + 1 + int(worker.removeprefix('gw'))) % 16}").geturl()
 
 
 @cache
