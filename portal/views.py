@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from django.contrib import messages
@@ -185,12 +184,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
         initial = {"severity": request.GET.get("severity")} if request.GET.get("severity") else {}
         form = form_class(initial=initial)
     severities = Severity.objects.order_by("level") if ticket_type.asks_severity else []
-    now = timezone.now()
     return render(request, "portal/request_form.html", {
         "ticket_type": ticket_type, "form": form, "helper": helper, "suggestion": suggestion,
         "severities": severities, "justification_field": f"detail_{JUSTIFICATION_FIELD}",
-        "now_utc": now.astimezone(UTC), "now_local": timezone.localtime(now),
-        "user_timezone": request.user.timezone,
+        "user_timezone": request.user.timezone, "files_chosen": bool(request.FILES),
         "detail_names": set(form.detail_names),
     }, status=status)
 
@@ -305,7 +302,6 @@ def access_grants(request: HttpRequest) -> HttpResponse:
         return redirect("portal:access")
     return render(request, "portal/access.html", {
         "organisation": org, "form": form, "grants": access_grants_of(organisation=org), "now": timezone.now(),
-        "now_utc": timezone.now().astimezone(UTC),
     }, status=400 if form.is_bound and form.errors else 200)
 
 

@@ -106,3 +106,20 @@ def test_on_a_phone_the_links_fold_behind_a_menu_that_opens_without_script(need_
         page.get_by_role("button", name="Sign out").click()
         page.set_viewport_size(PHONE)
     context.close()
+
+
+def test_the_severity_cards_are_an_even_grid_on_a_laptop_and_a_column_on_a_phone(page, world):
+    sign_in(page, "alice@alpha.example")
+    page.goto("/portal/new/?type=production-issue")
+    cards = page.locator("label.severity-option")
+    assert cards.count() == 5
+    boxes = [card.bounding_box() for card in cards.all()]
+    assert len({round(box["width"]) for box in boxes}) == 1
+    assert len({round(box["x"]) for box in boxes}) >= 3
+    first_row = [box for box in boxes if round(box["y"]) == round(boxes[0]["y"])]
+    assert len({round(box["height"]) for box in first_row}) == 1
+
+    page.set_viewport_size(PHONE)
+    boxes = [card.bounding_box() for card in cards.all()]
+    assert len({round(box["x"]) for box in boxes}) == 1
+    assert len({round(box["width"]) for box in boxes}) == 1
