@@ -220,7 +220,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     return render(request, "portal/organisation.html", {
         "organisation": org,
-        "contacts": contacts_of(organisation=org).order_by("emergency_role", "emergency_order", "name"),
+        "contacts": _contacts_in_emergency_order(org),
         "grants": access_grants_of(organisation=org)[:5],
         "now": timezone.now(),
     })
@@ -229,10 +229,15 @@ def organisation(request: HttpRequest) -> HttpResponse:
 @customer_required
 def contacts(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
-    rows = list(contacts_of(organisation=org))
+    return render(request, "portal/contacts.html", {"organisation": org, "contacts": _contacts_in_emergency_order(org)})
+
+
+def _contacts_in_emergency_order(organisation: Any) -> list[Contact]:
+    """The registered emergency contact first, then the additional ones in their order, then the rest."""
+    rows = list(contacts_of(organisation=organisation))
     order = {Contact.EmergencyRole.REGISTERED: 0, Contact.EmergencyRole.ADDITIONAL: 1, Contact.EmergencyRole.NONE: 2}
     rows.sort(key=lambda c: (order.get(c.emergency_role, 3), c.emergency_order, c.name.lower()))
-    return render(request, "portal/contacts.html", {"organisation": org, "contacts": rows})
+    return rows
 
 
 def _contact_form_page(request: HttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:

@@ -9,6 +9,7 @@ import pytest
 from portal.tests.conftest import PNG
 from tests.browser import LAPTOP, PHONE, screenshot, sign_in
 from tickets.models import Ticket
+from tickets.workflow import comment_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_defaults")]
 
@@ -123,3 +124,16 @@ def test_the_severity_cards_are_an_even_grid_on_a_laptop_and_a_column_on_a_phone
     boxes = [card.bounding_box() for card in cards.all()]
     assert len({round(box["x"]) for box in boxes}) == 1
     assert len({round(box["width"]) for box in boxes}) == 1
+
+
+def test_an_empty_comment_brings_the_customer_back_to_the_comment_and_its_error(page, world):
+    ticket = world.alice_ticket
+    for n in range(12):
+        comment_add(ticket=ticket, author=world.agent, body=f"Update {n}: still looking.\nMore detail follows.")
+    sign_in(page, "alice@alpha.example")
+    page.goto(f"/portal/tickets/{ticket.number}/")
+    page.click("button:has-text('Add')")
+    page.wait_for_load_state("networkidle")
+    error = page.locator("#comment .field.has-error .error")
+    assert error.inner_text() == "This field is required."
+    assert error.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
