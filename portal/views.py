@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from django.contrib import messages
@@ -185,12 +184,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
         initial = {"severity": request.GET.get("severity")} if request.GET.get("severity") else {}
         form = form_class(initial=initial)
     severities = Severity.objects.order_by("level") if ticket_type.asks_severity else []
-    now = timezone.now()
     return render(request, "portal/request_form.html", {
         "ticket_type": ticket_type, "form": form, "helper": helper, "suggestion": suggestion,
         "severities": severities, "justification_field": f"detail_{JUSTIFICATION_FIELD}",
-        "now_utc": now.astimezone(UTC), "now_local": timezone.localtime(now),
-        "user_timezone": request.user.timezone,
+        "user_timezone": request.user.timezone, "files_chosen": bool(request.FILES),
         "detail_names": set(form.detail_names),
     }, status=status)
 
@@ -223,7 +220,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     return render(request, "portal/organisation.html", {
         "organisation": org,
-        "contacts": contacts_of(organisation=org).order_by("emergency_role", "emergency_order", "name"),
+        "contacts": _contacts_in_emergency_order(org),
         "grants": access_grants_of(organisation=org)[:5],
         "now": timezone.now(),
     })
@@ -232,10 +229,15 @@ def organisation(request: HttpRequest) -> HttpResponse:
 @customer_required
 def contacts(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
-    rows = list(contacts_of(organisation=org))
+    return render(request, "portal/contacts.html", {"organisation": org, "contacts": _contacts_in_emergency_order(org)})
+
+
+def _contacts_in_emergency_order(organisation: Any) -> list[Contact]:
+    """The registered emergency contact first, then the additional ones in their order, then the rest."""
+    rows = list(contacts_of(organisation=organisation))
     order = {Contact.EmergencyRole.REGISTERED: 0, Contact.EmergencyRole.ADDITIONAL: 1, Contact.EmergencyRole.NONE: 2}
     rows.sort(key=lambda c: (order.get(c.emergency_role, 3), c.emergency_order, c.name.lower()))
-    return render(request, "portal/contacts.html", {"organisation": org, "contacts": rows})
+    return rows
 
 
 def _contact_form_page(request: HttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:
@@ -305,7 +307,6 @@ def access_grants(request: HttpRequest) -> HttpResponse:
         return redirect("portal:access")
     return render(request, "portal/access.html", {
         "organisation": org, "form": form, "grants": access_grants_of(organisation=org), "now": timezone.now(),
-        "now_utc": timezone.now().astimezone(UTC),
     }, status=400 if form.is_bound and form.errors else 200)
 
 

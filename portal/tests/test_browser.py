@@ -7,8 +7,9 @@ import re
 import pytest
 
 from portal.tests.conftest import PNG
-from tests.browser import screenshot, sign_in
+from tests.browser import LAPTOP, PHONE, screenshot, sign_in
 from tickets.models import Ticket
+from tickets.workflow import comment_add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_defaults")]
 
@@ -77,3 +78,62 @@ def test_bad_input_in_the_browser_shows_errors_beside_the_fields(page, world, se
     assert any("run.exe" in text for text in files) and any("big.log" in text for text in files)
     assert page.locator("input[name=summary]").input_value() == "Half-filled"
     assert not Ticket.objects.filter(summary="Half-filled").exists()
+
+
+def test_on_a_phone_the_links_fold_behind_a_menu_that_opens_without_script(need_chromium, chromium, live_server, world):
+    context = chromium.new_context(base_url=live_server.url, viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    for email, area, link, lands_on in [
+        ("alan@alpha.example", "/portal/", "New request", "/portal/new/"),
+        ("sam@vendor.example", "/desk/", "Dashboard", "/desk/dashboard/"),
+    ]:
+        sign_in(page, email)
+        page.goto(area)
+        header = page.locator("header.topbar")
+        assert header.bounding_box()["height"] < 70
+        target = page.locator("nav.topnav a", has_text=link)
+        assert not target.is_visible()
+        assert not page.get_by_role("button", name="Sign out").is_visible()
+
+        page.get_by_text("Menu", exact=True).click()
+        assert target.is_visible() and page.get_by_role("button", name="Sign out").is_visible()
+        target.click()
+        assert page.url.endswith(lands_on)
+
+        page.set_viewport_size(LAPTOP)
+        assert not page.get_by_text("Menu", exact=True).is_visible()
+        assert page.locator("nav.topnav a", has_text=link).is_visible()
+        assert page.locator("header.topbar").bounding_box()["height"] < 60
+        page.get_by_role("button", name="Sign out").click()
+        page.set_viewport_size(PHONE)
+    context.close()
+
+
+def test_the_severity_cards_are_an_even_grid_on_a_laptop_and_a_column_on_a_phone(page, world):
+    sign_in(page, "alice@alpha.example")
+    page.goto("/portal/new/?type=production-issue")
+    cards = page.locator("label.severity-option")
+    assert cards.count() == 5
+    boxes = [card.bounding_box() for card in cards.all()]
+    assert len({round(box["width"]) for box in boxes}) == 1
+    assert len({round(box["x"]) for box in boxes}) >= 3
+    first_row = [box for box in boxes if round(box["y"]) == round(boxes[0]["y"])]
+    assert len({round(box["height"]) for box in first_row}) == 1
+
+    page.set_viewport_size(PHONE)
+    boxes = [card.bounding_box() for card in cards.all()]
+    assert len({round(box["x"]) for box in boxes}) == 1
+    assert len({round(box["width"]) for box in boxes}) == 1
+
+
+def test_an_empty_comment_brings_the_customer_back_to_the_comment_and_its_error(page, world):
+    ticket = world.alice_ticket
+    for n in range(12):
+        comment_add(ticket=ticket, author=world.agent, body=f"Update {n}: still looking.\nMore detail follows.")
+    sign_in(page, "alice@alpha.example")
+    page.goto(f"/portal/tickets/{ticket.number}/")
+    page.click("button:has-text('Add')")
+    page.wait_for_load_state("networkidle")
+    error = page.locator("#comment .field.has-error .error")
+    assert error.inner_text() == "This field is required."
+    assert error.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")

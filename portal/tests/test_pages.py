@@ -71,6 +71,38 @@ def test_the_request_list_costs_the_same_queries_for_10_and_100_tickets(client, 
     assert _list_queries(client) == ten
 
 
+def test_my_own_list_also_costs_the_same_queries_for_10_and_100_tickets(alice_client, world):
+    contact = Contact.objects.create(organisation=world.alpha, name="Alice", email=world.alice.email, user=world.alice)
+    for n in range(9):
+        TicketFactory(organisation=world.alpha, requester_user=world.alice, summary=f"T{n}", severity=2)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert alice_client.get("/portal/").status_code == 200
+        return len(captured)
+
+    ten = queries()
+    for n in range(90):
+        ticket = TicketFactory(organisation=world.alpha, requester_user=world.alan, summary=f"C{n}", severity=3)
+        ticket.cc_contacts.add(contact)
+    assert "100 requests" in alice_client.get("/portal/").content.decode()
+    assert queries() == ten
+
+
+def test_someone_with_no_requests_sees_an_invitation_not_an_empty_filter_bar(client, world):
+    client.force_login(UserFactory(email="newbie@alpha.example", organisation=world.alpha))
+    body = client.get("/portal/").content.decode()
+    assert "No requests yet" in body and 'href="/portal/new/"' in body
+    assert 'role="search"' not in body
+
+
+def test_a_search_that_finds_nothing_offers_to_clear_it(alice_client):
+    body = alice_client.get("/portal/?q=nothing-like-this").content.decode()
+    assert "No requests match" in body
+    assert 'role="search"' in body and 'value="nothing-like-this"' in body
+    assert '<a class="button" href="/portal/">Clear the filters</a>' in body
+
+
 def test_ticket_page_shows_the_public_story_but_never_internal_notes(alice_client, world):
     ticket = world.alice_ticket
     comment_add(ticket=ticket, author=world.agent, body="INTERNAL-ONLY suspect the cache", is_internal=True)
@@ -160,6 +192,15 @@ def test_agents_download_through_the_same_checked_view(client, world):
 
 
 # --- Organisation admins -------------------------------------------------------------
+
+
+def test_the_overview_lists_the_registered_emergency_contact_first(client, world):
+    client.force_login(world.alan)
+    body = client.get("/portal/organisation/").content.decode()
+    section = body[body.index("Emergency contacts"):body.index("Manage contacts")]
+    registered = world.alpha.contacts.get(emergency_role=Contact.EmergencyRole.REGISTERED)
+    additional = world.alpha.contacts.get(emergency_role=Contact.EmergencyRole.ADDITIONAL)
+    assert section.index(registered.name) < section.index(additional.name)
 
 
 def test_only_organisation_admins_manage_the_organisation(alice_client):

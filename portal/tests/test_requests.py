@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from notifications.models import OutboundEmail
 from portal.tests.conftest import PNG, production_issue_post, upload
+from tests.factories import TicketFactory
 from tickets.models import Attachment, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +71,33 @@ def test_issue_times_are_utc_whatever_the_customers_timezone(alice_client, world
     assert ticket.details["issue_start"] == "2026-11-20T23:30:00+00:00"
     body = alice_client.get(f"/portal/tickets/{ticket.number}/").content.decode()
     assert "20 Nov 2026 23:30 UTC" in body and "21 Nov 2026 08:30" in body
+
+
+def test_a_typed_utc_time_is_shown_in_the_customers_own_time_without_script(alice_client, world):
+    world.alice.timezone = "Asia/Tokyo"
+    world.alice.save()
+    response = alice_client.post("/portal/new/", production_issue_post(
+        world, summary="", detail_issue_start="2026-11-20T23:30",
+    ))
+    assert response.status_code == 400
+    hint = re.search(r'<p class="help local-time" data-local-for="id_detail_issue_start"[^>]*>([^<]*)</p>',
+                     response.content.decode())
+    assert hint and hint.group(1) == "That is Sat 21 Nov 2026 08:30 your time (Asia/Tokyo)."
+
+
+@time_machine.travel(datetime(2026, 11, 20, 12, 5, tzinfo=UTC), tick=False)
+def test_an_empty_utc_field_says_what_time_it_is_in_utc_and_locally(alice_client, world):
+    world.alice.timezone = "America/Sao_Paulo"
+    world.alice.save()
+    body = alice_client.get("/portal/new/?type=production-issue").content.decode()
+    assert "It is now 12:05 UTC, 09:05 your time (America/Sao_Paulo)." in body
+
+
+def test_a_viewer_in_utc_is_not_told_the_same_time_twice(alice_client, world):
+    ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, type_slug="production-issue",
+                           severity=2, details={"issue_start": "2026-11-20T09:00:00+00:00"})
+    body = alice_client.get(f"/portal/tickets/{ticket.number}/").content.decode()
+    assert body.count("20 Nov 2026 09:00") == 1
 
 
 def test_invalid_input_shows_errors_beside_the_fields_and_saves_nothing(alice_client, world):

@@ -1,4 +1,5 @@
-"""Every portal page at laptop (1280 px) and phone (390 px) widths, saved for a person to look at.
+"""Every portal page at laptop (1280 px) and phone (390 px) widths, saved for a person to look at;
+the desk queue and the status page too, since they share the header and the stylesheet.
 
 PORTAL_SHOTS=/tmp/shots/portal pytest portal/tests/test_screenshots.py
 """
@@ -6,12 +7,13 @@ PORTAL_SHOTS=/tmp/shots/portal pytest portal/tests/test_screenshots.py
 from __future__ import annotations
 
 import os
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from portal.tests.conftest import PNG
 from tests.browser import ROOT, sign_in
 from tests.factories import AccessGrantFactory, AttachmentFactory, TicketFactory, UserFactory
 from tickets.workflow import comment_add, ticket_assign, ticket_send_back
@@ -27,6 +29,23 @@ def shots_dir() -> Path:
     return path
 
 
+def real_png(width: int = 160, height: int = 100) -> bytes:
+    """A small picture a browser really draws (a blue-to-green gradient), so the thumbnail is seen, not a broken image."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((40, 80 + x * 150 // width, 200 - y)) for x in range(width)) for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def shoot_phone(page: Any, name: str) -> None:
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 900})
+    page.screenshot(path=str(shots_dir() / f"{name}-phone.png"))
+
+
 def shoot(page: Any, name: str) -> None:
     for label, width in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": 900})
@@ -35,6 +54,11 @@ def shoot(page: Any, name: str) -> None:
 
 
 def test_screenshots_of_every_portal_page(page, world):
+    # Customers far from UTC, so that "your time" beside the UTC fields shows something.
+    world.alice.timezone = "America/Sao_Paulo"
+    world.alice.save(update_fields=["timezone"])
+    world.alan.timezone = "Europe/Madrid"
+    world.alan.save(update_fields=["timezone"])
     for n, (slug, severity, summary) in enumerate([
         ("production-issue", 1, "Orders stuck in CREATED since this morning"),
         ("sandbox-issue", 3, "GraphQL mutation rejects a valid fulfilment location"),
@@ -51,7 +75,7 @@ def test_screenshots_of_every_portal_page(page, world):
                  "issue_end": "2026-11-20T11:00:00+00:00", "steps_to_reproduce": "Run the batch."},
     )
     ticket.cc_contacts.add(world.alpha.contacts.first())
-    AttachmentFactory(ticket=ticket, uploaded_by=world.alice, name="stock-report.png", content=PNG)
+    AttachmentFactory(ticket=ticket, uploaded_by=world.alice, name="stock-report.png", content=real_png())
     AttachmentFactory(ticket=ticket, uploaded_by=world.alice, name="batch.log", content=b"04:50 done\n")
     ticket_assign(ticket=ticket, actor=world.agent, assignee=world.agent)
     comment_add(ticket=ticket, author=world.agent, body="Internal: check the job queue", is_internal=True)
@@ -63,6 +87,11 @@ def test_screenshots_of_every_portal_page(page, world):
 
     page.goto("/accounts/login/")
     shoot(page, "01-login")
+    page.goto("/accounts/password/reset/")
+    shoot(page, "01b-password-reset")
+    page.fill("input[name=email]", "alice@alpha.example")
+    page.click("button[type=submit]")
+    shoot(page, "01c-password-reset-sent")
     page.goto("/help/")
     shoot(page, "02-help-public")
 
@@ -73,6 +102,12 @@ def test_screenshots_of_every_portal_page(page, world):
     sign_in(page, "alan@alpha.example")
     page.goto("/portal/?scope=organisation")
     shoot(page, "04-organisation-requests")
+    page.set_viewport_size({"width": WIDTHS["phone"], "height": 900})
+    page.click("label.menu-button")
+    shoot_phone(page, "04b-menu-open")
+    page.set_viewport_size({"width": WIDTHS["laptop"], "height": 900})
+    page.goto("/portal/?scope=organisation&status=new&severity=2")
+    shoot(page, "04c-filtered-requests")
     page.goto("/portal/?q=nothing-like-this")
     shoot(page, "05-my-requests-no-match")
     page.goto("/portal/new/")
@@ -81,6 +116,7 @@ def test_screenshots_of_every_portal_page(page, world):
     shoot(page, "07-new-production-issue")
     page.fill("input[name=summary]", "Half-filled")
     page.fill("input[name=detail_retailer_ids]", "NOT-OURS")
+    page.fill("input[name=detail_issue_start]", "2026-11-20T09:10")
     page.click("button:has-text('Create')")
     shoot(page, "08-new-production-issue-errors")
     page.click("details.helper summary")
@@ -90,8 +126,15 @@ def test_screenshots_of_every_portal_page(page, world):
     shoot(page, "09-severity-helper")
     page.goto("/portal/new/?type=incident")
     shoot(page, "10-new-incident")
+    for slug in ("sandbox-issue", "development-question", "new-support-user", "information-security", "data-privacy"):
+        page.goto(f"/portal/new/?type={slug}")
+        shoot(page, f"10-new-{slug}")
     page.goto(f"/portal/tickets/{ticket.number}/")
     shoot(page, "11-ticket")
+    page.click("text=Escalate")
+    shoot(page, "11b-escalate")
+    page.click("button:has-text('Escalate to a support lead')")
+    shoot(page, "11c-escalate-errors")
     page.goto("/portal/organisation/")
     shoot(page, "12-organisation")
     page.goto("/portal/organisation/contacts/")
@@ -115,3 +158,14 @@ def test_screenshots_of_every_portal_page(page, world):
     shoot(page, "17-ticket-comment-added")
     page.goto("/portal/")
     shoot(page, "18-my-requests")
+    page.click("text=Sign out")
+
+    # The desk and the status page share the header and the stylesheet.
+    sign_in(page, "sam@vendor.example")
+    page.goto("/desk/")
+    shoot(page, "19-desk-queue")
+    page.goto("/status/")
+    shoot(page, "20-status-signed-in")
+    page.click("text=Sign out")
+    page.goto("/status/")
+    shoot(page, "21-status-public")

@@ -2,24 +2,33 @@
 (function () {
   "use strict";
 
-  // Beside each UTC date-time field, show the same moment in the viewer's own time.
-  function showLocalTime(input, output) {
-    var value = input.value;
-    if (!value) { return; }
-    var moment = new Date(value + ":00Z");
-    if (isNaN(moment.getTime())) { return; }
-    output.textContent = "= " + moment.toLocaleString(undefined, {
-      weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
-    }) + " (" + (Intl.DateTimeFormat().resolvedOptions().timeZone || "") + ")";
+  // Beside each UTC date-time field the page already says, in words, what the typed moment is in the
+  // person's own time (their profile's timezone); keep that line up to date while they type.
+  function localLine(value, zone) {
+    if (!value) { return null; }
+    var moment = new Date(value + (value.length === 16 ? ":00Z" : "Z"));
+    if (isNaN(moment.getTime())) { return null; }
+    var options = { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    try {
+      options.timeZone = zone;
+      return moment.toLocaleString(undefined, options);
+    } catch (error) {
+      delete options.timeZone;
+      return moment.toLocaleString(undefined, options);
+    }
   }
 
-  document.querySelectorAll("input[data-utc]").forEach(function (input) {
-    var output = document.createElement("span");
-    output.className = "help js-local-time";
-    output.setAttribute("aria-live", "polite");
-    input.insertAdjacentElement("afterend", output);
-    input.addEventListener("input", function () { showLocalTime(input, output); });
-    showLocalTime(input, output);
+  document.querySelectorAll("p.local-time[data-local-for]").forEach(function (hint) {
+    var input = document.getElementById(hint.dataset.localFor);
+    var form = hint.closest("form");
+    var zone = (form && form.dataset.timezone) || "UTC";
+    if (!input) { return; }
+    var initial = hint.textContent;
+    input.addEventListener("input", function () {
+      var local = localLine(input.value, zone);
+      if (local === null) { hint.textContent = initial; return; }
+      hint.textContent = zone === "UTC" ? initial : "= " + local + " (" + zone + ")";
+    });
   });
 
   // "Help me choose": ask the server (same rule as without script) and tick the suggestion in place.
@@ -40,7 +49,7 @@
           if (!data) { return; }
           var radio = document.querySelector("input[name=severity][value='" + data.level + "']");
           if (radio) { radio.checked = true; }
-          result.textContent = data.name + ": " + data.explanation;
+          result.textContent = data.explanation + " " + (radio ? result.dataset.selected : "");
         });
     });
   }
