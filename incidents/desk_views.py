@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import support_staff_required
-from incidents import affected, publishing
+from incidents import affected, page, publishing
 from incidents.forms import ComponentStatusForm, IncidentForm, LinkOrganisationsForm, MaintenanceForm, UpdateForm
-from incidents.models import Component, Incident, IncidentEvent
+from incidents.models import Component, ComponentStatus, Incident, IncidentEvent
 
 
 def _incident(incident_id: int) -> Incident:
@@ -34,7 +34,10 @@ def _component(component_id: int) -> Component:
 def overview(request: HttpRequest) -> HttpResponse:
     open_incidents = Incident.objects.exclude(status__in=Incident.CLOSED_STATUSES).order_by("-detected_at")
     recent = Incident.objects.filter(status__in=Incident.CLOSED_STATUSES).order_by("-detected_at")[:20]
-    components = Component.objects.select_related("group")
+    components = list(Component.objects.select_related("group"))
+    # Beside its own status, what the public sees: open incidents and maintenance can only make it worse.
+    shown, _open = page.current_statuses(components)
+    components = [(component, ComponentStatus(shown[component.pk])) for component in components]
     return render(request, "desk/status/overview.html", {
         "open_incidents": open_incidents, "recent": recent, "components": components, "status_form": ComponentStatusForm(),
     })

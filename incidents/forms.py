@@ -74,7 +74,7 @@ class ComponentStatusForm(forms.Form):
 
 class LinkOrganisationsForm(forms.Form):
     organisations = forms.ModelMultipleChoiceField(
-        label=_("Affected organisations"), queryset=Organisation.objects.none(),
+        label=_("Link organisations"), queryset=Organisation.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Each gets a notice of its own: an Alert while a component is impaired, otherwise a Warning."),
     )

@@ -200,6 +200,16 @@ class Incident(models.Model):
         return self.published_at is not None
 
     @property
+    def impact_label(self) -> str:
+        """The impact in the words of the banner and the components: Statuspage's "major" reads as worse than it is."""
+        words = {
+            self.Impact.NONE: _("No impact"), self.Impact.MINOR: _("Degraded performance"),
+            self.Impact.MAJOR: _("Partial outage"), self.Impact.CRITICAL: _("Major outage"),
+            self.Impact.MAINTENANCE: _("Maintenance"),
+        }
+        return str(words.get(self.impact, self.get_impact_display()))
+
+    @property
     def started_at(self) -> Any:
         return self.scheduled_for if self.is_maintenance else self.detected_at
 
