@@ -8,4 +8,5 @@ RUN DEBUG=true python manage.py collectstatic --noinput
 RUN useradd --create-home supportdesk && mkdir -p /app/var && chown -R supportdesk /app/var
 USER supportdesk
 EXPOSE 8000
-CMD ["gunicorn", "supportdesk.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# gthread keeps connections alive: status-page widgets poll over one connection instead of a new one per request.
+CMD ["gunicorn", "supportdesk.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4"]

@@ -35,6 +35,11 @@ def status_changed() -> None:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
+def peek(name: str) -> object | None:
+    """What ``cached`` holds under this name for the current version, without building it."""
+    return cache.get(f"status-page:{version()}:{name}")
+
+
 def cached(name: str, build: Callable[[], T], timeout: int = TIMEOUT) -> T:
     key = f"status-page:{version()}:{name}"
     value = cache.get(key)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import support_staff_required
-from incidents import publishing
-from incidents.forms import ComponentStatusForm, IncidentForm, MaintenanceForm, UpdateForm
-from incidents.models import Component, Incident, IncidentEvent
+from incidents import affected, page, publishing
+from incidents.forms import ComponentStatusForm, IncidentForm, LinkOrganisationsForm, MaintenanceForm, UpdateForm
+from incidents.models import Component, ComponentStatus, Incident, IncidentEvent
 
 
 def _incident(incident_id: int) -> Incident:
@@ -34,7 +34,10 @@ def _component(component_id: int) -> Component:
 def overview(request: HttpRequest) -> HttpResponse:
     open_incidents = Incident.objects.exclude(status__in=Incident.CLOSED_STATUSES).order_by("-detected_at")
     recent = Incident.objects.filter(status__in=Incident.CLOSED_STATUSES).order_by("-detected_at")[:20]
-    components = Component.objects.select_related("group")
+    components = list(Component.objects.select_related("group"))
+    # Beside its own status, what the public sees: open incidents and maintenance can only make it worse.
+    shown, _open = page.current_statuses(components)
+    components = [(component, ComponentStatus(shown[component.pk])) for component in components]
     return render(request, "desk/status/overview.html", {
         "open_incidents": open_incidents, "recent": recent, "components": components, "status_form": ComponentStatusForm(),
     })
@@ -81,6 +84,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     events = IncidentEvent.objects.filter(incident=incident).select_related("actor")
     return render(request, "desk/status/incident_detail.html", {
         "incident": incident, "form": form, "events": events,
+        "links": affected.organisations_linked(incident=incident), "link_form": LinkOrganisationsForm(incident=incident),
         "updates": incident.updates.select_related("created_by"), "affected": incident.affected.select_related("component__group"),
     })
 
@@ -95,6 +99,31 @@ def incident_publish(request: HttpRequest, incident_id: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Published.") if done else _("It was already public."))
+    return redirect("desk_status:incident", incident_id=incident.pk)
+
+
+@support_staff_required
+@require_POST
+def organisations_link(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident(incident_id)
+    form = LinkOrganisationsForm(request.POST, incident=incident)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("desk_status:incident", incident_id=incident.pk)
+    data = form.cleaned_data
+    try:
+        links = affected.incident_organisations_link(
+            incident=incident, organisations=data["organisations"], area=data["area"], actor=request.user,
+            call_to_action=data["call_to_action"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if links:
+            names = ", ".join(link.organisation.name for link in links)
+            messages.success(request, _("Notice raised for %(names)s.") % {"names": names})
+        else:
+            messages.info(request, _("Already linked: nothing was sent again."))
     return redirect("desk_status:incident", incident_id=incident.pk)
 
 

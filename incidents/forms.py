@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Organisation
 from incidents.models import Component, ComponentStatus, Incident
+from notices.models import ProductArea
 
 
 class SubscribeForm(forms.Form):
@@ -68,3 +70,26 @@ class MaintenanceForm(forms.Form):
 
 class ComponentStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ComponentStatus.choices)
+
+
+class LinkOrganisationsForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Link organisations"), queryset=Organisation.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Each gets a notice of its own: an Alert while a component is impaired, otherwise a Warning."),
+    )
+    area = forms.ModelChoiceField(label=_("Product area"), queryset=ProductArea.objects.filter(active=True),
+                                  empty_label=_("Choose…"))
+    call_to_action = forms.CharField(
+        label=_("Call to action"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the customer must do. Empty: the email says we are working on it."),
+    )
+
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisations"]
+        field.queryset = Organisation.objects.filter(contract_active=True)
+        # Offer only those not linked yet, but accept a linked one (a second tab, a double click): the service
+        # then answers that nothing was sent again, instead of a puzzling "not a valid choice".
+        linked = set(incident.organisation_links.values_list("organisation_id", flat=True))
+        field.widget.choices = [(o.pk, o.name) for o in field.queryset if o.pk not in linked]

@@ -201,6 +201,16 @@ class Incident(models.Model):
         return self.published_at is not None
 
     @property
+    def impact_label(self) -> str:
+        """The impact in the words of the banner and the components: Statuspage's "major" reads as worse than it is."""
+        words = {
+            self.Impact.NONE: _("No impact"), self.Impact.MINOR: _("Degraded performance"),
+            self.Impact.MAJOR: _("Partial outage"), self.Impact.CRITICAL: _("Major outage"),
+            self.Impact.MAINTENANCE: _("Maintenance"),
+        }
+        return str(words.get(self.impact, self.get_impact_display()))
+
+    @property
     def started_at(self) -> Any:
         return self.scheduled_for if self.is_maintenance else self.detected_at
 
@@ -265,6 +275,8 @@ class IncidentEvent(AppendOnlyModel):
         COMPONENTS = "components", _("Components changed")
         RESOLVED = "resolved", _("Resolved")
         NOTIFIED = "notified", _("Subscribers notified")
+        ORGANISATIONS = "organisations", _("Organisations linked")
+        RELAYED = "relayed", _("Update sent to linked organisations")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -288,6 +300,35 @@ class IncidentEvent(AppendOnlyModel):
     @property
     def actor_name(self) -> str:
         return self.actor.get_full_name() if self.actor_id else self.actor_label
+
+
+class IncidentOrganisation(models.Model):
+    """A customer organisation an incident affects: it got a proactive notice, and the incident's updates follow there."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="organisation_links")
+    organisation = models.ForeignKey(
+        "customers.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation"),
+    )
+    notice = models.OneToOneField(
+        "notices.Notice", on_delete=models.PROTECT, related_name="incident_link", verbose_name=_("notice"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("linked by"),
+        help_text=_("Also the author of the updates relayed when nobody from support posted them (the status page rules)."),
+    )
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("affected organisation")
+        verbose_name_plural = _("affected organisations")
+        ordering = ["linked_at", "id"]
+        constraints = [
+            # Linking twice must never send a second notice.
+            models.UniqueConstraint(fields=["incident", "organisation"], name="incident_organisation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident} · {self.organisation}"
 
 
 class Subscriber(models.Model):

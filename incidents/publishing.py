@@ -3,7 +3,8 @@
 Seed 001's rules live here: an incident raised by monitoring is published once
 it has lasted 30 minutes and is still open, at once when a code change caused
 it; an agent may publish earlier; an incident in Monitoring whose fix has held
-10 minutes is resolved. Every step writes the incident's timeline with why it
+10 minutes is resolved. Updates also reach the organisations linked to the
+incident (``incidents.affected``). Every step writes the incident's timeline with why it
 happened. The beat sweeps claim each incident with a conditional UPDATE, so
 two workers running the same sweep never act twice.
 """
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from incidents import rollup
+from incidents import affected, rollup
 from incidents.models import (
     Component,
     ComponentStatus,
@@ -221,6 +222,7 @@ def incident_update_post(
         event_record(incident=incident, kind=IncidentEvent.Kind.COMPONENTS, actor=actor, actor_label=actor_label,
                      before={c["name"]: c["old_status"] for c in changes}, after={c["name"]: c["new_status"] for c in changes},
                      reason=reason or _("Component impact changed with the update."))
+    affected.incident_update_relay(update=update, actor=actor)
     _changed(incident, update)
     return update
 
@@ -335,6 +337,7 @@ def incidents_resolve_stable() -> list[int]:
                          reason=_("In Monitoring since %(since)s and stable for %(minutes)d minutes: resolved automatically.")
                          % {"since": incident.monitoring_at.isoformat() if incident.monitoring_at else "?",
                             "minutes": int(RESOLVE_AFTER_STABLE.total_seconds() // 60)})
+            affected.incident_update_relay(update=update, actor=None)
             _changed(incident, update)
             resolved.append(pk)
     return resolved
@@ -364,6 +367,7 @@ def maintenances_advance() -> list[int]:
                 update = IncidentUpdate.objects.create(incident=maintenance, status=to_status, message=message, created_at=now)
                 event_record(incident=maintenance, kind=IncidentEvent.Kind.STATUS, actor_label=RULES,
                              before={"status": from_statuses[0]}, after={"status": to_status}, reason=reason)
+                affected.incident_update_relay(update=update, actor=None)
                 _changed(maintenance, update)
                 moved.append(pk)
     return moved

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from incidents import subscriptions
@@ -37,9 +38,20 @@ def subscribe_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-@require_safe
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the email and it is done; no form, no sign-in."""
-    subscriber = subscriptions.subscriber_unsubscribe(token=token)
-    return render(request, "status/subscription_result.html", {"subscriber": subscriber, "action": "unsubscribe"},
+    """A POST unsubscribes: the mail client's one-click button (RFC 8058) or the button on this page.
+
+    A GET only asks, because link scanners in mail systems open every link of a
+    message. No CSRF token: the mail client cannot have one, and the signed
+    token in the address is what proves the right to unsubscribe.
+    """
+    if request.method == "POST":
+        subscriber = subscriptions.subscriber_unsubscribe(token=token)
+        action = "unsubscribe"
+    else:
+        subscriber = subscriptions.subscriber_for_unsubscribe(token=token)
+        action = "unsubscribe_ask"
+    return render(request, "status/subscription_result.html", {"subscriber": subscriber, "action": action},
                   status=200 if subscriber else 400)

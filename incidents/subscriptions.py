@@ -1,5 +1,8 @@
 """Email subscriptions to the status page: double opt-in, one-click unsubscribe, mail through the outbox.
 
+Every update mail carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058),
+so the reader's mail client can unsubscribe with one POST.
+
 Links carry signed tokens (django.core.signing), so nothing secret is stored:
 the confirmation link expires after a week, the unsubscribe link never does.
 """
@@ -84,6 +87,11 @@ def subscriber_confirm(*, token: str) -> Subscriber | None:
     return subscriber
 
 
+def subscriber_for_unsubscribe(*, token: str) -> Subscriber | None:
+    """Whom an unsubscribe link is for, without acting on it."""
+    return _read(token, "unsubscribe", None)
+
+
 def subscriber_unsubscribe(*, token: str) -> Subscriber | None:
     subscriber = _read(token, "unsubscribe", None)
     if subscriber is None:
@@ -100,6 +108,14 @@ def subscribers_for(incident: Incident) -> list[Subscriber]:
     if not component_ids:
         return list(active)
     return list(active.filter(Q(all_components=True) | Q(components__in=component_ids)).distinct())
+
+
+def unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: mail clients show an Unsubscribe button that POSTs to the link."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def update_announce(*, update: IncidentUpdate) -> None:
@@ -124,6 +140,7 @@ def update_announce(*, update: IncidentUpdate) -> None:
                     subject=f"[{settings.VENDOR_NAME} status] {kind}: {incident.title} – {update.get_status_display()}",
                     body_text=render_to_string("status/email/update.txt", context),
                     language=subscriber.language,
+                    headers=unsubscribe_headers(subscriber),
                 )],
             )
             queued += len(rows)

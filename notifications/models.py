@@ -39,6 +39,10 @@ class OutboundEmail(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
     references = models.TextField(_("References"), blank=True)
+    headers = models.JSONField(
+        _("other headers"), default=dict, blank=True,
+        help_text=_("Headers the sender asked for, such as List-Unsubscribe; checked when queued."),
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import socket
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
@@ -39,6 +40,34 @@ class Email:
     # own row, delivered, retried and refused on its own.
     header_to: tuple[str, ...] = ()
     header_cc: tuple[str, ...] = ()
+    # Other headers, such as List-Unsubscribe; stored with the row, so a restart loses none.
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+# Headers the outbox writes itself: a caller that set them would change who gets the mail or break threading.
+MANAGED_HEADERS = frozenset({
+    "from", "sender", "to", "cc", "bcc", "subject", "date", "message-id", "in-reply-to", "references",
+    "mime-version", "content-type", "content-transfer-encoding",
+})
+HEADER_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 field name: printable ASCII but the colon
+
+
+def email_headers_check(headers: Mapping[str, str]) -> dict[str, str]:
+    """The caller's extra headers, or ValueError before anything is stored.
+
+    A line break in a value would let it write headers of its own (or a body),
+    so one is refused here rather than quietly joined, as a subject's is.
+    """
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not HEADER_NAME.fullmatch(name):
+            raise ValueError(f"Not a header name: {name!r}")
+        if name.lower() in MANAGED_HEADERS:
+            raise ValueError(f"The outbox sets {name} itself.")
+        if any(char in value for char in "\r\n\0"):
+            raise ValueError(f"The {name} header's value has a line break.")
+        checked[name] = value.strip()
+    return checked
 
 
 def _single_line(value: str) -> str:
@@ -61,6 +90,7 @@ def email_queue(
     same event twice is harmless. Mail with ``not_before`` in the future is
     held and released by the periodic sweep.
     """
+    headers = email_headers_check(email.headers)
     recipient = _single_line(email.recipient).lower()
     cc = [address for address in (_single_line(a).lower() for a in email.cc) if address and address != recipient]
     now = timezone.now()
@@ -77,6 +107,7 @@ def email_queue(
         message_id=make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN),
         in_reply_to=in_reply_to,
         references=references,
+        headers=headers,
         next_attempt_at=not_before or now,
         held_reason=held_reason if not_before and not_before > now else "",
     )
@@ -145,7 +176,7 @@ def outbox_claim(*, outbox_id: int) -> OutboundEmail | None:
 
 
 def _message(row: OutboundEmail) -> EmailMultiAlternatives:
-    headers = {"Message-ID": row.message_id}
+    headers = {**row.headers, "Message-ID": row.message_id}
     if row.in_reply_to:
         headers["In-Reply-To"] = row.in_reply_to
     if row.references:

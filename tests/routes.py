@@ -86,6 +86,7 @@ ACCESS: dict[str, Access] = {
     "desk_status:incident_create": Access.STAFF,
     "desk_status:incident": Access.STAFF,
     "desk_status:publish": Access.STAFF,
+    "desk_status:organisations_link": Access.STAFF,
     "desk_status:component_status": Access.STAFF,
     "desk_status:maintenance_create": Access.STAFF,
     "status:api_status": Access.PUBLIC,

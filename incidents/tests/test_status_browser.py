@@ -1,20 +1,43 @@
-"""The status page in a real browser, at laptop and phone widths, in three states."""
+"""The status page and the desk's status pages in a real browser, at laptop and phone sizes, for a person to look at.
+
+STATUS_SHOTS=/tmp/shots/status pytest incidents/tests/test_status_browser.py
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from incidents import publishing
+from incidents import affected, publishing
 from incidents.tests.factories import component
-from tests.browser import SCREENSHOTS
+from notices.models import ProductArea
+from notices.tests.conftest import shipped_defaults  # noqa: F401 - the proactive ticket types, for the linked notice
+from tests.browser import LAPTOP, PHONE, SCREENSHOTS, sign_in
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"laptop": 1280, "phone": 390}
+SIZES = {"laptop": LAPTOP, "phone": PHONE}
+
+
+def shots_dir() -> Path:
+    path = Path(os.environ.get("STATUS_SHOTS", SCREENSHOTS / "status"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def picture(page: Any, name: str) -> None:
+    """The current page at both sizes."""
+    for label, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.screenshot(path=str(shots_dir() / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(LAPTOP)
 
 
 def build_components() -> dict[str, object]:
@@ -40,11 +63,8 @@ def build_components() -> dict[str, object]:
 
 
 def shoot(page, live_server, name: str) -> None:  # type: ignore[no-untyped-def]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, width in WIDTHS.items():
-        page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{live_server.url}/status/")
-        page.screenshot(path=str(SCREENSHOTS / f"status-{name}-{label}.png"), full_page=True)
+    page.goto("/status/")
+    picture(page, f"status-{name}")
 
 
 def test_status_page_all_operational(page, live_server) -> None:
@@ -85,3 +105,41 @@ def test_status_page_maintenance(page, live_server) -> None:
     publishing.maintenances_advance()
     shoot(page, live_server, "maintenance")
     assert page.locator(".banner h1").inner_text() == "Service under maintenance"
+
+
+@pytest.mark.usefixtures("shipped_defaults")
+def test_desk_status_pages(page, live_server) -> None:
+    made = build_components()
+    UserFactory(email="sam@vendor.example", full_name="Sam Agent", role="agent")
+    alpha = OrganisationFactory(name="Alpha Shop", account_id="ALPHA")
+    OrganisationFactory(name="Beta Boutique", account_id="BETA")
+    area = ProductArea.objects.get_or_create(name="Label creation")[0]
+    incident = publishing.incident_create(
+        title="Correos (Spain): labels cannot be created",
+        message="Creating Correos labels fails for about a third of the requests. Retrying usually works.",
+        components={made["labels_es"]: "partial_outage"}, market="Spain", cause="carrier", source="agent", publish_now=True,
+    )
+    from accounts.models import User
+
+    agent = User.objects.get(email="sam@vendor.example")
+    publishing.incident_update_post(incident=incident, status="identified", actor=agent,
+                                    message="Correos' label service answers with timeouts; we are in contact with them.")
+    affected.incident_organisations_link(incident=incident, organisations=[alpha], area=area, actor=agent)
+
+    sign_in(page, "sam@vendor.example")
+    page.goto("/desk/status/")
+    picture(page, "desk-status-list")
+    assert page.get_by_text("Correos (Spain): labels cannot be created").first.is_visible()
+
+    page.goto(f"/desk/status/incidents/{incident.pk}/")
+    picture(page, "desk-status-incident")
+    assert page.locator("#organisations").get_by_text("Alpha Shop").is_visible()
+    assert page.get_by_role("button", name="Post the update").is_visible()
+
+    page.goto("/desk/status/incidents/new/")
+    picture(page, "desk-status-new-incident")
+    assert page.get_by_role("button", name="Open the incident").is_visible()
+
+    page.goto("/desk/status/maintenance/new/")
+    picture(page, "desk-status-maintenance")
+    assert page.get_by_role("button", name="Schedule").is_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from incidents import publishing
@@ -49,7 +50,21 @@ def test_subscribe_confirm_receive_and_unsubscribe_over_real_smtp(client, smtp, 
     assert [("Investigating" in m["Subject"], "Identified" in m["Subject"]) for m in updates] == [(True, False), (False, True)]
     assert "Found the cause." in updates[1].text
 
-    assert client.get(link(updates[1].text, "unsubscribe")).status_code == 200
+    # The link in the text only asks (mail scanners open links); its button POSTs.
+    asked = client.get(link(updates[1].text, "unsubscribe"))
+    assert asked.status_code == 200 and "Unsubscribe from status updates?" in asked.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.is_active
+
+    # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the header's address, with no CSRF token.
+    header = updates[1]["List-Unsubscribe"].strip()  # a long value is folded onto its own line, as RFC 5322 allows
+    assert updates[1]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert header.startswith("<http://127.0.0.1:8000/status/unsubscribe/") and header.endswith("/>")
+    one_click = Client(enforce_csrf_checks=True).post(
+        header[1:-1].replace("http://127.0.0.1:8000", ""), data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert one_click.status_code == 200 and "You are unsubscribed" in one_click.content.decode()
     subscriber.refresh_from_db()
     assert not subscriber.is_active
     publishing.incident_resolve(incident=incident)
@@ -96,12 +111,17 @@ def test_a_forged_or_wrong_token_changes_nothing(client) -> None:
     subscriber = subscribe(client, "d@shop.example")
     assert client.get(reverse("status:subscribe_confirm", args=["forged"])).status_code == 400
     assert client.get(reverse("status:unsubscribe", args=["forged"])).status_code == 400
+    assert client.post(reverse("status:unsubscribe", args=["forged"])).status_code == 400
     from incidents import subscriptions
 
     unsubscribe_token = subscriptions.unsubscribe_url(subscriber).rstrip("/").rsplit("/", 1)[1]
     assert client.get(reverse("status:subscribe_confirm", args=[unsubscribe_token])).status_code == 400
     subscriber.refresh_from_db()
     assert subscriber.confirmed_at is None
+    confirm_token = subscriptions.confirm_url(subscriber).rstrip("/").rsplit("/", 1)[1]
+    assert client.post(reverse("status:unsubscribe", args=[confirm_token])).status_code == 400
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is None
 
 
 def test_bad_email_gets_a_clear_message(client) -> None:

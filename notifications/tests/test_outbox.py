@@ -189,3 +189,39 @@ def test_a_copy_names_everyone_in_its_headers_but_goes_only_to_its_recipient(smt
         assert received.envelope_to == [address]
         assert received["To"] == "Nadia <nadia@example.com>"
         assert received["Cc"] == "ops@example.com, omar@example.com"
+
+
+UNSUBSCRIBE = {
+    "List-Unsubscribe": "<https://status.example.com/status/unsubscribe/abc123/>",
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+}
+
+
+def test_extra_headers_are_stored_with_the_row_and_survive_a_restart(smtp) -> None:
+    # Queued outside on_commit capture: its task never runs, as when the web process dies after the commit.
+    row = queue(headers=UNSUBSCRIBE)
+    assert smtp.messages == []
+    assert OutboundEmail.objects.get(pk=row.pk).headers == UNSUBSCRIBE
+
+    assert outbox_sweep() == 1  # the sweep, in any process, finds the row with everything it needs
+    [received] = smtp.messages
+    assert received["List-Unsubscribe"] == UNSUBSCRIBE["List-Unsubscribe"]
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.parametrize("value", [
+    "<https://example.com/u/1/>\r\nBcc: evil@example.com",
+    "<https://example.com/u/1/>\nBcc: evil@example.com",
+    "<https://example.com/u/1/>\rX: y",
+])
+def test_a_header_value_with_a_line_break_is_refused_and_nothing_is_queued(smtp, value: str) -> None:
+    with pytest.raises(ValueError, match="line break"):
+        queue(headers={"List-Unsubscribe": value})
+    assert not OutboundEmail.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["Bcc", "to", "Message-ID", "List Unsubscribe", "X-A:b", ""])
+def test_extra_headers_cannot_redirect_mail_or_invent_bad_names(name: str) -> None:
+    with pytest.raises(ValueError):
+        queue(headers={name: "value"})
+    assert not OutboundEmail.objects.exists()
