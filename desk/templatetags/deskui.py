@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from desk import clocks
+from tickets.models import Ticket
 
 register = template.Library()
 
@@ -60,8 +61,8 @@ def ago(value: datetime | None) -> str:
 
 
 @register.simple_tag
-def sla_left(ticket: object) -> dict[str, object] | None:
-    return clocks.time_left(ticket)  # type: ignore[arg-type]
+def sla_left(ticket: Ticket, now: datetime | None = None) -> clocks.TimeLeft | None:
+    return clocks.time_left(ticket, now=now)
 
 
 @register.filter
