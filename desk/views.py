@@ -35,7 +35,7 @@ from desk.forms import (
 from desk.services import presence_touch, ticket_link
 from tickets import workflow
 from tickets.models import Ticket
-from tickets.selectors import ticket_get_for, tickets_visible_to, timeline_visible_to
+from tickets.selectors import attachments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
 
 PAGE_SIZE = 50
 
@@ -121,6 +121,7 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
     context = {
         "ticket": ticket,
         "fields": fields,
+        "attachments": attachments_visible_to(user=request.user, ticket=ticket),
         "timeline": timeline,
         "last_event_id": max((event.pk for event in timeline), default=0),
         "links": selectors.links_of(ticket=ticket),

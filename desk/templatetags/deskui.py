@@ -66,6 +66,13 @@ def sla_left(ticket: Ticket, now: datetime | None = None) -> clocks.TimeLeft | N
 
 
 @register.filter
+def file_kind(name: str) -> str:
+    """The file's extension in capitals (PDF, LOG), for the icon of a file that has no preview."""
+    suffix = name.rsplit(".", 1)[-1] if "." in name else ""
+    return suffix[:4].upper() or _("FILE")
+
+
+@register.filter
 def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key)
 
