@@ -1,44 +1,192 @@
 """The queue's view of the SLA acknowledgement clock: urgency order, breached, at risk, time left.
 
-Until the SLA engine stores clocks, urgency falls back to severity, then age,
-and no ticket counts as breached or at risk.
+This module is the one place where the desk joins a ticket to its
+acknowledgement clock (``sla.models.SlaClock`` with metric "ack"). The SLA
+engine (``sla.clocks``) owns the clocks and writes them; here they are only read.
+
+What the words mean on the desk:
+
+* **breached** — the ticket is still unacknowledged and its window has passed:
+  the clock is marked breached, or it is running and its due time is behind us
+  (the tick marks it within a minute; the queue does not wait for it).
+* **at risk** — running, not breached, and past the target's warning point
+  (75 % of the target by default): the same moment the engine warns the team.
+* **due soon** — running, not breached, due within the next few hours of wall
+  time (the dashboard's "at risk in the next 4 h").
+
+Time left is business time, counted in the target's calendar, so that a
+Break-Fix ticket filed on Friday afternoon shows the 24 business hours it has,
+not five days. A stopped clock (acknowledged, resolved or closed) has no time
+left: the row says how long acknowledgement took in business time and whether
+the promise was met. A paused clock (waiting on the customer) shows the
+business time it had left when it paused, frozen, and sorts with the tickets
+that have no running clock.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from accounts.models import User
+from sla.clocks import calendar_for
+from sla.models import SlaClock, SlaTarget
 from tickets.models import Ticket
+from tickets.selectors import tickets_visible_to
+
+ACK = SlaTarget.Metric.ACKNOWLEDGEMENT
+RUNNING = SlaClock.State.RUNNING
+PAUSED = SlaClock.State.PAUSED
+NOT_STOPPED = (RUNNING, PAUSED)
+DUE_SOON = timedelta(hours=4)
 
 
-def breached_q() -> Q:
-    return Q(pk__in=[])
+def _breached(prefix: str = "", *, now: datetime) -> Q:
+    """Breached and not yet acknowledged; ``prefix`` names the clock's relation, if any."""
+    p = prefix
+    return Q(**{f"{p}state__in": NOT_STOPPED}) & (
+        Q(**{f"{p}breached_at__isnull": False}) | Q(**{f"{p}state": RUNNING, f"{p}due_at__lte": now})
+    )
 
 
-def at_risk_q(now: datetime | None = None) -> Q:
-    return Q(pk__in=[])
+def breached_q(*, now: datetime | None = None) -> Q:
+    """Tickets whose acknowledgement window passed without an acknowledgement."""
+    now = now or timezone.now()
+    clocks = SlaClock.objects.filter(metric=ACK).filter(_breached(now=now))
+    return Q(Exists(clocks.filter(ticket=OuterRef("pk"))))
 
 
-def by_urgency(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return tickets.order_by(F("severity_id").asc(nulls_last=True), "created_at", "pk")
+def at_risk_q(*, now: datetime | None = None) -> Q:
+    """Running, not breached, past the point where the SLA engine warns."""
+    now = now or timezone.now()
+    clocks = SlaClock.objects.filter(
+        metric=ACK, state=RUNNING, breached_at__isnull=True, due_at__gt=now, warn_at__lte=now,
+    )
+    return Q(Exists(clocks.filter(ticket=OuterRef("pk"))))
 
 
-def time_left(ticket: Ticket, now: datetime | None = None) -> dict[str, object] | None:
-    """What the row shows in its SLA column; None when the ticket has no running clock."""
-    due = getattr(ticket, "ack_due_at", None)
-    if due is None:
+def due_soon_q(*, now: datetime | None = None, within: timedelta = DUE_SOON) -> Q:
+    """Running, not breached, and due within ``within`` of wall time."""
+    now = now or timezone.now()
+    clocks = SlaClock.objects.filter(
+        metric=ACK, state=RUNNING, breached_at__isnull=True, due_at__gt=now, due_at__lte=now + within,
+    )
+    return Q(Exists(clocks.filter(ticket=OuterRef("pk"))))
+
+
+def by_urgency(tickets: QuerySet[Ticket], *, now: datetime | None = None) -> QuerySet[Ticket]:
+    """Breached first (longest overdue first), then running clocks by due time, then the rest.
+
+    "The rest" (acknowledged, paused but not breached, no target) goes by
+    severity, then age. The join reaches only unacknowledged clocks (index
+    sla_clock_ack_open), so it stays small however many acknowledged tickets
+    are open.
+    """
+    now = now or timezone.now()
+    urgency = Case(
+        When(pending_breached_q(now=now), then=Value(0)),
+        When(Q(pending_ack__state=RUNNING, pending_ack__due_at__isnull=False), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return with_pending_ack(tickets).alias(urgency=urgency).order_by(
+        "urgency", F("pending_ack__due_at").asc(nulls_last=True), F("severity_id").asc(nulls_last=True),
+        "created_at", "pk",
+    )
+
+
+def with_pending_ack(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Join each ticket to its unacknowledged acknowledgement clock, if any, as ``pending_ack``."""
+    pending = FilteredRelation("sla_clocks", condition=Q(sla_clocks__metric=ACK, sla_clocks__state__in=NOT_STOPPED))
+    return tickets.alias(pending_ack=pending)
+
+
+def pending_breached_q(*, now: datetime) -> Q:
+    """``breached_q`` over the ``pending_ack`` join, for one pass that counts or sorts."""
+    return _breached("pending_ack__", now=now)
+
+
+def with_ack_clock(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Each ticket's acknowledgement clock (any state) as ``ack_clocks``, for ``time_left``: one query per page."""
+    return tickets.prefetch_related(
+        Prefetch(
+            "sla_clocks", to_attr="ack_clocks",
+            queryset=SlaClock.objects.filter(metric=ACK).select_related("target__calendar"),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    """What a queue row shows in its SLA column.
+
+    ``state`` is the colour: breached (red), at-risk (amber), ok (green), paused
+    (grey, not counting), met / missed (acknowledged: muted, with the outcome).
+    ``span`` is business time: left, overdue, or taken to acknowledge.
+    """
+
+    state: str
+    span: timedelta
+    due: datetime | None
+    overdue: bool = False
+
+    @property
+    def counting(self) -> bool:
+        return self.state in ("breached", "at-risk", "ok")
+
+
+def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None:
+    """The row's countdown; None when the ticket has no acknowledgement clock with a target.
+
+    Reads the clock prefetched by ``by_urgency``; a ticket not loaded through it shows none.
+    """
+    clocks: list[SlaClock] = getattr(ticket, "ack_clocks", None) or []
+    clock = clocks[0] if clocks else None
+    if clock is None or clock.target is None:
         return None
     now = now or timezone.now()
-    left: timedelta = due - now
-    breached = getattr(ticket, "ack_breached_at", None) is not None or left <= timedelta(0)
-    warn = getattr(ticket, "ack_warn_at", None)
-    state = "breached" if breached else ("at-risk" if warn is not None and warn <= now else "ok")
-    return {"due": due, "left": abs(left), "state": state, "overdue": left <= timedelta(0)}
+    duration = clock.target.duration
+    if clock.state == SlaClock.State.STOPPED:
+        taken = clock.elapsed_before
+        missed = clock.breached_at is not None or taken > duration
+        return TimeLeft(state="missed" if missed else "met", span=taken, due=None, overdue=missed)
+    if clock.state == PAUSED:
+        left = duration - clock.elapsed_before
+        return TimeLeft(state="paused", span=abs(left), due=None, overdue=left <= timedelta(0))
+    due = clock.due_at
+    if due is None:
+        return None
+    calendar = calendar_for(clock.target.calendar)
+    if due <= now:
+        return TimeLeft(state="breached", span=calendar.between(due, now), due=due, overdue=True)
+    left = calendar.between(now, due)
+    if clock.breached_at is not None:
+        return TimeLeft(state="breached", span=left, due=due)
+    at_risk = clock.warn_at is not None and clock.warn_at <= now
+    return TimeLeft(state="at-risk" if at_risk else "ok", span=left, due=due)
 
 
-def dashboard_figures(*, user: object, now: datetime | None = None) -> dict[str, int | None]:
-    """Breaches today and tickets at risk within four hours; None while clocks are not stored."""
-    return {"breached_today": None, "at_risk_soon": None}
+def dashboard_figures(*, user: User, now: datetime | None = None) -> dict[str, Any]:
+    """Acknowledgement breaches since midnight (viewer's zone) and open tickets due within four hours.
+
+    Over the tickets the user may see. A breach counts once the window passed,
+    whether or not the tick has marked it yet, and stays counted after the
+    ticket is acknowledged or closed.
+    """
+    now = now or timezone.now()
+    tickets = tickets_visible_to(user)
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    breached_today = SlaClock.objects.filter(metric=ACK, ticket__in=tickets.values("pk")).filter(
+        Q(breached_at__gte=midnight, breached_at__lte=now)
+        | Q(breached_at__isnull=True, state=RUNNING, due_at__gte=midnight, due_at__lte=now),
+    )
+    open_tickets = tickets.filter(status__in=Ticket.OPEN_STATUSES)
+    return {
+        "breached_today": breached_today.count(),
+        "at_risk_soon": open_tickets.filter(due_soon_q(now=now)).count(),
+        "since": midnight,
+    }

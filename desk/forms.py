@@ -39,7 +39,8 @@ class QueueFilterForm(forms.Form):
         ("", _("Anyone")), ("mine", _("Mine")), ("unassigned", _("Unassigned")),
     ])
     sla = forms.ChoiceField(required=False, label=_("SLA"), choices=[
-        ("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk")),
+        ("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk (past the warning)")),
+        ("due_soon", _("Due within 4 hours")),
     ])
 
     def filters(self) -> QueueFilters:

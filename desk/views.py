@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
 from customers.selectors import contacts_of
-from desk import selectors
+from desk import clocks, selectors
 from desk.forms import (
     AssignForm,
     BulkForm,
@@ -36,7 +35,7 @@ from desk.forms import (
 from desk.services import presence_touch, ticket_link
 from tickets import workflow
 from tickets.models import Ticket
-from tickets.selectors import ticket_get_for, tickets_visible_to, timeline_visible_to
+from tickets.selectors import attachments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
 
 PAGE_SIZE = 50
 
@@ -49,17 +48,19 @@ PAGE_SIZE = 50
 def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     filters = form.filters()
-    tickets = selectors.queue_for(user=request.user, filters=filters)
-    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()  # one instant for the order and every row's countdown
+    page = selectors.queue_page(
+        user=request.user, filters=filters, page_number=request.GET.get("page"), per_page=PAGE_SIZE, now=now,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": timezone.now(),
+        "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
         "bulk_form": BulkForm(), "next": request.get_full_path(),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "desk/_queue_rows.html", context)
-    context["counts"] = selectors.queue_counts(user=request.user)
+    context["counts"] = selectors.queue_counts(user=request.user, now=now)
     return render(request, "desk/queue.html", context)
 
 
@@ -120,6 +121,7 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
     context = {
         "ticket": ticket,
         "fields": fields,
+        "attachments": attachments_visible_to(user=request.user, ticket=ticket),
         "timeline": timeline,
         "last_event_id": max((event.pk for event in timeline), default=0),
         "links": selectors.links_of(ticket=ticket),
@@ -283,8 +285,6 @@ def presence(request: HttpRequest, number: int) -> HttpResponse:
 @support_staff_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from desk import clocks
-
     tiers, by_severity = selectors.open_by_severity_and_tier(user=request.user)
     return render(request, "desk/dashboard.html", {
         "tiers": tiers,

@@ -6,6 +6,8 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -139,7 +141,19 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organisation", "-created_at"], name="ticket_org_recent")]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="ticket_org_recent"),
+            # The desk queue, its counts and its order read only open tickets (the open statuses,
+            # spelled out: Meta cannot see OPEN_STATUSES), and only these columns: index-only scans
+            # instead of reading every ticket's full row, description and all.
+            models.Index(
+                fields=["severity", "created_at", "id", "assignee", "status", "organisation"],
+                condition=Q(status__in=["new", "open", "waiting_customer", "waiting_vendor"]),
+                name="ticket_open_queue",
+            ),
+            # Must match desk.selectors._search's SearchVector exactly for PostgreSQL to use it.
+            GinIndex(SearchVector("summary", "description", config="simple"), name="ticket_search"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(requester_user__isnull=False) | Q(requester_contact__isnull=False),
@@ -197,6 +211,8 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
+        # Must match desk.selectors._search's SearchVector exactly. PostgreSQL only.
+        indexes = [GinIndex(SearchVector("body", config="simple"), name="comment_search")]
 
     def __str__(self) -> str:
         return f"{'Note' if self.is_internal else 'Reply'} on {self.ticket.reference}"

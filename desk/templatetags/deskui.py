@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from desk import clocks
+from tickets.models import Ticket
 
 register = template.Library()
 
@@ -60,8 +61,15 @@ def ago(value: datetime | None) -> str:
 
 
 @register.simple_tag
-def sla_left(ticket: object) -> dict[str, object] | None:
-    return clocks.time_left(ticket)  # type: ignore[arg-type]
+def sla_left(ticket: Ticket, now: datetime | None = None) -> clocks.TimeLeft | None:
+    return clocks.time_left(ticket, now=now)
+
+
+@register.filter
+def file_kind(name: str) -> str:
+    """The file's extension in capitals (PDF, LOG), for the icon of a file that has no preview."""
+    suffix = name.rsplit(".", 1)[-1] if "." in name else ""
+    return suffix[:4].upper() or _("FILE")
 
 
 @register.filter

@@ -8,6 +8,7 @@ from django.test import Client
 
 from desk.models import CannedReply, TicketLink
 from desk.services import presence_touch
+from tests.factories import AttachmentFactory
 from tickets.models import Ticket, TicketEvent
 from tickets.workflow import comment_add
 
@@ -173,3 +174,36 @@ def test_times_are_in_the_agents_timezone_with_utc_on_hover(world):
     body = client.get(url(world.alice_ticket)).content.decode()
     assert 'title="2026-07-01 15:30 UTC">1 Jul 2026 17:30 CEST</time>' in body
     assert client.post("/desk/profile/", {"timezone": "Mars/Olympus"}).status_code == 400
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # starts like a PNG: the upload check's test for a preview
+
+
+def test_the_ticket_page_lists_its_files_with_checked_downloads(world):
+    with time_machine.travel(datetime(2026, 11, 23, 15, 30, tzinfo=UTC), tick=False):
+        log = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="gateway-502.log",
+                                content=b"x" * 2048)
+        shot = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="checkout.png", content=PNG)
+        note = comment_add(ticket=world.alice_ticket, author=world.agent, body="Trace", is_internal=True)
+        trace = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.agent, name="trace.txt", comment=note)
+    client = desk_client(world.agent)
+
+    body = client.get(url(world.alice_ticket)).content.decode()
+
+    files = body[body.index('id="attachments"'):body.index("Timeline")]
+    for attachment in (log, shot, trace):
+        assert f'href="/portal/tickets/{world.alice_ticket.number}/files/{attachment.pk}/" download' in files
+    assert "gateway-502.log" in files and "2.0\xa0KB" in files and "Alice Alpha" in files
+    assert "23 Nov 2026 09:30 CST" in files  # Sam works in Chicago; UTC on hover
+    assert f'<img src="/portal/tickets/{world.alice_ticket.number}/files/{shot.pk}/?preview=1"' in files
+    assert files.count("<img") == 1  # only the image is previewed
+    assert "On an internal note" in files
+    download = client.get(f"/portal/tickets/{world.alice_ticket.number}/files/{log.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"x" * 2048
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_an_agent_cannot_fetch_a_file_through_another_ticket(world):
+    client = desk_client(world.agent)
+    wrong = client.get(f"/portal/tickets/{world.alice_ticket.number}/files/{world.outsider_attachment.pk}/")
+    assert wrong.status_code == 404
