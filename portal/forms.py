@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import AccessGrant, Contact, Environment, Organisation
 from sla.models import Severity
 from tickets.models import Ticket, TicketField, TicketType
+from tickets.richtext import admin_html
 from tickets.services import attachment_validate
 from tickets.severity_suggest import Environment as SuggestEnvironment
 from tickets.severity_suggest import Impact
@@ -128,7 +129,8 @@ class SeverityChoiceField(forms.ModelChoiceField):
 
 
 def _detail_field(field: TicketField) -> forms.Field:
-    common: dict[str, Any] = {"label": field.label, "required": field.required, "help_text": field.help_text}
+    # Help is shown as HTML (admins may write a link); sanitised, it can never carry script.
+    common: dict[str, Any] = {"label": field.label, "required": field.required, "help_text": admin_html(field.help_text)}
     kind = field.kind
     if kind == TicketField.Kind.TEXTAREA:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)

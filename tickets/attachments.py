@@ -65,8 +65,20 @@ def served_content_type(content_type: str) -> str:
     return content_type if content_type in PREVIEWABLE_TYPES else "application/octet-stream"
 
 
+MAX_NAME_LENGTH = 255
+
+
 def safe_download_name(name: str) -> str:
-    """The original name without path parts or control characters, for Content-Disposition."""
+    """The original name without path parts or control characters, for Content-Disposition.
+
+    Only ever a label: files are stored under random names. Too long a name is
+    shortened before its extension, so that it still opens with the right program.
+    """
     base = PurePosixPath(name.replace("\\", "/")).name
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"\r\n')
-    return cleaned.strip() or "attachment"
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"\r\n').strip()
+    if not cleaned.strip("."):
+        return "attachment"
+    if len(cleaned) > MAX_NAME_LENGTH:
+        suffix = PurePosixPath(cleaned).suffix[:16]
+        cleaned = cleaned[: MAX_NAME_LENGTH - len(suffix)] + suffix
+    return cleaned
