@@ -252,3 +252,171 @@ def test_a_rolled_back_transaction_sends_nothing(need_postgres, need_redis, smtp
     report("a rolled-back transaction queued nothing; the next email went out alone")
     assert [m["Subject"] for m in smtp.messages] == ["Sent"]
     assert not OutboundEmail.objects.filter(event_key="drill-rollback:1").exists()
+
+
+BEAT_DRILL_SECONDS = float(os.environ.get("FAULTS_BEAT_SECONDS", "130"))
+# Seconds after both beats are up at which each bunch comes due: the beats tick a minute
+# after they start and every minute after, so each bunch meets both beats' ticks at once.
+BUNCHES = (20, 75)
+
+
+def _beat_drill_world(world) -> dict[str, list[int]]:  # type: ignore[no-untyped-def]
+    """Work that will come due while the beats run: SLA clocks, escalation reminders, held warnings, publications.
+
+    Made far from due; ``_beat_drill_schedule`` then brings the deadlines a few
+    seconds to a couple of minutes ahead (a real process cannot be time-travelled).
+    """
+    from django.utils import timezone
+
+    from incidents.models import Incident, Subscriber
+    from incidents.publishing import incident_create
+    from notices.models import ProductArea
+    from notices.services import notice_raise
+    from sla.models import Escalation
+    from tests.factories import TicketFactory
+
+    now = timezone.now()
+    plan: dict[str, list[int]] = {"breach": [], "warn": [], "remind": [], "held": [], "publish": []}
+    for kind in ("breach", "warn"):
+        for i in range(16):
+            ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1,
+                                   summary=f"Beat drill {kind} {i}")
+            plan[kind].append(ticket.pk)
+    for i in range(6):
+        ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=2, summary=f"Beat drill remind {i}")
+        escalation = Escalation.objects.create(
+            ticket=ticket, kind=Escalation.Kind.CUSTOMER, description="Drill", justification="Drill",
+            created_at=now, next_reminder_at=now + timedelta(days=1),
+        )
+        plan["remind"].append(escalation.pk)
+    area = ProductArea.objects.first() or ProductArea.objects.create(name="Query API")
+    for i in range(4):
+        # Raised out of hours: held until the business window, which will open during the drill.
+        notice, _created = notice_raise(
+            organisation=world.alpha, kind="warning", area=area, title=f"Beat drill warning {i}",
+            description="Scheduled index rebuild.", actor=world.agent, not_before=now + timedelta(days=1),
+        )
+        plan["held"].append(notice.pk)
+    Subscriber.objects.create(email="watcher@drill.example", confirmed_at=now)
+    for i in range(8):
+        incident = incident_create(title=f"Beat drill incident {i}", message="Carrier labels fail.",
+                                   source=Incident.Source.MONITORING, detected_at=now)
+        plan["publish"].append(incident.pk)
+    return plan
+
+
+def _beat_drill_schedule(plan: dict[str, list[int]], start) -> None:  # type: ignore[no-untyped-def]
+    """Bring every deadline to one of the bunches after ``start``."""
+    from incidents.models import Incident
+    from incidents.publishing import PUBLISH_AFTER
+    from sla.models import Escalation, SlaClock
+
+    def at(index: int):  # type: ignore[no-untyped-def]
+        return start + timedelta(seconds=BUNCHES[index % len(BUNCHES)])
+
+    for i, ticket_id in enumerate(plan["breach"]):
+        SlaClock.objects.filter(ticket=ticket_id, metric="ack").update(due_at=at(i), warn_at=at(i) - timedelta(seconds=10))
+    for i, ticket_id in enumerate(plan["warn"]):
+        SlaClock.objects.filter(ticket=ticket_id, metric="ack").update(warn_at=at(i), due_at=start + timedelta(hours=2))
+    for i, pk in enumerate(plan["remind"]):
+        Escalation.objects.filter(pk=pk).update(next_reminder_at=at(i))
+    for i, pk in enumerate(plan["held"]):
+        _held_mail(plan, [pk]).update(next_attempt_at=at(i))
+    for i, pk in enumerate(plan["publish"]):
+        Incident.objects.filter(pk=pk).update(detected_at=at(i) - PUBLISH_AFTER)
+
+
+def _held_mail(plan: dict[str, list[int]], notices: list[int] | None = None):  # type: ignore[no-untyped-def]
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for pk in plan["held"] if notices is None else notices:
+        query |= Q(event_key__startswith=f"notice:{pk}:") | Q(event_key=f"notice:{pk}")
+    return OutboundEmail.objects.filter(query)
+
+
+def _beat_drill_done(plan: dict[str, list[int]]) -> bool:
+    from incidents.models import Incident
+    from sla.models import Escalation, SlaClock
+
+    return (
+        not SlaClock.objects.filter(ticket__in=plan["breach"], metric="ack", breached_at__isnull=True).exists()
+        and not SlaClock.objects.filter(ticket__in=plan["warn"], metric="ack", warned_at__isnull=True).exists()
+        and not Escalation.objects.filter(pk__in=plan["remind"], reminders_sent=0).exists()
+        and not Incident.objects.filter(pk__in=plan["publish"], published_at__isnull=True).exists()
+        and not _held_mail(plan).exclude(state=OutboundEmail.State.SENT).exists()
+    )
+
+
+def _beat_up(log: Path) -> bool:
+    return log.exists() and "beat: Starting" in log.read_text(errors="replace")
+
+
+def test_two_beats_side_by_side_do_nothing_twice(need_postgres, world, smtp, tmp_path: Path) -> None:
+    """Two real ``celery beat`` processes (a second one started by mistake, or a failover) and two workers."""
+    from django.utils import timezone
+
+    from incidents.models import IncidentEvent
+    from sla.models import Escalation
+    from tests.worker import celery_beat
+    from tickets.models import TicketEvent
+
+    port = free_port()
+    logs = {n: tmp_path / f"beat-{n}.log" for n in "ab"}
+    with private_redis(port), redis_broker(f"redis://127.0.0.1:{port}/0") as broker:
+        plan = _beat_drill_world(world)
+        held_before = _held_mail(plan).count()
+        workers = [
+            celery_worker(smtp_port=smtp.port, broker=broker, log_path=tmp_path / f"worker-{n}.log", extra_env=FAST)
+            for n in "ab"
+        ]
+        with workers[0], workers[1]:
+            beats = [celery_beat(broker=broker, schedule_path=tmp_path / f"beat-{n}", log_path=logs[n]) for n in "ab"]
+            with beats[0], beats[1]:
+                wait_until(lambda: all(_beat_up(log) for log in logs.values()), timeout=60)
+                began = time.monotonic()
+                _beat_drill_schedule(plan, timezone.now())
+                wait_until(lambda: _beat_drill_done(plan), timeout=BEAT_DRILL_SECONDS + 60)
+                # Keep both beats going for the whole window: a late duplicate would show up too.
+                wait_until(lambda: time.monotonic() - began >= BEAT_DRILL_SECONDS, timeout=BEAT_DRILL_SECONDS + 5)
+                ran = time.monotonic() - began
+            wait_until(lambda: not OutboundEmail.objects.exclude(state=OutboundEmail.State.SENT).exists(),
+                       timeout=RECOVERY_LIMIT, sweep_every=2)
+
+    ticks = {n: log.read_text(errors="replace").count("Sending due task sla-tick") for n, log in logs.items()}
+    escalations = Counter(Escalation.objects.filter(ticket__in=plan["breach"]).values_list("ticket_id", flat=True))
+    breaches = Counter(TicketEvent.objects.filter(ticket__in=plan["breach"], reason__startswith="Breached")
+                       .values_list("ticket_id", flat=True))
+    warnings = Counter(TicketEvent.objects.filter(ticket__in=plan["warn"], reason__startswith="Warning")
+                       .values_list("ticket_id", flat=True))
+    reminders = dict(Escalation.objects.filter(pk__in=plan["remind"]).values_list("pk", "reminders_sent"))
+    publications = Counter(IncidentEvent.objects.filter(incident__in=plan["publish"], kind=IncidentEvent.Kind.PUBLISHED)
+                           .values_list("incident_id", flat=True))
+    received = Counter((m["Message-ID"]) for m in smtp.messages)
+    same_mail = Counter((tuple(m.envelope_to), m["Subject"]) for m in smtp.messages)
+    held_ids = set(_held_mail(plan).values_list("message_id", flat=True))
+    watcher = Counter(m["Subject"] for m in smtp.to("watcher@drill.example"))
+
+    def twice(counter: Counter) -> int:  # type: ignore[type-arg]
+        return sum(1 for n in counter.values() if n > 1)
+
+    report(
+        f"two beats and two workers for {ran:.0f} s ({ticks['a']} + {ticks['b']} SLA ticks sent): "
+        f"{len(escalations)} of {len(plan['breach'])} breaches escalated (duplicated {twice(escalations)}), "
+        f"{len(warnings)} of {len(plan['warn'])} warnings (duplicated {twice(warnings)}), "
+        f"{sum(reminders.values())} reminders for {len(plan['remind'])} escalations, "
+        f"{sum(received[i] for i in held_ids)} held warning emails sent for {len(held_ids)} held, "
+        f"{len(publications)} of {len(plan['publish'])} incidents published (duplicated {twice(publications)}), "
+        f"{sum(watcher.values())} announcements to a subscriber; emails duplicated {twice(received)}, "
+        f"the same message to the same person twice: {twice(same_mail)}"
+    )
+    assert min(ticks.values()) >= 2, f"both beats must tick during the drill: {ticks}"
+    assert escalations == Counter(dict.fromkeys(plan["breach"], 1))
+    assert breaches == Counter(dict.fromkeys(plan["breach"], 1))
+    assert warnings == Counter(dict.fromkeys(plan["warn"], 1))
+    assert reminders == dict.fromkeys(plan["remind"], 1)
+    assert publications == Counter(dict.fromkeys(plan["publish"], 1))
+    assert held_before == len(held_ids) > 0 and all(received[i] == 1 for i in held_ids)
+    assert twice(received) == 0, [k for k, n in received.items() if n > 1]
+    assert twice(same_mail) == 0, [k for k, n in same_mail.items() if n > 1]
+    assert len(watcher) == len(plan["publish"]) and all(n == 1 for n in watcher.values())

@@ -1,11 +1,12 @@
 """A URLconf with deliberately broken views, to prove the walks catch them."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access import customer_required
 from api.views import ApiView
 from supportdesk.urls import urlpatterns as project_patterns
 from tickets.models import Ticket
@@ -23,6 +24,24 @@ class LeakyApiView(ApiView):
         return Response({"summary": Ticket.objects.get(number=number).summary})
 
 
+@customer_required
+def sneaky_close(request: HttpRequest, number: int) -> HttpResponse:
+    # The bug under test: the change is made unscoped, and only then is the answer a polite 404.
+    Ticket.objects.filter(number=number).update(status=Ticket.Status.CLOSED)
+    raise Http404
+
+
+def unguarded_desk(request: HttpRequest) -> HttpResponse:
+    # The bug under test: a staff page that forgot support_staff_required.
+    return HttpResponse("the desk")
+
+
+@customer_required
+def everything(request: HttpRequest) -> HttpResponse:
+    # The bug under test: a list that forgot to scope to the customer's organisation.
+    return HttpResponse(", ".join(Ticket.objects.values_list("summary", flat=True)))
+
+
 @csrf_exempt
 def careless_form(request: HttpRequest) -> HttpResponse:
     # The bug under test: a state-changing view that opted out of CSRF.
@@ -35,4 +54,7 @@ urlpatterns = [
     *project_patterns,
     path("portal/leaky/<int:number>/", leaky_ticket, name="leaky"),
     path("portal/careless/", careless_form, name="careless"),
+    path("portal/sneaky/<int:number>/close/", sneaky_close, name="sneaky"),
+    path("portal/everything/", everything, name="everything"),
+    path("desk/unguarded/", unguarded_desk, name="unguarded"),
 ]

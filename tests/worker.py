@@ -85,3 +85,25 @@ def celery_worker(
                 process.kill()
                 process.wait()
         log.close()
+
+
+@contextmanager
+def celery_beat(*, broker: str, schedule_path: Path, log_path: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ``celery beat`` publishing the project's schedule to the drill's broker."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": broker, "DEBUG": "true"}
+    log = open(log_path or os.devnull, "ab")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
+        [sys.executable, "-m", "celery", "-A", "supportdesk", "beat", "--loglevel=INFO", f"--schedule={schedule_path}"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
