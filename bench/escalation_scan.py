@@ -73,7 +73,7 @@ def main() -> None:
     from tests.factories import OrganisationFactory, TicketFactory
     from tickets.models import Ticket
 
-    outbox._enqueue = lambda outbox_id: None  # no broker here: rows stay in the outbox
+    outbox.outbox_enqueue = lambda *, outbox_id: False  # no broker here: rows stay in the outbox
     print(f"Migrating the scratch database {SCRATCH}…", flush=True)
     call_command("migrate", verbosity=0)
     now = timezone.now().replace(microsecond=0)

@@ -50,6 +50,10 @@ class OutboundEmail(models.Model):
         help_text=_("Not sent before this time: a retry's backoff, or mail held for business hours."),
     )
     held_reason = models.CharField(_("held because"), max_length=200, blank=True)
+    enqueued_at = models.DateTimeField(
+        _("handed to the broker"), null=True, blank=True,
+        help_text=_("Set while a send task waits in the queue; cleared when a worker claims the row."),
+    )
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -119,7 +119,7 @@ def email_queue(
             return None
         raise
     if row.next_attempt_at <= now:
-        transaction.on_commit(lambda: _enqueue(row.pk))
+        transaction.on_commit(lambda: outbox_enqueue(outbox_id=row.pk))
     return row
 
 
@@ -128,13 +128,22 @@ def emails_queue(*, event_key: str, emails: Iterable[Email], **kwargs: object) -
     return [row for row in rows if row is not None]
 
 
-def _enqueue(outbox_id: int) -> None:
+def outbox_enqueue(*, outbox_id: int) -> bool:
+    """Hand a row's send task to the broker; on a broker outage the sweep sends it later.
+
+    The row is marked before publishing, so that a worker (or an eager task) taking it at
+    once clears the mark rather than finding it set afterwards.
+    """
     from notifications.tasks import send_email
 
+    OutboundEmail.objects.filter(pk=outbox_id).update(enqueued_at=timezone.now())
     try:
         send_email.delay(outbox_id)
     except Exception:
+        OutboundEmail.objects.filter(pk=outbox_id).update(enqueued_at=None)
         log.warning("Broker unavailable; outbox row %s will be sent by the sweep.", outbox_id, exc_info=True)
+        return False
+    return True
 
 
 def backoff(attempts: int) -> timedelta:
@@ -169,7 +178,7 @@ def outbox_claim(*, outbox_id: int) -> OutboundEmail | None:
     now = timezone.now()
     claimed = OutboundEmail.objects.filter(
         pk=outbox_id, state=OutboundEmail.State.PENDING, next_attempt_at__lte=now,
-    ).update(state=OutboundEmail.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    ).update(state=OutboundEmail.State.SENDING, claimed_at=now, enqueued_at=None, attempts=F("attempts") + 1)
     if not claimed:
         return None
     return OutboundEmail.objects.get(pk=outbox_id)
@@ -233,13 +242,18 @@ def _record_failure(row: OutboundEmail, failure: Exception) -> OutboundEmail.Sta
 
 
 def outbox_due_ids(*, limit: int = 500) -> list[int]:
-    """Rows to send now, after reclaiming rows whose worker died mid-send."""
+    """Rows to send now, after reclaiming rows whose worker died mid-send.
+
+    A row whose task is already waiting in the queue is not queued again: under a backlog
+    the sweep would otherwise pile up tasks that find nothing left to do.
+    """
     now = timezone.now()
     OutboundEmail.objects.filter(
         state=OutboundEmail.State.SENDING, claimed_at__lt=now - settings.OUTBOX_CLAIM_TIMEOUT,
     ).update(state=OutboundEmail.State.PENDING, claimed_at=None, next_attempt_at=now)
     return list(
         OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING, next_attempt_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - settings.OUTBOX_REQUEUE_AFTER))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -251,7 +265,7 @@ def outbox_release(*, outbox_id: int) -> bool:
         Q(pk=outbox_id), state=OutboundEmail.State.PENDING, next_attempt_at__gt=timezone.now(),
     ).update(next_attempt_at=timezone.now(), held_reason="")
     if released:
-        transaction.on_commit(lambda: _enqueue(outbox_id))
+        transaction.on_commit(lambda: outbox_enqueue(outbox_id=outbox_id))
     return bool(released)
 
 

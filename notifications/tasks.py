@@ -18,5 +18,5 @@ def outbox_sweep() -> int:
     """Send what is due: held mail whose time has come, retries, and rows whose task was lost."""
     due = services.outbox_due_ids()
     for outbox_id in due:
-        send_email.delay(outbox_id)
+        services.outbox_enqueue(outbox_id=outbox_id)
     return len(due)

@@ -183,6 +183,9 @@ OUTBOX_RETRY_BASE = timedelta(seconds=env.int("OUTBOX_RETRY_BASE_SECONDS", defau
 # A row claimed for sending longer ago than this is presumed lost with its
 # worker and is sent again: the only window in which a duplicate can happen.
 OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=300))
+# A row handed to the broker and not yet taken by a worker is left alone by the
+# sweep for this long; after it, the task is presumed lost and queued again.
+OUTBOX_REQUEUE_AFTER = timedelta(seconds=env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=60))
 
 # --- Celery ----------------------------------------------------------------------------
 if REDIS_URL:

@@ -225,3 +225,24 @@ def test_extra_headers_cannot_redirect_mail_or_invent_bad_names(name: str) -> No
     with pytest.raises(ValueError):
         queue(headers={name: "value"})
     assert not OutboundEmail.objects.exists()
+
+
+def test_the_sweep_leaves_a_queued_task_alone_until_it_is_presumed_lost(need_redis, django_capture_on_commit_callbacks) -> None:
+    import redis
+
+    with redis_broker() as broker, time_machine.travel(timezone.now(), tick=False) as traveller:
+        queue_length = redis.Redis.from_url(broker).llen
+        with django_capture_on_commit_callbacks(execute=True):
+            row = queue()
+        assert queue_length("celery") == 1, "handed to the broker on commit"
+
+        assert outbox_sweep() == 0, "its task is waiting for a worker: no second one"
+        traveller.shift(timedelta(seconds=59))
+        assert outbox_sweep() == 0
+        traveller.shift(timedelta(seconds=2))
+        assert outbox_sweep() == 1, "a minute without a worker taking it: presumed lost, queued again"
+        assert queue_length("celery") == 2
+
+    send_email(row.pk)  # the first task reaches a worker: it claims the row and clears the mark
+    row.refresh_from_db()
+    assert row.state == OutboundEmail.State.SENT and row.enqueued_at is None
