@@ -96,6 +96,10 @@ class OrdersWidget(forms.MultiWidget):
             forms.NumberInput(attrs={"min": 0}),
         ])
 
+    def id_for_label(self, id_: str) -> str:
+        # The field's label names the list of orders, so it points at the textarea.
+        return f"{id_}_0" if id_ else id_
+
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, dict):
             return ["\n".join(value.get("orders", [])), value.get("scope"), value.get("estimated_total")]

@@ -137,3 +137,19 @@ def test_an_empty_comment_brings_the_customer_back_to_the_comment_and_its_error(
     error = page.locator("#comment .field.has-error .error")
     assert error.inner_text() == "This field is required."
     assert error.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
+
+
+def test_the_local_time_beside_a_utc_field_follows_what_is_typed(page, world):
+    world.alice.timezone = "Asia/Tokyo"
+    world.alice.save(update_fields=["timezone"])
+    sign_in(page, "alice@alpha.example")
+    page.goto("/portal/new/?type=production-issue")
+    hint = page.locator('p.local-time[data-local-for="id_detail_issue_start"]')
+    assert hint.inner_text().startswith("It is now") and "(Asia/Tokyo)" in hint.inner_text()
+
+    page.fill("input[name=detail_issue_start]", "2026-11-20T23:30")
+    typed = hint.inner_text()
+    assert "08:30" in typed and "21" in typed and "(Asia/Tokyo)" in typed
+
+    page.fill("input[name=detail_issue_start]", "")
+    assert hint.inner_text().startswith("It is now")

@@ -317,6 +317,7 @@ def test_help_page_is_public_and_holds_no_customer_data(client, world):
     assert "pipeline key" in body.lower() and "What we can help with" in body
     assert "CANARY" not in body and "Alpha" not in body
     assert 'href="/help/"' in client.get("/accounts/login/").content.decode()
+    assert '<a href="/status/">current incidents and maintenance</a>' in body
 
 
 def test_a_stray_customer_without_organisation_gets_404_not_500(client, world):

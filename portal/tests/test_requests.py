@@ -157,6 +157,48 @@ def test_an_oversized_file_is_refused_with_a_message(alice_client, world, settin
     assert not Ticket.objects.filter(summary="Orders stuck in AWAITING_PICK").exists()
 
 
+def test_a_complete_list_of_impacted_orders_counts_itself(alice_client, world):
+    alice_client.post("/portal/new/", production_issue_post(
+        world, detail_impacted_orders_0="ORD-1, ORD-2\nORD-3", detail_impacted_orders_1="complete",
+        detail_impacted_orders_2="",
+    ))
+    ticket = Ticket.objects.get(summary="Orders stuck in AWAITING_PICK")
+    assert ticket.details["impacted_orders"] == {
+        "orders": ["ORD-1", "ORD-2", "ORD-3"], "scope": "complete", "estimated_total": 3,
+    }
+    assert "(complete list)" in alice_client.get(f"/portal/tickets/{ticket.number}/").content.decode()
+
+
+def test_examples_of_impacted_orders_show_their_estimated_total_on_the_ticket(alice_client, world):
+    alice_client.post("/portal/new/", production_issue_post(world))
+    ticket = Ticket.objects.get(summary="Orders stuck in AWAITING_PICK")
+    body = alice_client.get(f"/portal/tickets/{ticket.number}/").content.decode()
+    assert "<code>ORD-1</code>, <code>ORD-2</code>" in body and "(examples; about 250 impacted in total)" in body
+
+
+def test_an_estimate_below_the_examples_listed_is_refused_beside_the_field(alice_client, world):
+    response = alice_client.post("/portal/new/", production_issue_post(
+        world, detail_impacted_orders_0="A\nB\nC", detail_impacted_orders_1="examples", detail_impacted_orders_2="2",
+    ))
+    assert response.status_code == 400
+    body = response.content.decode()
+    start = body.index('<div class="field has-error">\n  <label for="id_detail_impacted_orders_0">Orders impacted</label>')
+    field = body[start:body.index('<div class="field', start + 1)]
+    assert "cannot be less than the 3 examples listed" in field
+    assert not Ticket.objects.filter(summary="Orders stuck in AWAITING_PICK").exists()
+
+
+def test_a_disallowed_file_on_a_comment_is_refused_and_nothing_is_added(alice_client, world, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    ticket = world.alice_ticket
+    for upload_ in (upload("big.log", b"x" * 2048), upload("tool.exe", b"MZ\x90\x00rest", "application/octet-stream")):
+        response = alice_client.post(f"/portal/tickets/{ticket.number}/", {"body": "Here it is", "attachments": [upload_]})
+        assert response.status_code == 400
+        body = response.content.decode()
+        assert "files can be at most 1.0\xa0KB" in body or "programs and scripts cannot be attached" in body
+    assert not ticket.comments.exists() and not ticket.attachments.exists()
+
+
 def test_missing_justification_is_accepted_and_sent_straight_back(alice_client, world):
     response = alice_client.post("/portal/new/", production_issue_post(world, detail_platform_justification=""))
     ticket = Ticket.objects.get(summary="Orders stuck in AWAITING_PICK")
