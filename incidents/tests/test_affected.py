@@ -189,3 +189,12 @@ def test_a_notice_that_cannot_take_the_update_does_not_stop_the_resolution(world
     assert incident.status == "resolved"
     last = IncidentEvent.objects.filter(incident=incident, kind=IncidentEvent.Kind.RELAYED).last()
     assert "Not posted, tell them by hand: Alpha Shop" in last.reason
+
+
+def test_the_admin_shows_the_linked_organisations_read_only(client, world, area) -> None:
+    incident = outage()
+    affected.incident_organisations_link(incident=incident, organisations=[world.alpha], area=area, actor=world.agent)
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
+    assert "Affected organisations" in page and "Alpha Shop" in page
+    assert 'name="organisation_links-0-organisation"' not in page, "not editable"
