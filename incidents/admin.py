@@ -13,6 +13,7 @@ from incidents.models import (
     Incident,
     IncidentComponent,
     IncidentEvent,
+    IncidentOrganisation,
     IncidentUpdate,
     Subscriber,
 )
@@ -64,6 +65,19 @@ class IncidentEventInline(admin.TabularInline):
         return False
 
 
+class IncidentOrganisationInline(admin.TabularInline):
+    """Read-only: linking raises notices, so it happens in the desk (incidents.affected), never by a bare row."""
+
+    model = IncidentOrganisation
+    extra = 0
+    can_delete = False
+    fields = ["organisation", "notice", "linked_by", "linked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "status", "impact", "market", "cause", "source", "detected_at", "published_at", "resolved_at"]
@@ -71,7 +85,7 @@ class IncidentAdmin(admin.ModelAdmin):
     search_fields = ["title", "message", "market"]
     date_hierarchy = "detected_at"
     readonly_fields = ["created_by", "created_at", "updated_at"]
-    inlines = [IncidentComponentInline, IncidentUpdateInline, IncidentEventInline]
+    inlines = [IncidentComponentInline, IncidentUpdateInline, IncidentOrganisationInline, IncidentEventInline]
     actions = ["publish_now", "resolve"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "message", "market", "cause", "source", "status", "impact"]}),

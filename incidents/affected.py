@@ -122,18 +122,28 @@ def incident_update_relay(*, update: IncidentUpdate, actor: User | None) -> int:
     if not links:
         return 0
     url = public_url(incident)
+    relayed, failed = [], []
     for link in links:
         author = actor if actor is not None and actor.is_support_staff else link.linked_by
         body = f"{update.get_status_display()}: {update.message}"
         if url:
             body += "\n\n" + _("Follow it on the status page: %(url)s") % {"url": url}
-        notice_update_post(notice=link.notice, body=body, actor=author)
+        try:
+            with transaction.atomic():  # one notice that cannot take it must not undo the incident's update
+                notice_update_post(notice=link.notice, body=body, actor=author)
+        except ValidationError as error:
+            failed.append(f"{link.organisation.name} ({' '.join(error.messages)})")
+        else:
+            relayed.append(link.organisation.name)
+    reason = _("“%(status)s” posted on the notices of %(names)s.") % {
+        "status": update.get_status_display(), "names": ", ".join(relayed) or "—",
+    }
+    if failed:
+        reason += " " + _("Not posted, tell them by hand: %(failed)s.") % {"failed": "; ".join(failed)}
     IncidentEvent.objects.create(
         incident=incident, kind=IncidentEvent.Kind.RELAYED, actor=actor,
         actor_label="" if actor else _("Status page rules"),
-        after={"update": update.pk, "organisations": [link.organisation.name for link in links]},
-        reason=_("“%(status)s” posted on the notices of %(names)s.") % {
-            "status": update.get_status_display(), "names": ", ".join(link.organisation.name for link in links),
-        },
+        after={"update": update.pk, "organisations": relayed, "failed": failed},
+        reason=reason,
     )
-    return len(links)
+    return len(relayed)

@@ -225,6 +225,7 @@ class Problem:
 # answering a token-less POST with anything but 403 fails the CSRF walk.
 CSRF_EXEMPT: dict[str, str] = {
     "notices_api:create": "authenticated by a bearer service key, never by a cookie",
+    "status:unsubscribe": "RFC 8058 one-click POST from a mail client; the signed token in the address is the credential",
 }
 
 

@@ -174,3 +174,27 @@ def test_customers_cannot_link_organisations(client, world, area) -> None:
                            {"organisations": [world.alpha.pk], "area": area.pk})
     assert response.status_code in (302, 403, 404)
     assert not Notice.objects.exists()
+
+
+def test_a_notice_that_cannot_take_the_update_does_not_stop_the_resolution(world, area) -> None:
+    with time_machine.travel(MONDAY_NIGHT, tick=False) as traveller:
+        incident = outage()
+        affected.incident_organisations_link(incident=incident, organisations=[world.alpha], area=area, actor=world.agent)
+        publishing.incident_update_post(incident=incident, status="monitoring", message="Fixed; watching.")
+        type(world.agent).objects.filter(pk=world.agent.pk).update(role="customer")  # the linking agent left support
+        traveller.shift(timedelta(minutes=10))
+        assert publishing.incidents_resolve_stable() == [incident.pk]
+
+    incident.refresh_from_db()
+    assert incident.status == "resolved"
+    last = IncidentEvent.objects.filter(incident=incident, kind=IncidentEvent.Kind.RELAYED).last()
+    assert "Not posted, tell them by hand: Alpha Shop" in last.reason
+
+
+def test_the_admin_shows_the_linked_organisations_read_only(client, world, area) -> None:
+    incident = outage()
+    affected.incident_organisations_link(incident=incident, organisations=[world.alpha], area=area, actor=world.agent)
+    client.force_login(world.admin)
+    page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
+    assert "Affected organisations" in page and "Alpha Shop" in page
+    assert 'name="organisation_links-0-organisation"' not in page, "not editable"
