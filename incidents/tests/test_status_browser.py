@@ -17,7 +17,6 @@ from django.utils import timezone
 from incidents import affected, publishing
 from incidents.tests.factories import component
 from notices.models import ProductArea
-from notices.tests.conftest import shipped_defaults  # noqa: F401 - the proactive ticket types, for the linked notice
 from tests.browser import LAPTOP, PHONE, SCREENSHOTS, sign_in
 from tests.factories import OrganisationFactory, UserFactory
 
