@@ -171,3 +171,20 @@ def test_customers_never_reach_the_queue(world, desk):
     client = Client()
     client.force_login(world.alice)
     assert client.get("/desk/", {"sla": "breached"}).status_code == 403
+
+
+def test_the_ticket_page_heads_with_the_same_countdown(world, desk):
+    client = Client()
+    client.force_login(world.agent)
+    with time_machine.travel(NOW, tick=False):
+        fresh = client.get(f"/desk/tickets/{desk['new_sev1'].number}/").content.decode()
+        acked = client.get(f"/desk/tickets/{desk['acked'].number}/").content.decode()
+        late = client.get(f"/desk/tickets/{desk['breached'].number}/").content.decode()
+
+    def head(body: str) -> str:
+        part = body[body.index('class="ticket-head"'):body.index('class="quick-actions"')]
+        return " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+    assert "To acknowledge: 1h 50m left" in head(fresh)
+    assert "Acknowledged in 40m of business time: target met" in head(acked)
+    assert "To acknowledge: 1h 00m overdue" in head(late)
