@@ -20,7 +20,8 @@ not five days. A stopped clock (acknowledged, resolved or closed) has no time
 left: the row says how long acknowledgement took in business time and whether
 the promise was met. A paused clock (waiting on the customer) shows the
 business time it had left when it paused, frozen, and sorts with the tickets
-that have no running clock.
+that have no running clock (unless it breached before it paused: breached
+tickets come first, whatever their clock is doing now).
 """
 
 from __future__ import annotations
