@@ -188,3 +188,13 @@ def test_the_ticket_page_heads_with_the_same_countdown(world, desk):
     assert "To acknowledge: 1h 50m left" in head(fresh)
     assert "Acknowledged in 40m of business time: target met" in head(acked)
     assert "To acknowledge: 1h 00m overdue" in head(late)
+
+
+def test_a_breached_ticket_stays_breached_while_it_waits_on_the_customer(world, desk):
+    with time_machine.travel(NOW, tick=False):
+        sla_tick(now=NOW)
+        ticket_status_change(ticket=desk["breached"], actor=world.agent, status=Ticket.Status.WAITING_ON_CUSTOMER)
+        listed, _ = queue(world.agent)
+        breached, _ = queue(world.agent, sla="breached")
+    assert listed[0] == desk["breached"].number
+    assert breached == [desk["breached"].number]
