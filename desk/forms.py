@@ -22,7 +22,8 @@ class QueueFilterForm(forms.Form):
         ("waiting", _("Waiting on customer")), ("escalated", _("Escalated")),
     ])
     q = forms.CharField(required=False, label=_("Search"), max_length=200, widget=forms.TextInput(
-        attrs={"type": "search", "placeholder": _("Number, words in summary, description or comments")},
+        attrs={"type": "search", "placeholder": _("Number or words"),
+               "title": _("A ticket number, or words from the summary, description or comments")},
     ))
     organisation = forms.ModelChoiceField(
         required=False, queryset=Organisation.objects.only("pk", "name"), empty_label=_("Any organisation"),
@@ -33,7 +34,7 @@ class QueueFilterForm(forms.Form):
     severity = forms.ModelChoiceField(required=False, queryset=Severity.objects.all(), empty_label=_("Any severity"),
                                       label=_("Severity"))
     status = forms.ChoiceField(required=False, label=_("Status"), choices=[
-        ("", _("Open (all open statuses)")), *Ticket.Status.choices, ("all", _("Any status")),
+        ("", _("All open")), *Ticket.Status.choices, ("all", _("Any status")),
     ])
     who = forms.ChoiceField(required=False, label=_("Assignee"), choices=[
         ("", _("Anyone")), ("mine", _("Mine")), ("unassigned", _("Unassigned")),

@@ -122,6 +122,7 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
         "ticket": ticket,
         "fields": fields,
         "attachments": attachments_visible_to(user=request.user, ticket=ticket),
+        "countdown": clocks.time_left_of(ticket),
         "timeline": timeline,
         "last_event_id": max((event.pk for event in timeline), default=0),
         "links": selectors.links_of(ticket=ticket),

@@ -262,6 +262,10 @@ class TicketEvent(AppendOnlyModel):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline")
         ordering = ["created_at", "id"]
+        indexes = [
+            # The desk's Escalated view and count: the few escalated tickets, not the whole timeline.
+            models.Index(fields=["ticket"], condition=Q(kind="escalated"), name="ticket_event_escalated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.actor_name}"

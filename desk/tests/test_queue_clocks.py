@@ -171,3 +171,30 @@ def test_customers_never_reach_the_queue(world, desk):
     client = Client()
     client.force_login(world.alice)
     assert client.get("/desk/", {"sla": "breached"}).status_code == 403
+
+
+def test_the_ticket_page_heads_with_the_same_countdown(world, desk):
+    client = Client()
+    client.force_login(world.agent)
+    with time_machine.travel(NOW, tick=False):
+        fresh = client.get(f"/desk/tickets/{desk['new_sev1'].number}/").content.decode()
+        acked = client.get(f"/desk/tickets/{desk['acked'].number}/").content.decode()
+        late = client.get(f"/desk/tickets/{desk['breached'].number}/").content.decode()
+
+    def head(body: str) -> str:
+        part = body[body.index('class="ticket-head"'):body.index('class="quick-actions"')]
+        return " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+    assert "To acknowledge: 1h 50m left" in head(fresh)
+    assert "Acknowledged in 40m of business time: target met" in head(acked)
+    assert "To acknowledge: 1h 00m overdue" in head(late)
+
+
+def test_a_breached_ticket_stays_breached_while_it_waits_on_the_customer(world, desk):
+    with time_machine.travel(NOW, tick=False):
+        sla_tick(now=NOW)
+        ticket_status_change(ticket=desk["breached"], actor=world.agent, status=Ticket.Status.WAITING_ON_CUSTOMER)
+        listed, _ = queue(world.agent)
+        breached, _ = queue(world.agent, sla="breached")
+    assert listed[0] == desk["breached"].number
+    assert breached == [desk["breached"].number]
