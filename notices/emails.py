@@ -12,14 +12,21 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from notices.models import Notice, NoticeUpdate
-from notifications.services import Email
+from notifications.services import ENCODED_WORD, Email, header_words, single_line
 
 
 def address(contact: Contact) -> str:
-    """``Name <email>`` left unencoded: Django encodes header names when it sends."""
-    if contact.name.isascii():
-        return formataddr((contact.name, contact.email))
-    name = contact.name.replace("\\", "\\\\").replace('"', '\\"')
+    """``Name <email>`` left unencoded: Django encodes header names when it sends.
+
+    The name is flattened to one line first: a contact named with a line break
+    would otherwise stop the whole notice from being mailed.
+    """
+    name = single_line(contact.name)
+    if ENCODED_WORD.search(name):
+        return f"{header_words(name)} <{contact.email}>"
+    if name.isascii():
+        return formataddr((name, contact.email))
+    name = name.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{name}" <{contact.email}>'
 
 

@@ -9,7 +9,10 @@ import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.header import Header
+from email.message import Message
 from email.utils import make_msgid
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -70,9 +73,31 @@ def email_headers_check(headers: Mapping[str, str]) -> dict[str, str]:
     return checked
 
 
-def _single_line(value: str) -> str:
-    """Header values never carry line breaks, whatever a user typed."""
+def single_line(value: str) -> str:
+    """Header values never carry line breaks (CR, LF, U+2028, NEL…), whatever a user typed."""
     return " ".join(value.splitlines()).strip()
+
+
+# "=?charset?q?…?=" typed into a plain ASCII header is decoded by the reader into other
+# text, line breaks included: such words are sent encoded, so that they read as typed.
+ENCODED_WORD = re.compile(r"=\?[^?]*\?[bq]\?[^?]*\?=", re.IGNORECASE)
+
+
+def header_words(text: str) -> str:
+    """A subject or display name as its reader will see it: encoded if it only looks encoded."""
+    if ENCODED_WORD.search(text):
+        return Header(text, "utf-8").encode(linesep="")
+    return text
+
+
+class OutboxMessage(EmailMultiAlternatives):
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        message = super().message(*args, **kwargs)
+        if ENCODED_WORD.search(self.subject):
+            del message["Subject"]
+            # Past Django's own __setitem__, which sends an ASCII subject as it stands.
+            Message.__setitem__(message, "Subject", header_words(self.subject))
+        return message
 
 
 def email_queue(
@@ -91,16 +116,16 @@ def email_queue(
     held and released by the periodic sweep.
     """
     headers = email_headers_check(email.headers)
-    recipient = _single_line(email.recipient).lower()
-    cc = [address for address in (_single_line(a).lower() for a in email.cc) if address and address != recipient]
+    recipient = single_line(email.recipient).lower()
+    cc = [address for address in (single_line(a).lower() for a in email.cc) if address and address != recipient]
     now = timezone.now()
     row = OutboundEmail(
         event_key=event_key,
         recipient=recipient,
         cc=list(dict.fromkeys(cc)),
-        header_to=[_single_line(a) for a in email.header_to],
-        header_cc=[_single_line(a) for a in email.header_cc],
-        subject=_single_line(email.subject)[:255],
+        header_to=[single_line(a) for a in email.header_to],
+        header_cc=[single_line(a) for a in email.header_cc],
+        subject=single_line(email.subject)[:255],
         body_text=email.body_text,
         body_html=email.body_html,
         language=email.language,
@@ -194,7 +219,7 @@ def _message(row: OutboundEmail) -> EmailMultiAlternatives:
         headers["To"] = ", ".join(row.header_to)
     if row.header_cc:
         headers["Cc"] = ", ".join(row.header_cc)
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=row.subject,
         body=row.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -38,7 +38,7 @@ from notices.services import notice_raise, notice_update_post
 from notifications.models import OutboundEmail
 from sla.escalations import escalation_raise
 from tests import xss_corpus
-from tests.factories import OrganisationFactory, TicketFactory
+from tests.factories import AccessGrantFactory, OrganisationFactory, TicketFactory
 from tickets.models import Attachment, Comment, Ticket, TicketField, TicketType
 from tickets.richtext import admin_html
 from tickets.workflow import comment_add, ticket_assign
@@ -237,6 +237,10 @@ def hostile_world(world: Any) -> Hostile:
     for person in commenters:
         Comment.objects.create(ticket=ticket, author=person, body="plain words")
     escalation_raise(ticket=ticket, user=world.alice, description=ALL, environment=next(xss_corpus.packed(100)), justification=ALL)
+    # An organisation admin's reason for granting support access, shown to them and to agents.
+    world.alan.full_name = names[3]
+    world.alan.save(update_fields=["full_name"])
+    AccessGrantFactory(organisation=alpha, granted_by=world.alan, reason=ALL)
 
     # File names: the stored name is what pages show; set it raw so that escaping alone is tested.
     from tests.factories import AttachmentFactory
@@ -330,6 +334,7 @@ def test_no_payload_runs_or_injects_markup_anywhere(chromium, need_chromium, wor
         browser.visit(f"/portal/tickets/{hostile.notices[0].ticket.number}/")
         browser.visit("/portal/organisation/")
         browser.visit("/portal/organisation/contacts/")
+        browser.visit("/portal/organisation/access/")
 
         # The desk.
         browser.as_user(hostile.agent)
