@@ -31,8 +31,8 @@ AUDITED: dict[str, frozenset[str]] = {
     "customers.Environment": frozenset(),
     "customers.Membership": frozenset(),
     "customers.AccessGrant": frozenset(),
-    # Who changed a role or admin rights matters; the password hash and sign-in times do not belong here.
-    "accounts.User": frozenset({"password", "last_login"}),
+    # Who changed a role, admin rights or a password matters; sign-in times are bookkeeping.
+    "accounts.User": frozenset({"last_login"}),
     "sla.Severity": frozenset(),
     "sla.SupportTier": frozenset(),
     "sla.SlaTarget": frozenset(),
@@ -51,7 +51,9 @@ AUDITED: dict[str, frozenset[str]] = {
 }
 
 # Fields whose change is recorded without the values (a secret, or its hash).
-MASKED: frozenset[str] = frozenset({"notices.ServiceKey.key_hash", "webhooks.WebhookEndpoint.secret"})
+MASKED: frozenset[str] = frozenset({
+    "accounts.User.password", "notices.ServiceKey.key_hash", "webhooks.WebhookEndpoint.secret",
+})
 
 # Models the admin shows that are not on the trail, and why: each is itself a
 # record of what happened, or machine bookkeeping already on a timeline.

@@ -209,9 +209,10 @@ def test_a_secret_changing_is_recorded_without_its_value(world) -> None:
     assert "second-secret" not in str(AuditEntry.objects.filter(object_id=str(endpoint.pk)).values_list("changes"))
 
 
-def test_a_role_change_is_recorded_and_the_password_is_not(world) -> None:
+def test_a_role_or_password_change_is_recorded_without_the_hash(world) -> None:
     world.agent.role = "lead"
     world.agent.set_password("a new password")
     world.agent.save()
     entry = trail(type(world.agent), world.agent.pk)[-1]
-    assert entry.changes == {"role": ["agent", "lead"]}
+    assert entry.changes == {"role": ["agent", "lead"], "password": ["•••", "•••"]}
+    assert world.agent.password not in str(AuditEntry.objects.filter(object_id=str(world.agent.pk)).values_list("changes"))
