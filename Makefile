@@ -32,7 +32,8 @@ run: demo
 test: install
 	$(BIN)/python -m pytest
 
-## Fault drills with real processes: kill the worker, stop Redis, refuse SMTP.
+## Fault drills with real processes: kill the worker, stop Redis, refuse SMTP,
+## run two beats side by side.
 ## Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); prints what was lost.
 faults: install
 	$(BIN)/python -m pytest faults -s -p no:cacheprovider

@@ -14,13 +14,17 @@ from django.db import models
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedQuerySet
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known IANA timezone."), params={"value": value})
 
 
-class UserManager(BaseUserManager["User"]):
+class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
+    """Roles and admin rights are decisions: bulk updates of people land on the audit trail too."""
+
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> User:

@@ -24,10 +24,16 @@ from audit.models import AuditEntry
 # to be worth a line (they are bookkeeping, not decisions).
 AUDITED: dict[str, frozenset[str]] = {
     "tickets.Ticket": frozenset({"updated_at"}),
+    "tickets.TicketType": frozenset(),
+    "tickets.TicketField": frozenset(),
     "customers.Organisation": frozenset({"updated_at"}),
     "customers.Contact": frozenset(),
     "customers.Environment": frozenset(),
     "customers.Membership": frozenset(),
+    "customers.AccessGrant": frozenset(),
+    # Who changed a role, admin rights or a password matters; sign-in times are bookkeeping.
+    "accounts.User": frozenset({"last_login"}),
+    "sla.Severity": frozenset(),
     "sla.SupportTier": frozenset(),
     "sla.SlaTarget": frozenset(),
     "sla.Calendar": frozenset(),
@@ -35,18 +41,36 @@ AUDITED: dict[str, frozenset[str]] = {
     "sla.CalendarHoliday": frozenset(),
     "incidents.Incident": frozenset({"updated_at"}),
     "incidents.IncidentUpdate": frozenset(),
+    "incidents.IncidentComponent": frozenset(),
     "incidents.Component": frozenset({"updated_at"}),
+    "incidents.ComponentGroup": frozenset(),
+    "notices.ProductArea": frozenset(),
+    # Secrets never reach the trail: that they changed is recorded, not what to.
+    "notices.ServiceKey": frozenset({"last_used_at"}),
+    "webhooks.WebhookEndpoint": frozenset(),
+}
+
+# Fields whose change is recorded without the values (a secret, or its hash).
+MASKED: frozenset[str] = frozenset({
+    "accounts.User.password", "notices.ServiceKey.key_hash", "webhooks.WebhookEndpoint.secret",
+})
+
+# Models the admin shows that are not on the trail, and why: each is itself a
+# record of what happened, or machine bookkeeping already on a timeline.
+NOT_AUDITED: dict[str, str] = {
+    "auth.Group": "unused: people's rights come from their role",
+    "audit.AuditEntry": "the trail itself (append-only)",
+    "notifications.OutboundEmail": "the outbox is the record of every email, with its state and attempts",
+    "notices.Notice": "its ticket, on the audit trail and the ticket's timeline, records it",
+    "incidents.Subscriber": "a member of the public's own subscription, kept by double opt-in",
+    "desk.CannedReply": "agents' text snippets; what is sent is recorded on each ticket",
+    "api.ApiToken": "a person's own token; its creation and revocation are the person's own",
+    "webhooks.WebhookDelivery": "the delivery log is itself the record",
 }
 
 
 def audited_models() -> list[type[models.Model]]:
-    found = []
-    for label in AUDITED:
-        try:
-            found.append(apps.get_model(label))
-        except LookupError:
-            continue  # an app that has not shipped that model yet
-    return found
+    return [apps.get_model(label) for label in AUDITED]
 
 
 def _ignored(model: type[models.Model]) -> frozenset[str]:
@@ -55,19 +79,26 @@ def _ignored(model: type[models.Model]) -> frozenset[str]:
 
 def _fields(model: type[models.Model]) -> list[str]:
     ignored = _ignored(model)
-    return [f.attname for f in model._meta.concrete_fields if f.name not in ignored and f.attname not in ignored]
+    # A field the database stamps on every save (auto_now) says nothing about what changed.
+    return [f.attname for f in model._meta.concrete_fields
+            if f.name not in ignored and f.attname not in ignored and not getattr(f, "auto_now", False)]
 
 
 def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    return {
+def _diff(before: dict[str, Any], after: dict[str, Any], model: type[models.Model] | None = None) -> dict[str, list[Any]]:
+    changes = {
         field: [_plain(before.get(field)), _plain(after.get(field))]
         for field in after
         if _plain(before.get(field)) != _plain(after.get(field))
     }
+    if model is not None:
+        for field in changes:
+            if f"{model._meta.label}.{field}" in MASKED:
+                changes[field] = ["•••" if before.get(field) else None, "•••" if after.get(field) else None]
+    return changes
 
 
 def _entry(model: type[models.Model], pk: Any, label: str, action: str, changes: dict[str, Any], bulk: bool = False) -> AuditEntry:
@@ -98,16 +129,16 @@ def _after_save(sender: type[models.Model], instance: models.Model, created: boo
     after = {field: getattr(instance, field) for field in _fields(sender)}
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
-        _entry(sender, instance.pk, str(instance), AuditEntry.Action.CREATE, _diff({}, after)).save()
+        _entry(sender, instance.pk, str(instance), AuditEntry.Action.CREATE, _diff({}, after, sender)).save()
         return
-    changes = _diff(before, after)
+    changes = _diff(before, after, sender)
     if changes:
         _entry(sender, instance.pk, str(instance), AuditEntry.Action.UPDATE, changes).save()
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     before = {field: getattr(instance, field) for field in _fields(sender)}
-    _entry(sender, instance.pk, str(instance), AuditEntry.Action.DELETE, _diff(before, dict.fromkeys(before))).save()
+    _entry(sender, instance.pk, str(instance), AuditEntry.Action.DELETE, _diff(before, dict.fromkeys(before), sender)).save()
 
 
 def bulk_update_record(queryset: models.QuerySet[Any], kwargs: dict[str, Any]) -> int:
@@ -122,7 +153,7 @@ def bulk_update_record(queryset: models.QuerySet[Any], kwargs: dict[str, Any]) -
     after = model._base_manager.filter(pk__in=list(before)).values("pk", *fields)
     entries = []
     for row in after:
-        changes = _diff(before[row["pk"]], row)
+        changes = _diff(before[row["pk"]], row, model)
         changes.pop("pk", None)
         if changes:
             entries.append(_entry(model, row["pk"], f"{model._meta.verbose_name} {row['pk']}", AuditEntry.Action.UPDATE,

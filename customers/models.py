@@ -210,6 +210,8 @@ class AccessGrant(models.Model):
         verbose_name=_("revoked by"),
     )
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("access grant")
         verbose_name_plural = _("access grants")

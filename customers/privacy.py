@@ -7,6 +7,8 @@ so that what is left no longer points at them.
 
 from __future__ import annotations
 
+import re
+from email.utils import parseaddr
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from customers.models import Contact, Organisation
+from notices.models import Notice, NoticeUpdate
 from notifications.models import OutboundEmail
 from tickets.models import Comment, Ticket
 
@@ -62,12 +65,46 @@ def _tickets(queryset: Any) -> list[dict[str, Any]]:
     return [_ticket_data(ticket) for ticket in tickets]
 
 
-def _emails_to(addresses: list[str]) -> list[dict[str, Any]]:
-    rows = OutboundEmail.objects.filter(recipient__in=[a.lower() for a in addresses]).order_by("created_at")
+def _mail_organisations(rows: list[OutboundEmail]) -> dict[int, int | None]:
+    """Whose each email is, read from its event key: the organisation of its ticket or notice, or None."""
+    wanted: dict[str, set[int]] = {"ticket-created": set(), "ticket-reply": set(), "ticket-comment": set(),
+                                   "notice": set(), "notice-update": set()}
+    for row in rows:
+        kind, _sep, rest = row.event_key.partition(":")
+        ident = rest.split(":", 1)[0]
+        if kind in wanted and ident.isdigit():
+            wanted[kind].add(int(ident))
+    tickets = dict(Ticket.objects.filter(number__in=wanted["ticket-created"]).values_list("number", "organisation_id"))
+    comments = dict(Comment.objects.filter(pk__in=wanted["ticket-reply"] | wanted["ticket-comment"])
+                    .values_list("pk", "ticket__organisation_id"))
+    notices = dict(Notice.objects.filter(pk__in=wanted["notice"]).values_list("pk", "organisation_id"))
+    updates = dict(NoticeUpdate.objects.filter(pk__in=wanted["notice-update"]).values_list("pk", "notice__organisation_id"))
+    owners = {"ticket-created": tickets, "ticket-reply": comments, "ticket-comment": comments,
+              "notice": notices, "notice-update": updates}
+    found: dict[int, int | None] = {}
+    for row in rows:
+        kind, _sep, rest = row.event_key.partition(":")
+        ident = rest.split(":", 1)[0]
+        found[row.pk] = owners[kind].get(int(ident)) if kind in owners and ident.isdigit() else None
+    return found
+
+
+def _ours(rows: list[OutboundEmail], organisation_id: int) -> list[OutboundEmail]:
+    """Leave out mail of another organisation's tickets and notices: the same person may work for both."""
+    owners = _mail_organisations(rows)
+    return [row for row in rows if owners[row.pk] in (None, organisation_id)]
+
+
+def _address(entry: str) -> str:
+    return parseaddr(entry)[1].lower()
+
+
+def _emails_to(addresses: list[str], organisation_id: int) -> list[dict[str, Any]]:
+    rows = list(OutboundEmail.objects.filter(recipient__in=[a.lower() for a in addresses]).order_by("created_at", "pk"))
     return [
         {"to": row.recipient, "subject": row.subject, "state": row.state, "queued_at": row.created_at.isoformat(),
          "sent_at": row.sent_at.isoformat() if row.sent_at else None}
-        for row in rows
+        for row in _ours(rows, organisation_id)
     ]
 
 
@@ -82,7 +119,7 @@ def contact_export(*, contact: Contact) -> dict[str, Any]:
         "organisation": contact.organisation.name,
         "contact": _contact_data(contact),
         "tickets": _tickets(tickets),
-        "emails": _emails_to([contact.email]),
+        "emails": _emails_to([contact.email], contact.organisation_id),
     }
 
 
@@ -111,15 +148,20 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
             for user in members
         ],
         "tickets": _tickets(Ticket.objects.filter(organisation=organisation)),
-        "emails": _emails_to([c.email for c in contacts] + [u.email for u in members]),
+        "emails": _emails_to([c.email for c in contacts] + [u.email for u in members], organisation.pk),
     }
 
 
 def _scrub(text: str, replacements: dict[str, str]) -> str:
+    """Replace whole words and whole addresses only: erasing ann@… must leave joann@… alone."""
     for old, new in replacements.items():
         if old:
-            text = text.replace(old, new)
+            text = re.sub(rf"(?<![\w.+-]){re.escape(old)}(?![\w-])", lambda _match, new=new: new, text, flags=re.IGNORECASE)
     return text
+
+
+def _scrub_list(entries: list[str], email: str, alias: str) -> list[str]:
+    return [alias if _address(entry) == email else entry for entry in entries]
 
 
 @transaction.atomic
@@ -140,15 +182,19 @@ def contact_erase(*, contact: Contact) -> Contact:
         author_label=alias_name,
     )
     email = contact.email.lower()
-    mail = OutboundEmail.objects.filter(
+    candidates = OutboundEmail.objects.filter(
         Q(recipient=email) | Q(cc__icontains=email) | Q(header_to__icontains=email) | Q(header_cc__icontains=email)
     )
+    mail = [
+        row for row in _ours(list(candidates), contact.organisation_id)
+        if row.recipient == email or email in {_address(a) for a in [*row.cc, *row.header_to, *row.header_cc]}
+    ]
     for row in mail:
         if row.recipient == email:
             row.recipient = alias_email
-        row.cc = [_scrub(a, replacements) for a in row.cc]
-        row.header_to = [_scrub(a, replacements) for a in row.header_to]
-        row.header_cc = [_scrub(a, replacements) for a in row.header_cc]
+        row.cc = _scrub_list(row.cc, email, alias_email)
+        row.header_to = _scrub_list(row.header_to, email, alias_email)
+        row.header_cc = _scrub_list(row.header_cc, email, alias_email)
         row.body_text = _scrub(row.body_text, replacements)
         row.body_html = _scrub(row.body_html, replacements)
         row.save(update_fields=["recipient", "cc", "header_to", "header_cc", "body_text", "body_html"])

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from audit.admin import AuditedAdmin
 from incidents import publishing
 from incidents.models import (
     Component,
@@ -26,7 +27,7 @@ class ComponentInline(admin.TabularInline):
 
 
 @admin.register(ComponentGroup)
-class ComponentGroupAdmin(admin.ModelAdmin):
+class ComponentGroupAdmin(AuditedAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -34,7 +35,7 @@ class ComponentGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Component)
-class ComponentAdmin(admin.ModelAdmin):
+class ComponentAdmin(AuditedAdmin):
     list_display = ["name", "group", "order", "status", "showcase", "updated_at"]
     list_filter = ["group", "status", "showcase"]
     list_editable = ["order", "status"]
@@ -79,7 +80,7 @@ class IncidentOrganisationInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(AuditedAdmin):
     list_display = ["title", "kind", "status", "impact", "market", "cause", "source", "detected_at", "published_at", "resolved_at"]
     list_filter = ["kind", "status", "impact", "cause", "source"]
     search_fields = ["title", "message", "market"]

@@ -38,6 +38,8 @@ class ComponentGroup(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("component group")
         verbose_name_plural = _("component groups")
@@ -221,6 +223,8 @@ class IncidentComponent(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="affected")
     component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="+", verbose_name=_("component"))
     impact = models.CharField(_("impact"), max_length=24, choices=ComponentStatus.choices, default=ComponentStatus.PARTIAL_OUTAGE)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("affected component")

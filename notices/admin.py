@@ -6,18 +6,19 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from audit.admin import AuditedAdmin
 from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey
 
 
 @admin.register(ProductArea)
-class ProductAreaAdmin(admin.ModelAdmin):
+class ProductAreaAdmin(AuditedAdmin):
     list_display = ["name", "active", "order"]
     list_editable = ["active", "order"]
     search_fields = ["name"]
 
 
 @admin.register(ServiceKey)
-class ServiceKeyAdmin(admin.ModelAdmin):
+class ServiceKeyAdmin(AuditedAdmin):
     list_display = ["name", "key_hint", "active", "created_at", "last_used_at"]
     list_filter = ["active"]
     search_fields = ["name", "key_hint"]

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedQuerySet
+
 
 class ProductArea(models.Model):
     """A part of the platform a notice is about: Query API, Data API, Merchandising Studio…"""
@@ -23,6 +25,8 @@ class ProductArea(models.Model):
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True, help_text=_("Inactive areas are not offered for new notices."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product area")
@@ -49,6 +53,8 @@ class ServiceKey(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service key")

@@ -94,7 +94,7 @@ class SlaTargetAdmin(AuditedAdmin):
 
 
 @admin.register(Severity)
-class SeverityAdmin(admin.ModelAdmin):
+class SeverityAdmin(AuditedAdmin):
     list_display = ["level", "name", "definition"]
     ordering = ["level"]
 

@@ -45,6 +45,8 @@ class Severity(models.Model):
     name = models.CharField(_("name"), max_length=40)
     definition = models.TextField(_("definition"))
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("severity")
         verbose_name_plural = _("severities")

@@ -33,7 +33,7 @@ VENDOR_NAME = env.str("VENDOR_NAME", default="Supportdesk")
 TICKET_PREFIX = env.str("TICKET_PREFIX", default="SD")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "supportdesk.admin_site.SupportdeskAdminConfig",  # the Django admin, for Administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -95,3 +95,13 @@ def test_customer_sees_only_own_tickets_in_my_requests(client, world) -> None:
     body = client.get("/portal/").content.decode()
     assert world.alice_ticket.summary in body
     assert world.outsider_ticket.summary not in body
+
+
+def test_admin_site_rights_alone_let_nobody_but_an_admin_into_the_admin(world) -> None:
+    """Ticking "admin site access" (even superuser) on a customer or an agent must not open every organisation."""
+    for user in (world.alan, world.agent, world.lead):
+        user.is_staff = user.is_superuser = True
+        user.save()
+    roles = (matrix.Role.CUSTOMER_ADMIN, matrix.Role.AGENT, matrix.Role.LEAD)
+    problems = matrix.check_admin(world, roles=roles)
+    assert not problems, "\n".join(map(str, problems[:20]))

@@ -13,7 +13,7 @@ class TicketFieldInline(admin.TabularInline):
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(admin.ModelAdmin):
+class TicketTypeAdmin(AuditedAdmin):
     list_display = ["name", "slug", "category", "environment_kind", "asks_severity", "customer_can_file", "active", "order"]
     list_editable = ["order", "active"]
     list_filter = ["category", "active", "customer_can_file"]

@@ -39,6 +39,8 @@ class TicketType(models.Model):
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("ticket type")
         verbose_name_plural = _("ticket types")
@@ -71,6 +73,8 @@ class TicketField(models.Model):
     help_text = models.TextField(_("help text"), blank=True)
     choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_("For “one of a list”: a JSON list of strings."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("field")

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin
 from webhooks.models import EVENTS, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.services import delivery_retry
 
@@ -26,7 +27,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(AuditedAdmin):
     form = WebhookEndpointForm
     list_display = ["url", "organisation", "active", "allow_private", "created_at"]
     list_filter = ["active"]

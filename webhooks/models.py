@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.querysets import AuditedQuerySet
+
 EVENTS = [
     ("ticket.created", _("Ticket created")),
     ("ticket.updated", _("Ticket updated")),
@@ -45,6 +47,8 @@ class WebhookEndpoint(models.Model):
         help_text=_("Deliver even when the host resolves to a private or loopback address (internal receivers only)."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("webhook endpoint")

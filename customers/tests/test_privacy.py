@@ -93,3 +93,69 @@ def test_erasing_leaves_other_organisations_untouched(world, nadia):
     assert list(Contact.objects.filter(organisation=world.outsider).values()) == outsider_contacts
     world.outsider_ticket.refresh_from_db()
     assert world.outsider_ticket.summary == "CANARY-outsider-ticket"
+
+
+@pytest.fixture
+def consultant(world, nadia):  # type: ignore[no-untyped-def]
+    """Nadia consults for Outsider too: the same address is also one of Outsider's contacts, with its own mail."""
+    contact = Contact.objects.create(organisation=world.outsider, name="Nadia Novak", email="nadia@alpha.example")
+    world.outsider_ticket.cc_contacts.add(contact)
+    email_queue(
+        event_key=f"ticket-created:{world.outsider_ticket.number}",
+        email=Email(recipient="nadia@alpha.example", subject=f"{world.outsider_ticket.reference} CANARY-outsider-ticket",
+                    body_text="Hello Nadia Novak, Outsider filed CANARY-outsider-ticket."),
+    )
+    return contact
+
+
+def _outsider_mail():  # type: ignore[no-untyped-def]
+    return list(OutboundEmail.objects.exclude(recipient__startswith="erased").order_by("pk").values())
+
+
+def test_erasing_a_contact_leaves_every_other_organisations_row_byte_identical(world, nadia, consultant):
+    from tests.matrix import changed_tables, outsider_rows
+
+    before, mail_before = outsider_rows(world), [m for m in _outsider_mail() if "Outsider" in m["body_text"]]
+    contact_erase(contact=nadia)
+    assert changed_tables(before, outsider_rows(world)) == []
+    assert [m for m in _outsider_mail() if "Outsider" in m["body_text"]] == mail_before
+    consultant.refresh_from_db()
+    assert consultant.name == "Nadia Novak", "Outsider's own contact for the same person is Outsider's to erase"
+
+
+def test_erasing_an_address_leaves_a_longer_address_that_contains_it_alone(world, nadia, consultant):
+    joann = Contact.objects.create(organisation=world.alpha, name="Joann", email="joann@alpha.example")
+    nadia.email, nadia.name = "ann@alpha.example", "Ann"
+    nadia.save()
+    email_queue(event_key="ticket-created:1", email=Email(recipient="ann@alpha.example", subject="For Ann", body_text="Ann."))
+    email_queue(event_key="ticket-created:2", email=Email(
+        recipient="ops@alpha.example", subject="For the ops list", body_text="Hello ops, Joann is copied.",
+        cc=("joann@alpha.example",), header_to=("ops@alpha.example",), header_cc=("Joann <joann@alpha.example>",),
+    ))
+    before = list(OutboundEmail.objects.filter(recipient="ops@alpha.example").values())
+    contact_erase(contact=nadia)
+    assert list(OutboundEmail.objects.filter(recipient="ops@alpha.example").values()) == before
+    joann.refresh_from_db()
+    assert joann.email == "joann@alpha.example"
+
+
+def test_a_contact_export_holds_no_other_organisations_mail(client, world, nadia, consultant):
+    response = admin_action(client, world, "/admin/customers/contact/", "export_data", [nadia.pk])
+    assert "CANARY-outsider" not in response.content.decode()
+    assert [e["subject"] for e in json.loads(response.content)["emails"]] == ["Copy"]
+
+
+def test_an_organisation_export_holds_no_other_organisations_mail(client, world, nadia, consultant):
+    response = admin_action(client, world, "/admin/customers/organisation/", "export_data", [world.alpha.pk])
+    assert "CANARY-outsider" not in response.content.decode()
+
+
+def test_an_organisation_export_leaves_the_outsider_untouched_and_names_none_of_it(client, world, nadia):
+    from tests.matrix import changed_tables, outsider_rows
+
+    before = outsider_rows(world)
+    response = admin_action(client, world, "/admin/customers/organisation/", "export_data", [world.alpha.pk])
+    body = response.content.decode()
+    assert changed_tables(before, outsider_rows(world)) == []
+    for canary in ("CANARY-outsider", world.outsider_ticket.reference, "outsider.example", world.outsider.account_id):
+        assert canary not in body
