@@ -24,7 +24,7 @@ class Access(enum.Enum):
     STAFF = "staff"  # agents, leads and admins only
     ADMIN = "admin"  # the Django admin
     API = "api"  # the REST API: 401 without credentials, scoped by the same selectors as the pages
-    SERVICE = "service"  # machines with a service key; a session or no credentials gets 401/403, never 2xx
+    API_STAFF = "api staff"  # the REST API for support staff and service keys: customers get 403 on every method
 
 
 ACCESS: dict[str, Access] = {
@@ -102,8 +102,21 @@ ACCESS: dict[str, Access] = {
     "notices:held": Access.STAFF,
     "notices:held_release": Access.STAFF,
     "notices:held_cancel": Access.STAFF,
-    "notices_api:create": Access.SERVICE,
+    "api:notice-list": Access.API_STAFF,
+    "api:notice-detail": Access.API_STAFF,
+    "api:notice-updates": Access.API_STAFF,
+    "api:incident-list": Access.API_STAFF,
+    "api:incident-detail": Access.API_STAFF,
+    "api:incident-updates": Access.API_STAFF,
+    "api:incident-publish": Access.API_STAFF,
+    "api:component-list": Access.API_STAFF,
 }
+
+# The only API routes a monitoring system's service key may use; every other one answers it 403.
+SERVICE_KEY_ROUTES = frozenset({
+    "api:notice-list", "api:notice-detail", "api:incident-list", "api:incident-detail", "api:incident-updates",
+    "api:component-list",
+})
 
 # Namespaces whose every route shares one class.
 NAMESPACE_ACCESS: dict[str, Access] = {"admin": Access.ADMIN, "api": Access.API}
@@ -171,6 +184,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     fillers: dict[str, Callable[[], Any]] = {
         "number": lambda: world.outsider_ticket.number,
         "attachment_id": lambda: world.outsider_attachment.pk,
+        "comment_id": lambda: _outsider_comment(world).pk,
         "grant_id": lambda: world.outsider_grant.pk,
         "contact_id": lambda: world.outsider.contacts.first().pk,
         "token_id": lambda: _outsider_token(world).pk,
@@ -194,6 +208,17 @@ def _outsider_token(world: Any) -> Any:
 
     token = ApiToken.objects.filter(user=world.carol).first()
     return token or token_create(user=world.carol, name="outsider")[0]
+
+
+def _outsider_comment(world: Any) -> Any:
+    """A public comment on the outsider's ticket, by its requester, made on first use."""
+    if getattr(world, "outsider_comment", None) is None:
+        from tickets.workflow import comment_add
+
+        world.outsider_comment = comment_add(ticket=world.outsider_ticket, author=world.charlie, body="CANARY-outsider-comment")
+    return world.outsider_comment
+
+
 def _outsider_notice(world: Any) -> Any:
     """A notice raised for the outsider, made on first use."""
     if getattr(world, "outsider_notice", None) is None:
@@ -247,18 +272,14 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
             continue
         url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
 
-        if access is Access.API:
-            problems.extend(_check_api_route(route, url, world, canary))
+        if access in (Access.API, Access.API_STAFF):
+            problems.extend(_check_api_route(route, url, world, canary, staff_only=access is Access.API_STAFF))
             continue
         for method in ("get", "post"):
             response = getattr(anonymous, method)(url)
             if access is Access.PUBLIC:
                 if response.status_code >= 500:
                     problems.append(Problem(route.name, "anonymous", method, f"server error {response.status_code}"))
-            elif access is Access.SERVICE:
-                if response.status_code not in (401, 403):
-                    detail = f"expected 401 or 403 without a service key, got {response.status_code}"
-                    problems.append(Problem(route.name, "anonymous", method, detail))
             elif not _is_login_redirect(response, login_path):
                 detail = f"expected a redirect to sign in, got {response.status_code}"
                 problems.append(Problem(route.name, "anonymous", method, detail))
@@ -270,8 +291,6 @@ def check_routes(world: Any, urlconf: str | None = None, canary: str = "CANARY-o
                 status = response.status_code
                 if access is Access.STAFF and status not in (403, 404, 405):
                     problems.append(Problem(route.name, who, method, f"staff-only page answered {status}"))
-                elif access is Access.SERVICE and status not in (401, 403):
-                    problems.append(Problem(route.name, who, method, f"a session without a service key got {status}"))
                 elif route.keywords and access is Access.CUSTOMER and status not in (404, 405):
                     problems.append(Problem(route.name, who, method, f"another organisation's object answered {status}"))
                 elif status >= 500:
@@ -307,6 +326,34 @@ def _api_clients(world: Any) -> list[tuple[str, Any]]:
     return clients
 
 
+def _bearer_client(key: str) -> Any:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+def _revoked_token_client(world: Any) -> Any:
+    """An agent's token, revoked: it must open nothing, not even what the agent could."""
+    from api.services import token_create, token_revoke
+
+    token, key = token_create(user=world.agent, name="revoked")
+    token_revoke(token=token)
+    return _bearer_client(key)
+
+
+def _service_key_client(world: Any) -> Any:
+    """A monitoring system's key, made on first use; it raised nothing of the outsider's."""
+    if getattr(world, "walk_service_key", None) is None:
+        from notices.models import ServiceKey
+
+        service_key = ServiceKey(name="Walk monitoring")
+        world.walk_service_key = service_key.generate()
+        service_key.save()
+    return _bearer_client(world.walk_service_key)
+
+
 def _is_api_error(response: Any) -> bool:
     try:
         error = response.json()["error"]
@@ -315,23 +362,41 @@ def _is_api_error(response: Any) -> bool:
     return isinstance(error, dict) and {"code", "message", "fields"} <= set(error)
 
 
-def _check_api_route(route: Route, url: str, world: Any, canary: str) -> list[Problem]:
-    """API routes answer 401 to strangers and 403/404 to Alpha for Outsider's objects, in the error format."""
+def _check_api_route(route: Route, url: str, world: Any, canary: str, *, staff_only: bool = False) -> list[Problem]:
+    """API routes answer 401 to strangers and revoked tokens, 403/404 to Alpha for Outsider's objects, 403 to
+    customers on staff routes and to a service key outside its own routes; always in the error format."""
     from rest_framework.test import APIClient
 
     problems: list[Problem] = []
-    anonymous = APIClient()
+    for who, refused in (("anonymous", APIClient()), ("revoked token", _revoked_token_client(world))):
+        for method in API_METHODS:
+            response = getattr(refused, method)(url, {}, format="json")
+            if response.status_code != 401 or not _is_api_error(response):
+                problems.append(Problem(route.name, who, method, f"expected a 401 error, got {response.status_code}"))
+    service_key = _service_key_client(world)
     for method in API_METHODS:
-        response = getattr(anonymous, method)(url, {}, format="json")
-        if response.status_code != 401 or not _is_api_error(response):
-            problems.append(Problem(route.name, "anonymous", method, f"expected a 401 error, got {response.status_code}"))
+        response = getattr(service_key, method)(url, {}, format="json")
+        status = response.status_code
+        if route.name not in SERVICE_KEY_ROUTES:
+            if status != 403:
+                problems.append(Problem(route.name, "service key", method, f"outside its routes, answered {status}"))
+        elif "notice_id" in route.keywords and method == "get" and status != 404:
+            problems.append(Problem(route.name, "service key", method, f"a notice it did not raise answered {status}"))
+        elif status >= 500:
+            problems.append(Problem(route.name, "service key", method, f"server error {status}"))
+        if status >= 400 and not _is_api_error(response):
+            problems.append(Problem(route.name, "service key", method, f"a {status} outside the error format"))
     for who, client in _api_clients(world):
         for method in API_METHODS:
             response = getattr(client, method)(url, {}, format="json")
             status = response.status_code
             # Alpha's admin may use every route, so for them only scoping can stop a read of Outsider's object.
             must_be_404 = method == "get" and who.startswith("customer admin")
-            if route.keywords and ((must_be_404 and status != 404) or status not in (403, 404, 405)):
+            if staff_only:
+                if status != 403:
+                    problems.append(Problem(route.name, who, method, f"a customer on a staff route got {status}"))
+            # A 405 to a read is no read: the route only writes.
+            elif route.keywords and ((must_be_404 and status not in (404, 405)) or status not in (403, 404, 405)):
                 problems.append(Problem(route.name, who, method, f"another organisation's object answered {status}"))
             elif status >= 500:
                 problems.append(Problem(route.name, who, method, f"server error {status}"))
@@ -344,9 +409,7 @@ def _check_api_route(route: Route, url: str, world: Any, canary: str) -> list[Pr
 
 # Routes that may take a POST without a CSRF token, and why. Anything else
 # answering a token-less POST with anything but 403 fails the CSRF walk.
-CSRF_EXEMPT: dict[str, str] = {
-    "notices_api:create": "authenticated by a bearer service key, never by a cookie",
-}
+CSRF_EXEMPT: dict[str, str] = {}
 
 
 def check_csrf(world: Any, urlconf: str | None = None) -> list[Problem]:

@@ -45,7 +45,8 @@ def test_an_unscoped_api_view_fails_the_walk(world, monkeypatch, settings) -> No
 def test_the_walk_covers_every_api_route() -> None:
     api_routes = [route for route in routes.routes() if route.name.startswith("api:")]
     assert api_routes
-    assert all(routes.access_of(route) is routes.Access.API for route in api_routes)
+    assert all(routes.access_of(route) in (routes.Access.API, routes.Access.API_STAFF) for route in api_routes)
+    assert {route.name for route in api_routes} >= routes.SERVICE_KEY_ROUTES
 
 
 def test_an_unclassified_route_fails_the_walk(world, settings) -> None:
