@@ -19,8 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import status_serializers as s
+from api.idempotency import idempotent
 from api.permissions import IsSupportStaff, IsSupportStaffOrServiceKey, is_service_key
-from api.views import ID_SCHEMA, ApiView, service_errors
+from api.views import ID_SCHEMA, IDEMPOTENCY_KEY, ApiView, service_errors
 from incidents import publishing
 from incidents.models import Component, Incident, IncidentUpdate
 from incidents.support_selectors import (
@@ -184,8 +185,9 @@ class IncidentListView(StatusApiView, generics.ListAPIView):
         operation_id="incidents_create", summary="Open an incident",
         description="Raised by a service key, it is published once it has lasted 30 minutes and is still open, or at "
         "once when its cause is a code change. Support staff may publish at once (`publish_now`).",
-        request=s.IncidentCreateSerializer, responses={201: s.IncidentSerializer},
+        request=s.IncidentCreateSerializer, responses={201: s.IncidentSerializer}, parameters=[IDEMPOTENCY_KEY],
     )
+    @idempotent
     def post(self, request: Request) -> Response:
         data = s.IncidentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -228,8 +230,10 @@ class IncidentUpdateListView(StatusApiView, generics.ListAPIView):
     @extend_schema(
         operation_id="incidents_updates_create", summary="Post an update: its status, its words, component impacts",
         description="`resolved` (or `completed` for maintenance) closes it. Subscribers hear of it once it is public.",
-        request=s.IncidentUpdatePostSerializer, responses={201: s.IncidentUpdateSerializer}, parameters=[INCIDENT_ID],
+        request=s.IncidentUpdatePostSerializer, responses={201: s.IncidentUpdateSerializer},
+        parameters=[INCIDENT_ID, IDEMPOTENCY_KEY],
     )
+    @idempotent
     def post(self, request: Request, incident_id: int) -> Response:
         incident = incident_get_for_support(incident_id=incident_id)
         data = s.IncidentUpdatePostSerializer(data=request.data)

@@ -157,3 +157,16 @@ def test_the_schema_documents_the_service_key_only_where_it_is_let_in(client) ->
     assert {"serviceKey": []} in paths["/api/v1/notices/"]["post"]["security"]
     assert {"serviceKey": []} not in paths["/api/v1/tickets/"]["get"]["security"]
     assert {"serviceKey": []} not in paths["/api/v1/incidents/{incident_id}/publish/"]["post"]["security"]
+
+
+def test_a_retried_incident_with_the_same_idempotency_key_opens_one(monitoring, labels) -> None:
+    headers = {"Idempotency-Key": "datadog-alert-881"}
+
+    first = monitoring.post("/api/v1/incidents/", incident_body(labels), format="json", headers=headers)
+    again = monitoring.post("/api/v1/incidents/", incident_body(labels), format="json", headers=headers)
+    other = monitoring.post("/api/v1/incidents/", incident_body(labels, title="Other"), format="json", headers=headers)
+
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and again.json()["id"] == first.json()["id"]
+    assert other.status_code == 422
+    assert Incident.objects.count() == 1
