@@ -42,6 +42,16 @@ def test_an_unscoped_api_view_fails_the_walk(world, monkeypatch, settings) -> No
     assert any("session" in p.who and "shows another organisation's data" in p.detail for p in leaks)
 
 
+def test_a_route_that_lets_a_service_key_in_fails_the_walk(world, monkeypatch, settings) -> None:
+    settings.ROOT_URLCONF = "tests.broken_urls"
+    monkeypatch.setitem(routes.ACCESS, "keyhole-api", routes.Access.API)
+
+    problems = routes.check_routes(world, urlconf="tests.broken_urls")
+
+    holes = [(p.who, p.method, p.detail) for p in problems if p.route == "keyhole-api"]
+    assert ("service key", "get", "outside its routes, answered 200") in holes, holes
+
+
 def test_the_walk_covers_every_api_route() -> None:
     api_routes = [route for route in routes.routes() if route.name.startswith("api:")]
     assert api_routes
