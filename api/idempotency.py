@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from api.exceptions import IdempotencyConflict
 from api.services import idempotency_find, idempotency_remember, idempotency_request_hash
+from notices.models import ServiceKey
 
 HEADER = "Idempotency-Key"
 Handler = Callable[..., Response]
@@ -26,17 +27,23 @@ def _replay(stored: Any) -> Response:
 
 
 def idempotent(handler: Handler) -> Handler:
-    """Same key, same user, same request: the stored first answer. Same key, another request: 422."""
+    """Same key, same sender (person or service key), same request: the stored first answer. Same key, another request: 422."""
 
     @wraps(handler)
     def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get(HEADER, "").strip()
-        if not key or not request.user.is_authenticated:
+        if isinstance(request.auth, ServiceKey):
+            owner: dict[str, Any] = {"service_key": request.auth}
+        elif request.user.is_authenticated:
+            owner = {"user": request.user}
+        else:
+            return handler(view, request, *args, **kwargs)
+        if not key:
             return handler(view, request, *args, **kwargs)
         if len(key) > 255:
             raise exceptions.ValidationError({HEADER: [_("Use a key of at most 255 characters.")]})
         request_hash = idempotency_request_hash(method=request.method, path=request.get_full_path(), body=request.body)
-        stored = idempotency_find(user=request.user, key=key)
+        stored = idempotency_find(**owner, key=key)
         if stored is not None:
             if stored.request_hash != request_hash:
                 raise IdempotencyConflict(_("This Idempotency-Key was already used with a different request."))
@@ -47,11 +54,11 @@ def idempotent(handler: Handler) -> Handler:
                 if 200 <= response.status_code < 300:
                     body = json.loads(JSONRenderer().render(response.data) or b"null")
                     idempotency_remember(
-                        user=request.user, key=key, request_hash=request_hash, status=response.status_code, body=body,
+                        **owner, key=key, request_hash=request_hash, status=response.status_code, body=body,
                     )
         except IntegrityError:
             # A concurrent twin with the same key committed first: answer as it did.
-            stored = idempotency_find(user=request.user, key=key)
+            stored = idempotency_find(**owner, key=key)
             if stored is None:
                 raise
             if stored.request_hash != request_hash:

@@ -36,9 +36,15 @@ class ApiToken(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """The first answer to a POST sent with an Idempotency-Key, replayed to its retries."""
+    """The first answer to a POST sent with an Idempotency-Key, replayed to its retries.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    Keys belong to whoever sent them: a person, or a monitoring system's service key.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    service_key = models.ForeignKey(
+        "notices.ServiceKey", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+    )
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the method, path and body."))
     response_status = models.PositiveSmallIntegerField()
@@ -49,7 +55,15 @@ class IdempotencyKey(models.Model):
     class Meta:
         verbose_name = _("idempotency key")
         verbose_name_plural = _("idempotency keys")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user"),
+            models.UniqueConstraint(fields=["service_key", "key"], name="idempotency_key_unique_per_service_key"),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, service_key__isnull=True)
+                | models.Q(user__isnull=True, service_key__isnull=False),
+                name="idempotency_key_has_one_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

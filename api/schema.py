@@ -1,4 +1,4 @@
-"""OpenAPI details the generator cannot guess: token auth and the error answers of every operation."""
+"""OpenAPI details the generator cannot guess: the two credentials and the error answers of every operation."""
 
 from __future__ import annotations
 
@@ -16,6 +16,25 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http", "scheme": "bearer", "bearerFormat": "sdk_<prefix>_<secret>",
             "description": "A personal API token, created under Portal → API tokens or Desk → API tokens.",
+        }
+
+
+class ServiceKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ServiceKeyAuthentication"
+    name = "serviceKey"
+
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[Any]] | None:
+        from api.permissions import admits_service_keys
+
+        # Listed only where a service key is let in: everywhere else it gets 403.
+        return {self.name: []} if admits_service_keys(auto_schema.view) else None
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http", "scheme": "bearer", "bearerFormat": "sdk_<secret>",
+            "description": "A monitoring system's service key, created by an admin under Admin → Service keys. "
+            "It may raise proactive notices and status-page incidents, post incident updates and read components; "
+            "nothing else.",
         }
 
 

@@ -9,7 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Contact
-from tickets.models import Comment, Ticket, TicketEvent
+from portal.forms import MAX_FILES
+from tickets.models import Attachment, Comment, Ticket, TicketEvent
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -137,3 +138,33 @@ class ContactSerializer(serializers.ModelSerializer):
 
     def get_validators(self) -> list[Any]:
         return []  # the model's constraints are checked by full_clean in the view, with their own messages
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    comment_id = serializers.IntegerField(read_only=True, allow_null=True)
+    uploaded_by = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "size", "content_type", "sha256", "comment_id", "uploaded_by", "created_at", "download_url"]
+        read_only_fields = fields
+
+    def get_uploaded_by(self, attachment: Attachment) -> str:
+        return attachment.uploaded_by.get_full_name() if attachment.uploaded_by_id else ""
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        number = self.context["ticket"].number  # the view's ticket: no query per file
+        return f"/api/v1/tickets/{number}/attachments/{attachment.pk}/download/"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    """One or more files in a multipart body, under the field name ``files``; the checks are the portal's."""
+
+    files = serializers.ListField(
+        # Empty files are refused by the same check as the portal's, with its message naming the file.
+        child=serializers.FileField(allow_empty_file=True), min_length=1, max_length=MAX_FILES,
+        help_text=_("Up to %(count)s files. Programs and scripts are refused, whatever they are called.")
+        % {"count": MAX_FILES},
+    )

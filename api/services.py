@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from api.models import ApiToken, IdempotencyKey
+from notices.models import ServiceKey
 
 KEY_PREFIX = "sdk"  # every key starts "sdk_", so that secret scanners can recognise one
 
@@ -60,15 +61,25 @@ def idempotency_request_hash(*, method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\n".join([method.encode(), path.encode(), body])).hexdigest()
 
 
-def idempotency_find(*, user: User, key: str) -> IdempotencyKey | None:
-    return IdempotencyKey.objects.filter(user=user, key=key, expires_at__gt=timezone.now()).first()
+def _owner(*, user: User | None, service_key: ServiceKey | None) -> dict[str, Any]:
+    if (user is None) == (service_key is None):
+        raise ValueError("An idempotency key belongs to a user or to a service key.")
+    return {"user": user} if user is not None else {"service_key": service_key}
 
 
-def idempotency_remember(*, user: User, key: str, request_hash: str, status: int, body: Any) -> IdempotencyKey:
+def idempotency_find(*, key: str, user: User | None = None, service_key: ServiceKey | None = None) -> IdempotencyKey | None:
+    owner = _owner(user=user, service_key=service_key)
+    return IdempotencyKey.objects.filter(**owner, key=key, expires_at__gt=timezone.now()).first()
+
+
+def idempotency_remember(
+    *, key: str, request_hash: str, status: int, body: Any, user: User | None = None, service_key: ServiceKey | None = None,
+) -> IdempotencyKey:
     """Store the answer in the caller's transaction; a concurrent twin fails on the unique key."""
-    IdempotencyKey.objects.filter(user=user, key=key, expires_at__lte=timezone.now()).delete()
+    owner = _owner(user=user, service_key=service_key)
+    IdempotencyKey.objects.filter(**owner, key=key, expires_at__lte=timezone.now()).delete()
     return IdempotencyKey.objects.create(
-        user=user, key=key, request_hash=request_hash, response_status=status, response_body=body,
+        **owner, key=key, request_hash=request_hash, response_status=status, response_body=body,
         expires_at=timezone.now() + settings.IDEMPOTENCY_KEY_TTL,
     )
 

@@ -9,10 +9,11 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
+from notices.models import ServiceKey
 
 
 class PerTokenRateThrottle(SimpleRateThrottle):
-    """Each token has its own allowance; a browser session shares its user's; anonymous callers their address's."""
+    """Each token and service key has its own allowance; a browser session shares its user's; anonymous callers their address's."""
 
     scope = "api"
 
@@ -23,6 +24,8 @@ class PerTokenRateThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):
             ident = f"token-{request.auth.pk}"
+        elif isinstance(request.auth, ServiceKey):
+            ident = f"service-key-{request.auth.pk}"
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:

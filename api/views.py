@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, filters, generics, permissions, status
+from rest_framework import exceptions, filters, generics, parsers, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,14 +23,23 @@ from api import serializers as s
 from api.exceptions import django_validation_to_drf
 from api.filters import TicketFilter
 from api.idempotency import idempotent
+from api.permissions import IsAuthenticatedPerson
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contact_get_for, contacts_of, is_organisation_admin, organisation_of, organisations_visible_to
 from customers.services import contact_create, contact_delete, contact_update
 from sla.models import Severity
 from tickets import workflow
-from tickets.models import Comment, Ticket, TicketEvent, TicketType
-from tickets.selectors import comments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
-from tickets.services import ticket_create
+from tickets.attachments import PREVIEWABLE_TYPES, served_content_type
+from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketType
+from tickets.selectors import (
+    attachment_get_for,
+    attachments_visible_to,
+    comments_visible_to,
+    ticket_get_for,
+    tickets_visible_to,
+    timeline_visible_to,
+)
+from tickets.services import attachments_add, ticket_create
 
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2_147_483_647}
 NUMBER = OpenApiParameter("number", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket number (1042 in SD-1042).")
@@ -41,14 +52,14 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 @method_decorator(login_not_required, name="dispatch")
 class ApiView(generics.GenericAPIView):
     # Base of every API view: the API answers 401 itself rather than redirecting to the sign-in page.
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [IsAuthenticatedPerson]
 
 
 def _invalid(field: str, message: str) -> exceptions.ValidationError:
     return exceptions.ValidationError({field: [message]})
 
 
-def _service_errors(exc: DjangoValidationError, *, prefix: str = "") -> exceptions.ValidationError:
+def service_errors(exc: DjangoValidationError, *, prefix: str = "") -> exceptions.ValidationError:
     error = django_validation_to_drf(exc)
     if prefix and isinstance(error.detail, dict):
         error.detail = {f"{prefix}{key}": value for key, value in error.detail.items()}
@@ -139,7 +150,7 @@ def _ticket_file(
             environment=environment_obj, details=details, actor=user,
         )
     except DjangoValidationError as exc:
-        raise _service_errors(exc, prefix="details.") from exc
+        raise service_errors(exc, prefix="details.") from exc
 
 
 @extend_schema_view(
@@ -167,7 +178,7 @@ class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView):
             with transaction.atomic():
                 _ticket_update(ticket=ticket, user=request.user, changes=changes)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(s.TicketSerializer(ticket_get_for(user=request.user, number=number)).data)
 
 
@@ -230,7 +241,7 @@ class CommentListView(ApiView, generics.ListAPIView):
                 is_internal=data.validated_data.get("is_internal", False),
             )
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -243,6 +254,116 @@ class TimelineView(ApiView, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[TicketEvent]:
         ticket = ticket_get_for(user=self.request.user, number=self.kwargs["number"])
         return timeline_visible_to(user=self.request.user, ticket=ticket)
+
+
+# --- Attachments ---------------------------------------------------------------------------------
+
+ATTACHMENT_ID = OpenApiParameter("attachment_id", ID_SCHEMA, OpenApiParameter.PATH)
+COMMENT_ID = OpenApiParameter("comment_id", ID_SCHEMA, OpenApiParameter.PATH)
+
+
+def _attachments_store(*, ticket: Ticket, user: User, data: Any, comment: Comment | None = None) -> list[Attachment]:
+    upload = s.AttachmentUploadSerializer(data=data)
+    upload.is_valid(raise_exception=True)
+    try:
+        return attachments_add(ticket=ticket, uploads=upload.validated_data["files"], uploaded_by=user, comment=comment)
+    except DjangoValidationError as exc:
+        # All or nothing: one refused file stores none of them.
+        raise exceptions.ValidationError({"files": exc.messages}) from exc
+
+
+def _attachments_body(attachments: list[Attachment], ticket: Ticket) -> Any:
+    return s.AttachmentSerializer(attachments, many=True, context={"ticket": ticket}).data
+
+
+UPLOAD_REQUEST = {"multipart/form-data": s.AttachmentUploadSerializer}
+UPLOAD_RESPONSES = {201: s.AttachmentSerializer(many=True)}
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="tickets_attachments_list", summary="A ticket's files", parameters=[NUMBER]),
+)
+class AttachmentListView(ApiView, generics.ListAPIView):
+    serializer_class = s.AttachmentSerializer
+    parser_classes = [parsers.MultiPartParser]
+
+    def get_queryset(self) -> QuerySet[Attachment]:
+        self.ticket = ticket_get_for(user=self.request.user, number=self.kwargs["number"])
+        return attachments_visible_to(user=self.request.user, ticket=self.ticket)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "ticket": self.ticket}
+
+    @extend_schema(
+        operation_id="tickets_attachments_create", summary="Attach files to a ticket",
+        description="Multipart, the files under `files`. The portal's limits apply: size, number, and no programs or "
+        "scripts (decided from the first bytes as well as the name).",
+        parameters=[NUMBER], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
+    )
+    def post(self, request: Request, number: int) -> Response:
+        ticket = ticket_get_for(user=request.user, number=number)
+        with transaction.atomic():
+            stored = _attachments_store(ticket=ticket, user=request.user, data=request.data)
+        return Response(_attachments_body(stored, ticket), status=status.HTTP_201_CREATED)
+
+
+class CommentAttachmentView(ApiView):
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(
+        operation_id="tickets_comments_attachments_create", summary="Attach files to your own comment",
+        parameters=[NUMBER, COMMENT_ID], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
+    )
+    def post(self, request: Request, number: int, comment_id: int) -> Response:
+        ticket = ticket_get_for(user=request.user, number=number)
+        comment = comments_visible_to(user=request.user, ticket=ticket).filter(pk=comment_id).first()
+        if comment is None:
+            raise exceptions.NotFound
+        if comment.author_id != request.user.pk:
+            raise exceptions.PermissionDenied(_("You can attach files only to your own comments."))
+        with transaction.atomic():
+            stored = _attachments_store(ticket=ticket, user=request.user, data=request.data, comment=comment)
+        return Response(_attachments_body(stored, ticket), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(
+    operation_id="tickets_attachments_retrieve", summary="One file's details", parameters=[NUMBER, ATTACHMENT_ID],
+))
+class AttachmentDetailView(ApiView, generics.RetrieveAPIView):
+    serializer_class = s.AttachmentSerializer
+
+    def get_object(self) -> Attachment:
+        attachment = attachment_get_for(user=self.request.user, number=self.kwargs["number"],
+                                        attachment_id=self.kwargs["attachment_id"])
+        self.ticket = attachment.ticket
+        return attachment
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "ticket": getattr(self, "ticket", None)}
+
+
+DOWNLOAD_TYPES = sorted({*PREVIEWABLE_TYPES, "application/octet-stream"})
+
+
+class AttachmentDownloadView(ApiView):
+    @extend_schema(
+        operation_id="tickets_attachments_download", summary="Download a file",
+        description="Always a download (`Content-Disposition: attachment`) with `X-Content-Type-Options: nosniff`; "
+        "only verified images keep their type, everything else is application/octet-stream.",
+        parameters=[NUMBER, ATTACHMENT_ID],
+        responses={(200, content_type): OpenApiTypes.BINARY for content_type in DOWNLOAD_TYPES},
+    )
+    def get(self, request: Request, number: int, attachment_id: int) -> FileResponse:
+        attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
+        response = FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+            content_type=served_content_type(attachment.content_type),
+        )
+        # As the portal serves files: never rendered by the browser, never cached by a shared cache.
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=0, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
 
 
 # --- Contacts ----------------------------------------------------------------------------------
@@ -268,7 +389,7 @@ def _own_organisation(user: User) -> Organisation:
 @extend_schema_view(get=extend_schema(operation_id="contacts_list", summary="Your organisation's contacts"))
 class ContactListView(ApiView, generics.ListAPIView):
     serializer_class = s.ContactSerializer
-    permission_classes = [IsOrganisationAdmin]
+    permission_classes = [IsAuthenticatedPerson, IsOrganisationAdmin]
 
     def get_queryset(self) -> QuerySet[Contact]:
         return contacts_of(organisation=_own_organisation(self.request.user))
@@ -284,7 +405,7 @@ class ContactListView(ApiView, generics.ListAPIView):
         try:
             contact = contact_create(organisation=_own_organisation(request.user), **data.validated_data)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
         return Response(s.ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -295,7 +416,7 @@ class ContactListView(ApiView, generics.ListAPIView):
 )
 class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = s.ContactSerializer
-    permission_classes = [IsOrganisationAdmin]
+    permission_classes = [IsAuthenticatedPerson, IsOrganisationAdmin]
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_object(self) -> Contact:
@@ -305,13 +426,13 @@ class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView):
         try:
             serializer.instance = contact_update(contact=serializer.instance, **serializer.validated_data)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
 
     def perform_destroy(self, instance: Contact) -> None:
         try:
             contact_delete(contact=instance)
         except DjangoValidationError as exc:
-            raise _service_errors(exc) from exc
+            raise service_errors(exc) from exc
 
 
 @extend_schema(exclude=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from customers.models import Contact
-from notices.models import Notice, NoticeUpdate, ProductArea
+from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey
 from notifications.models import OutboundEmail
 
 
@@ -25,6 +25,22 @@ def notices_visible_to(user: User) -> QuerySet[Notice]:
     if not (user.is_authenticated and user.is_support_staff):
         return Notice.objects.none()
     return Notice.objects.select_related("organisation", "area", "environment", "ticket", "raised_by")
+
+
+def notices_raised_with(*, service_key: ServiceKey) -> QuerySet[Notice]:
+    """What a monitoring system may read back: the notices its own key raised, and no others."""
+    return Notice.objects.filter(service_key=service_key).select_related("organisation", "area", "environment", "ticket")
+
+
+def notice_first_raised(*, service_key: ServiceKey | None, actor: User | None, idempotency_key: str) -> Notice | None:
+    """The notice this key (or agent) already raised with this idempotency key, if any."""
+    if not idempotency_key:
+        return None
+    if service_key is not None:
+        return notices_raised_with(service_key=service_key).filter(idempotency_key=idempotency_key).first()
+    if actor is not None:
+        return notices_visible_to(actor).filter(service_key=None, raised_by=actor, idempotency_key=idempotency_key).first()
+    return None
 
 
 def notice_get_for(*, user: User, notice_id: int) -> Notice:

@@ -9,7 +9,7 @@ address is delivered, retried and refused on its own, and never twice.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,7 +21,7 @@ from accounts.models import User
 from customers.models import Contact, Environment, Organisation
 from notices.delivery import SendTime, send_time
 from notices.emails import notice_email
-from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey
+from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey, service_key_hash
 from notifications.models import OutboundEmail
 from notifications.services import email_queue, outbox_cancel, outbox_release
 from tickets.models import Ticket, TicketEvent, TicketType
@@ -30,6 +30,22 @@ from tickets.workflow import comment_add
 
 TICKET_TYPE_SLUGS = {Notice.Kind.ALERT: "proactive-alert", Notice.Kind.WARNING: "proactive-warning"}
 MAX_REFERENCES = 20
+
+
+def service_key_authenticate(*, key: str) -> ServiceKey | None:
+    """The active service key this is, marked as used; None for anything else (a personal token, a wrong key)."""
+    key = key.strip()
+    if not key.startswith(ServiceKey.PREFIX):
+        return None
+    service_key = ServiceKey.objects.filter(key_hash=service_key_hash(key), active=True).first()
+    if service_key is None:
+        return None
+    now = timezone.now()
+    # Recording every use would write on every request; a minute's precision is enough.
+    if service_key.last_used_at is None or now - service_key.last_used_at > timedelta(minutes=1):
+        ServiceKey.objects.filter(pk=service_key.pk).update(last_used_at=now)
+        service_key.last_used_at = now
+    return service_key
 
 
 def emergency_contacts(*, organisation: Organisation) -> tuple[Contact | None, list[Contact]]:

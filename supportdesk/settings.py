@@ -234,12 +234,14 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    # The token first: its WWW-Authenticate header makes "not signed in" a 401.
+    # Bearer keys first: their WWW-Authenticate header makes "not signed in" a 401. A service key is
+    # tried before a personal token, which refuses any bearer it does not know.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ServiceKeyAuthentication",
         "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsAuthenticatedPerson"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumbers",
@@ -253,8 +255,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{VENDOR_NAME} API",
     "DESCRIPTION": (
-        "File and follow tickets, comment, read the timeline and manage your organisation's contacts. "
-        "Authenticate with a personal token (`Authorization: Bearer sdk_…`) or the browser session. "
+        "File and follow tickets, comment, attach files, read the timeline and manage your organisation's contacts. "
+        "Support staff and monitoring systems raise proactive notices and run status-page incidents. "
+        "Authenticate with a personal token (`Authorization: Bearer sdk_…`) or the browser session; "
+        "monitoring systems with a service key, which opens the notice, incident and component routes only. "
         "Every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}`."
     ),
     "VERSION": "1.0.0",
@@ -264,6 +268,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no CDN, and the CSP allows it
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status", "kind" or "impact": each choice set gets a name of its own
+    # (the tickets' keeps the name it was published with).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "tickets.models.Ticket.Status",
+        "IncidentStatusEnum": "incidents.models.Incident.Status",
+        "IncidentOpenStatusEnum": "api.status_serializers.OPEN_STATUS_CHOICES",
+        "IncidentImpactEnum": "incidents.models.Incident.Impact",
+        "IncidentKindEnum": "incidents.models.Incident.Kind",
+        "IncidentCauseEnum": "incidents.models.Incident.Cause",
+        "IncidentSourceEnum": "incidents.models.Incident.Source",
+        "ComponentStatusEnum": "incidents.models.ComponentStatus",
+        "NoticeKindEnum": "notices.models.Notice.Kind",
+    },
 }
 IDEMPOTENCY_KEY_TTL = timedelta(hours=env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24))
 

@@ -21,7 +21,6 @@ urlpatterns = [
     path("desk/", include("desk.urls")),
     path("desk/", include("sla.urls_desk")),
     path("", include("api.token_urls")),
-    path("api/v1/notices/", include("notices.api_urls")),
     path("api/v1/", include("api.urls")),
     path("api/schema/", api_schema, name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),

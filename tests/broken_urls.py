@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import customer_required
+from api.permissions import IsSupportStaffOrServiceKey
 from api.views import ApiView
 from supportdesk.urls import urlpatterns as project_patterns
 from tickets.models import Ticket
@@ -42,6 +43,14 @@ def everything(request: HttpRequest) -> HttpResponse:
     return HttpResponse(", ".join(Ticket.objects.values_list("summary", flat=True)))
 
 
+class ServiceKeyHoleView(ApiView):
+    # The bug under test: a ticket route given the permission of the incident routes, so monitoring's key gets in.
+    permission_classes = [IsSupportStaffOrServiceKey]
+
+    def get(self, request: Request, number: int) -> Response:
+        return Response({"number": number})
+
+
 @csrf_exempt
 def careless_form(request: HttpRequest) -> HttpResponse:
     # The bug under test: a state-changing view that opted out of CSRF.
@@ -51,6 +60,7 @@ def careless_form(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     # Before the project's own routes, whose API answers every other /api/v1/ path with a 404.
     path("api/v1/leaky/<int:number>/", LeakyApiView.as_view(), name="leaky-api"),
+    path("api/v1/keyhole/<int:number>/", ServiceKeyHoleView.as_view(), name="keyhole-api"),
     *project_patterns,
     path("portal/leaky/<int:number>/", leaky_ticket, name="leaky"),
     path("portal/careless/", careless_form, name="careless"),

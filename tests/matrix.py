@@ -65,7 +65,7 @@ EXPECTED: dict[Access, dict[Role, Outcome]] = {
     Access.CUSTOMER: dict(zip(Role, [Outcome.LOGIN, S, S, R, R, R], strict=True)),
     Access.STAFF: dict(zip(Role, [Outcome.LOGIN, R, R, *[Outcome.SERVED] * 3], strict=True)),
     Access.API: dict(zip(Role, [Outcome.UNAUTHENTICATED, S, S, *[Outcome.SERVED] * 3], strict=True)),
-    Access.SERVICE: dict(zip(Role, [Outcome.UNAUTHENTICATED] * 6, strict=True)),
+    Access.API_STAFF: dict(zip(Role, [Outcome.UNAUTHENTICATED, R, R, *[Outcome.SERVED] * 3], strict=True)),
     Access.ADMIN: dict(zip(Role, [*[Outcome.ADMIN_LOGIN] * 5, Outcome.SERVED], strict=True)),
 }
 
@@ -315,7 +315,7 @@ def check_matrix(
             problems.append(Problem(route.name, "-", "-", f"no filler for keywords {route.keywords}"))
             continue
         url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
-        api = access is Access.API
+        api = access in (Access.API, Access.API_STAFF)
         for role in roles:
             outcome = expected(route.name, access, role)
             askers = api_clients[role] if api else [(role.value, clients[role])]

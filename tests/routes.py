@@ -25,7 +25,7 @@ class Access(enum.Enum):
     STAFF = "staff"  # agents, leads and admins only
     ADMIN = "admin"  # the Django admin
     API = "api"  # the REST API: 401 without credentials, scoped by the same selectors as the pages
-    SERVICE = "service"  # machines with a service key; a session or no credentials gets 401/403, never 2xx
+    API_STAFF = "api staff"  # the REST API for support staff and service keys: customers get 403 on every method
 
 
 ACCESS: dict[str, Access] = {
@@ -104,8 +104,21 @@ ACCESS: dict[str, Access] = {
     "notices:held": Access.STAFF,
     "notices:held_release": Access.STAFF,
     "notices:held_cancel": Access.STAFF,
-    "notices_api:create": Access.SERVICE,
+    "api:notice-list": Access.API_STAFF,
+    "api:notice-detail": Access.API_STAFF,
+    "api:notice-updates": Access.API_STAFF,
+    "api:incident-list": Access.API_STAFF,
+    "api:incident-detail": Access.API_STAFF,
+    "api:incident-updates": Access.API_STAFF,
+    "api:incident-publish": Access.API_STAFF,
+    "api:component-list": Access.API_STAFF,
 }
+
+# The only API routes a monitoring system's service key may use; every other one answers it 403.
+SERVICE_KEY_ROUTES = frozenset({
+    "api:notice-list", "api:notice-detail", "api:incident-list", "api:incident-detail", "api:incident-updates",
+    "api:component-list",
+})
 
 # Namespaces whose every route shares one class.
 NAMESPACE_ACCESS: dict[str, Access] = {"admin": Access.ADMIN, "api": Access.API}
@@ -173,6 +186,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     fillers: dict[str, Callable[[], Any]] = {
         "number": lambda: world.outsider_ticket.number,
         "attachment_id": lambda: world.outsider_attachment.pk,
+        "comment_id": lambda: _outsider_comment(world).pk,
         "grant_id": lambda: world.outsider_grant.pk,
         "contact_id": lambda: world.outsider.contacts.first().pk,
         "token_id": lambda: _outsider_token(world).pk,
@@ -196,6 +210,17 @@ def _outsider_token(world: Any) -> Any:
 
     token = ApiToken.objects.filter(user=world.carol).first()
     return token or token_create(user=world.carol, name="outsider")[0]
+
+
+def _outsider_comment(world: Any) -> Any:
+    """A public comment on the outsider's ticket, by its requester, made on first use."""
+    if getattr(world, "outsider_comment", None) is None:
+        from tickets.workflow import comment_add
+
+        world.outsider_comment = comment_add(ticket=world.outsider_ticket, author=world.charlie, body="CANARY-outsider-comment")
+    return world.outsider_comment
+
+
 def _outsider_notice(world: Any) -> Any:
     """A notice raised for the outsider, made on first use."""
     if getattr(world, "outsider_notice", None) is None:
@@ -224,9 +249,88 @@ class Problem:
 # Routes that may take a POST without a CSRF token, and why. Anything else
 # answering a token-less POST with anything but 403 fails the CSRF walk.
 CSRF_EXEMPT: dict[str, str] = {
-    "notices_api:create": "authenticated by a bearer service key, never by a cookie",
     "status:unsubscribe": "RFC 8058 one-click POST from a mail client; the signed token in the address is the credential",
 }
+
+API_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def check_api_credentials(world: Any, urlconf: str | None = None, only: tuple[str, ...] = ()) -> list[Problem]:
+    """The credentials half of the API's isolation, beside the matrix's roles: on every API route and method,
+    no credentials and a revoked token answer 401, a monitoring service key answers 403 outside its own
+    routes and 404 for a notice it did not raise, and every refusal is in the error format."""
+    problems: list[Problem] = []
+    for route in routes(urlconf):
+        if access_of(route) not in (Access.API, Access.API_STAFF) or (only and route.name not in only):
+            continue
+        kwargs = fill_kwargs(route, world)
+        if kwargs is None:
+            problems.append(Problem(route.name, "-", "-", f"no filler for keywords {route.keywords}"))
+            continue
+        problems.extend(_check_api_route(route, reverse(route.name, kwargs=kwargs, urlconf=urlconf), world))
+    return problems
+
+
+def _bearer_client(key: str) -> Any:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return client
+
+
+def _revoked_token_client(world: Any) -> Any:
+    """An agent's token, revoked: it must open nothing, not even what the agent could."""
+    from api.services import token_create, token_revoke
+
+    token, key = token_create(user=world.agent, name="revoked")
+    token_revoke(token=token)
+    return _bearer_client(key)
+
+
+def _service_key_client(world: Any) -> Any:
+    """A monitoring system's key, made on first use; it raised nothing of the outsider's."""
+    if getattr(world, "walk_service_key", None) is None:
+        from notices.models import ServiceKey
+
+        service_key = ServiceKey(name="Walk monitoring")
+        world.walk_service_key = service_key.generate()
+        service_key.save()
+    return _bearer_client(world.walk_service_key)
+
+
+def _is_api_error(response: Any) -> bool:
+    try:
+        error = response.json()["error"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return isinstance(error, dict) and {"code", "message", "fields"} <= set(error)
+
+
+def _check_api_route(route: Route, url: str, world: Any) -> list[Problem]:
+    from rest_framework.test import APIClient
+
+    problems: list[Problem] = []
+    for who, refused in (("anonymous", APIClient()), ("revoked token", _revoked_token_client(world))):
+        for method in API_METHODS:
+            response = getattr(refused, method)(url, {}, format="json")
+            if response.status_code != 401 or not _is_api_error(response):
+                problems.append(Problem(route.name, who, method, f"expected a 401 error, got {response.status_code}"))
+    service_key = _service_key_client(world)
+    for method in API_METHODS:
+        response = getattr(service_key, method)(url, {}, format="json")
+        status = response.status_code
+        if route.name not in SERVICE_KEY_ROUTES:
+            if status != 403:
+                problems.append(Problem(route.name, "service key", method, f"outside its routes, answered {status}"))
+        elif "notice_id" in route.keywords and method == "get" and status != 404:
+            problems.append(Problem(route.name, "service key", method, f"a notice it did not raise answered {status}"))
+        elif status >= 500:
+            problems.append(Problem(route.name, "service key", method, f"server error {status}"))
+        if status >= 400 and not _is_api_error(response):
+            problems.append(Problem(route.name, "service key", method, f"a {status} outside the error format"))
+    return problems
+
 
 
 def check_csrf(world: Any, urlconf: str | None = None) -> list[Problem]:

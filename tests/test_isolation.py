@@ -28,7 +28,23 @@ def test_the_walk_covers_the_pages_that_matter() -> None:
 def test_the_walk_covers_every_api_route() -> None:
     api_routes = [route for route in routes.routes() if route.name.startswith("api:")]
     assert api_routes
-    assert all(routes.access_of(route) is routes.Access.API for route in api_routes)
+    assert all(routes.access_of(route) in (routes.Access.API, routes.Access.API_STAFF) for route in api_routes)
+    assert {route.name for route in api_routes} >= routes.SERVICE_KEY_ROUTES
+
+
+def test_every_api_route_refuses_no_revoked_and_wrong_credentials(world) -> None:
+    problems = routes.check_api_credentials(world)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_a_route_that_lets_a_service_key_in_fails_the_walk(world, monkeypatch, settings) -> None:
+    settings.ROOT_URLCONF = "tests.broken_urls"
+    monkeypatch.setitem(routes.ACCESS, "keyhole-api", routes.Access.API)
+
+    problems = routes.check_api_credentials(world, urlconf="tests.broken_urls", only=("keyhole-api",))
+
+    holes = [(p.who, p.method, p.detail) for p in problems if p.route == "keyhole-api"]
+    assert ("service key", "get", "outside its routes, answered 200") in holes, holes
 
 
 @pytest.fixture

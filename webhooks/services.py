@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from customers.models import Organisation
+from incidents.models import Incident, IncidentEvent
 from tickets.models import Ticket, TicketEvent
 from webhooks import transport
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -37,29 +39,112 @@ def _endpoints_for(*, event: str, organisation: Organisation | None) -> list[Web
     return [endpoint for endpoint in endpoints if event in (endpoint.events or [])]
 
 
+# When one transaction records several events about one subject (an incident opened with its first
+# update and its publication; a ticket assigned and re-prioritised in one request), each endpoint gets
+# one delivery: the strongest name, the latest state, and every change in order.
+RANK = {"created": 3, "resolved": 2, "escalated": 2, "updated": 1}
+
+
+def _rank(event: str) -> int:
+    return RANK.get(event.rpartition(".")[2], 0)
+
+
+@dataclass(eq=False)
+class _Batch:
+    """The deliveries one transaction has recorded so far, to merge into and to enqueue once it commits."""
+
+    scope: str
+    rows: dict[tuple[str, int], WebhookDelivery] = field(default_factory=dict)
+    ids: list[int] = field(default_factory=list)
+
+    def flush(self) -> None:
+        _enqueue(self.ids)
+
+
+def _current_batch() -> _Batch | None:
+    """The batch of the transaction this code runs in; None outside one (each change then stands alone).
+
+    A test case's own wrapping transaction does not count: the product's outermost atomic block
+    inside it plays the transaction, as it would in production. A batch lives as long as its
+    on-commit callback is pending, which Django drops on commit and on rollback alike.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    blocks = connection.atomic_blocks
+    outer = next((i for i, block in enumerate(blocks) if not getattr(block, "_from_testcase", False)), None)
+    if outer is None:
+        return None
+    scope = connection.savepoint_ids[outer - 1] if outer else ""
+    if scope is None:
+        return None
+    pending = [callback for _sids, callback, _robust in connection.run_on_commit]
+    batches = [batch for batch in getattr(connection, "webhook_batches", []) if batch.flush in pending]
+    connection.webhook_batches = batches
+    for batch in batches:
+        if batch.scope == scope:
+            return batch
+    batch = _Batch(scope=scope)
+    transaction.on_commit(batch.flush)
+    batches.append(batch)
+    return batch
+
+
+def _body(*, delivery: WebhookDelivery, event: str, data: dict[str, Any], created_at: str | None = None) -> str:
+    return json.dumps(
+        {"id": str(delivery.event_id), "type": event, "created_at": created_at or timezone.now().isoformat(), "data": data},
+        cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True,
+    )
+
+
+def _merge(*, delivery: WebhookDelivery, event: str, data: dict[str, Any]) -> bool:
+    """Fold a later event into a delivery of the same transaction; False if that row is gone (rolled back)."""
+    first = json.loads(delivery.body)
+    name = delivery.event if _rank(delivery.event) >= _rank(event) else event
+    merged = {**data, "changes": [*first["data"].get("changes", []), *data.get("changes", [])]}
+    body = _body(delivery=delivery, event=name, data=merged, created_at=first["created_at"])
+    if not WebhookDelivery.objects.filter(pk=delivery.pk, state=WebhookDelivery.State.PENDING).update(event=name, body=body):
+        return False
+    delivery.event, delivery.body = name, body
+    return True
+
+
 def webhook_event_send(
     *, event: str, data: dict[str, Any], organisation: Organisation | None = None, vendor_only: bool = False,
+    subject: str = "",
 ) -> list[WebhookDelivery]:
     """Record one delivery per subscribed endpoint in the caller's transaction; send them after commit.
 
     ``organisation``: whose event it is; endpoints of other organisations never get it.
     ``vendor_only``: something customers may not see (an internal note): only the vendor's own endpoints.
+    ``subject`` (``"ticket:1042"``, ``"incident:7"``): events about one subject in one transaction are
+    merged into one delivery per endpoint; ``data["change"]`` is then the latest change and
+    ``data["changes"]`` all of them, in order.
     Incidents call this with ``event="incident.created"`` (or updated/resolved) and no organisation.
     """
+    if subject and "change" in data:
+        data = {**data, "changes": [data["change"]]}
+    batch = _current_batch() if subject else None
     deliveries = []
+    created = []
     for endpoint in _endpoints_for(event=event, organisation=organisation):
         if vendor_only and endpoint.organisation_id is not None:
             continue
+        earlier = batch.rows.get((subject, endpoint.pk)) if batch else None
+        if earlier is not None and _merge(delivery=earlier, event=event, data=data):
+            deliveries.append(earlier)
+            continue
         delivery = WebhookDelivery(endpoint=endpoint, event=event)
-        delivery.body = json.dumps(
-            {"id": str(delivery.event_id), "type": event, "created_at": timezone.now().isoformat(), "data": data},
-            cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True,
-        )
+        delivery.body = _body(delivery=delivery, event=event, data=data)
         delivery.save(force_insert=True)
         deliveries.append(delivery)
-    if deliveries:
-        ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(lambda: _enqueue(ids))
+        created.append(delivery.pk)
+        if batch is not None:
+            batch.rows[(subject, endpoint.pk)] = delivery
+    if batch is not None:
+        batch.ids.extend(created)
+    elif created:
+        transaction.on_commit(lambda: _enqueue(created))
     return deliveries
 
 
@@ -114,7 +199,59 @@ def webhooks_for_ticket_event(*, event: TicketEvent) -> list[WebhookDelivery]:
     }
     return webhook_event_send(
         event=_webhook_event_of(event), data=data, organisation=ticket.organisation, vendor_only=not event.is_public,
+        subject=f"ticket:{ticket.pk}",
     )
+
+
+def _incident_data(incident: Incident) -> dict[str, Any]:
+    return {
+        "id": incident.pk,
+        "kind": incident.kind,
+        "title": incident.title,
+        "status": incident.status,
+        "impact": incident.impact,
+        "cause": incident.cause,
+        "source": incident.source,
+        "market": incident.market,
+        "published": incident.published_at is not None,
+        "published_at": incident.published_at,
+        "detected_at": incident.detected_at,
+        "resolved_at": incident.resolved_at,
+        "components": [
+            {"id": item.component_id, "name": item.component.name, "impact": item.impact}
+            for item in incident.affected.select_related("component").order_by("component__name")
+        ],
+        "url": f"{settings.SITE_URL}/api/v1/incidents/{incident.pk}/",
+    }
+
+
+def _incident_webhook_event_of(event: IncidentEvent) -> str:
+    if event.kind == IncidentEvent.Kind.CREATED:
+        return "incident.created"
+    if event.kind == IncidentEvent.Kind.RESOLVED or event.incident.status in Incident.CLOSED_STATUSES:
+        return "incident.resolved"
+    return "incident.updated"
+
+
+def webhooks_for_incident_event(*, event: IncidentEvent) -> list[WebhookDelivery]:
+    """An incident's timeline entry becomes ``incident.*``, for the vendor's own endpoints.
+
+    Unpublished incidents included: the vendor's systems hear of them before the public page does.
+    Telling subscribers is bookkeeping, not a change of the incident.
+    """
+    if event.kind == IncidentEvent.Kind.NOTIFIED:
+        return []
+    if not WebhookEndpoint.objects.filter(active=True, organisation__isnull=True).exists():
+        return []
+    incident = event.incident
+    data = {
+        "incident": _incident_data(incident),
+        "change": {
+            "kind": event.kind, "before": event.before, "after": event.after, "reason": event.reason,
+            "actor": event.actor_name, "at": event.created_at,
+        },
+    }
+    return webhook_event_send(event=_incident_webhook_event_of(event), data=data, subject=f"incident:{incident.pk}")
 
 
 def delivery_claim(*, delivery_id: int) -> WebhookDelivery | None:

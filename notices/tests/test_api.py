@@ -1,4 +1,4 @@
-"""Monitoring raises notices through POST /api/v1/notices/ with a service key."""
+"""Monitoring raises notices through POST /api/v1/notices/ with a service key; agents with their token."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from api.tests.conftest import token_client
 from notices.models import Notice, ServiceKey, service_key_hash
 from notifications.models import OutboundEmail
 from tickets.models import Ticket
@@ -24,6 +25,11 @@ def key(db) -> str:  # type: ignore[no-untyped-def]
     secret = service_key.generate()
     service_key.save()
     return secret
+
+
+@pytest.fixture
+def api_as():  # type: ignore[no-untyped-def]
+    return token_client
 
 
 def body(**overrides: Any) -> dict[str, Any]:
@@ -89,11 +95,11 @@ def test_the_idempotency_key_belongs_to_its_service_key(client, world, area, key
     (body(account_id="OUTSIDER", environment="live9"), "environment", "has no environment “live9”"),
     (body(kind="incident"), "kind", "valid choice"),
     (body(area="Billing"), "area", "use one of: Query API"),
-    (body(title=""), "title", "required"),
-    (body(description=None), "description", "required"),
-    (body(title=["a list"]), "title", "Must be a string"),
+    (body(title=""), "title", "may not be blank"),
+    (body(description=None), "description", "may not be null"),
+    (body(title=["a list"]), "title", "Not a valid string"),
     (body(severity="1"), "severity", "Unknown field"),
-    (body(title="x" * 201), "title", "at most 200"),
+    (body(title="x" * 201), "title", "no more than 200"),
 ])
 def test_bad_input_is_a_400_that_says_why_and_creates_nothing(client, world, area, key, data, field, words) -> None:
     tickets = Ticket.objects.count()
@@ -101,32 +107,35 @@ def test_bad_input_is_a_400_that_says_why_and_creates_nothing(client, world, are
     response = post(client, data, key)
 
     assert response.status_code == 400
-    answer = response.json()
+    answer = response.json()["error"]
+    assert answer["code"] == "validation_error"
     assert words in " ".join(answer["fields"][field]), answer
     assert Ticket.objects.count() == tickets and not Notice.objects.exists() and not OutboundEmail.objects.exists()
 
 
-@pytest.mark.parametrize("raw, words", [
-    ("{not json", "not valid JSON"),
-    ("[1, 2]", "must be a JSON object"),
-    ("", "must be a JSON object"),
+@pytest.mark.parametrize("raw, code", [
+    ("{not json", "parse_error"),
+    ("[1, 2]", "validation_error"),
+    ("", "validation_error"),
 ])
-def test_a_body_that_is_not_a_json_object_is_a_400(client, world, area, key, raw, words) -> None:
+def test_a_body_that_is_not_a_json_object_is_a_400(client, world, area, key, raw, code) -> None:
     response = post(client, raw, key)
 
-    assert response.status_code == 400 and words in response.json()["error"]
+    assert response.status_code == 400 and response.json()["error"]["code"] == code
     assert not Notice.objects.exists()
 
 
 def test_differing_idempotency_keys_are_refused(client, world, area, key) -> None:
     response = post(client, body(idempotency_key="a"), key, **{"Idempotency-Key": "b"})
-    assert response.status_code == 400 and not Notice.objects.exists()
+    assert response.status_code == 400 and "differ" in response.json()["error"]["fields"]["idempotency_key"][0]
+    assert not Notice.objects.exists()
 
 
 def test_an_organisation_without_a_registered_contact_is_a_400(client, world, area, key) -> None:
     world.alpha.contacts.update(emergency_role="")
     response = post(client, body(), key)
-    assert response.status_code == 400 and "no registered emergency contact" in response.json()["error"]
+    assert response.status_code == 400
+    assert "no registered emergency contact" in response.json()["error"]["fields"]["non_field_errors"][0]
     assert not Ticket.objects.filter(organisation=world.alpha, ticket_type__slug="proactive-alert").exists()
 
 
@@ -134,21 +143,60 @@ def test_an_organisation_without_a_registered_contact_is_a_400(client, world, ar
 def test_without_a_valid_key_the_answer_is_401(client, world, area, key, authorization) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     response = client.post(URL, json.dumps(body()), content_type="application/json", headers=headers)
-    assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
+    assert response.json()["error"]["code"] in ("not_authenticated", "authentication_failed")
     assert not Notice.objects.exists()
 
 
-def test_an_inactive_key_and_a_signed_in_session_are_refused(client, world, area, key) -> None:
+def test_an_inactive_key_is_refused(client, world, area, key) -> None:
     ServiceKey.objects.update(active=False)
     assert post(client, body(), key).status_code == 401
-    client.force_login(world.agent)
-    assert post(client, body(), None).status_code == 401, "cookies never authenticate the API"
     assert not Notice.objects.exists()
 
 
-def test_get_is_not_allowed(client, world, key) -> None:
-    response = client.get(URL, headers={"Authorization": f"Bearer {key}"})
-    assert response.status_code == 405
+def test_an_agent_raises_a_notice_with_their_session_or_token(world, area, api_as) -> None:
+    response = api_as(world.agent).post(URL, body(), format="json", headers={"Idempotency-Key": "desk-7"})
+
+    assert response.status_code == 201, response.content
+    notice = Notice.objects.get()
+    assert notice.raised_by == world.agent and notice.service_key is None
+    assert response.json()["raised_by"] == "Sam Agent"
+    again = api_as(world.agent).post(URL, body(), format="json", headers={"Idempotency-Key": "desk-7"})
+    assert again.status_code == 200 and Notice.objects.count() == 1
+
+
+def test_customers_may_not_raise_notices(world, area, api_as) -> None:
+    response = api_as(world.alan).post(URL, body(), format="json")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "permission_denied"
+    assert not Notice.objects.exists()
+
+
+def test_a_service_key_reads_back_only_the_notices_it_raised(client, world, area, key, api_as) -> None:
+    mine = post(client, body(), key).json()
+    by_agent = api_as(world.agent).post(URL, body(title="Raised in the desk"), format="json").json()
+    headers = {"Authorization": f"Bearer {key}"}
+
+    listed = client.get(URL, headers=headers).json()
+    assert [notice["id"] for notice in listed["results"]] == [mine["id"]]
+    assert client.get(f"{URL}{mine['id']}/", headers=headers).json()["emails"] == {"pending": 2}
+    assert client.get(f"{URL}{by_agent['id']}/", headers=headers).status_code == 404
+    assert api_as(world.agent).get(f"{URL}{mine['id']}/").status_code == 200
+
+
+def test_a_service_key_cannot_post_updates_but_an_agent_can(client, world, area, key, api_as, smtp,
+                                                          django_capture_on_commit_callbacks) -> None:
+    notice = post(client, body(), key).json()
+    url = f"{URL}{notice['id']}/updates/"
+
+    refused = client.post(url, {"body": "Fixed"}, content_type="application/json", headers={"Authorization": f"Bearer {key}"})
+    assert refused.status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = api_as(world.agent).post(url, {"body": "The index change was rolled back."}, format="json")
+    assert posted.status_code == 201, posted.content
+    ticket = Notice.objects.get().ticket
+    assert ticket.comments.get().body.startswith("The index change was rolled back.")
+    assert len(smtp.messages) == 2
+    assert api_as(world.agent).post(url, {"body": "  "}, format="json").status_code == 400
 
 
 def test_only_the_hash_of_a_key_is_stored_and_the_admin_shows_it_once(client, world) -> None:

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from api.tests.conftest import token_client
 from tests.factories import TicketFactory
 from tickets import workflow
 from webhooks import transport
@@ -168,3 +169,88 @@ def test_an_endpoint_may_be_allowed_private_addresses(world, settings) -> None:
     with Receiver() as server:
         answer = transport.post(url=server.url, body="{}", headers={"Content-Type": "application/json"}, allow_private=True)
     assert answer.status == 200 and answer.excerpt == "ok"
+
+
+# --- incident.* and one delivery per change ------------------------------------------------------
+
+
+def _events(endpoint: WebhookEndpoint) -> list[tuple[str, list[str]]]:
+    rows = WebhookDelivery.objects.filter(endpoint=endpoint).order_by("created_at", "pk")
+    return [(row.event, [change["kind"] for change in json.loads(row.body)["data"]["changes"]]) for row in rows]
+
+
+def test_an_incident_sends_created_updated_and_resolved_once_each(world) -> None:
+    from incidents import publishing
+    from incidents.tests.factories import component
+
+    labels = component("Label creation", group="Carriers · Spain")
+    ops = WebhookEndpoint.objects.create(
+        url="https://ops.example.com/x", events=["incident.created", "incident.updated", "incident.resolved"],
+    )
+    alpha = WebhookEndpoint.objects.create(
+        url="https://alpha.example.com/x", events=["incident.created"], organisation=world.alpha,
+    )
+
+    incident = publishing.incident_create(
+        title="SEUR labels fail", message="Timeouts.", components={labels: "major_outage"}, cause="code_change",
+    )
+    publishing.incident_update_post(incident=incident, status="monitoring", message="Fix deployed.",
+                                    components={labels: "degraded_performance"}, actor=world.agent)
+    publishing.incident_resolve(incident=incident, actor=world.agent)
+
+    assert _events(ops) == [
+        ("incident.created", ["created", "published"]),
+        ("incident.updated", ["updated", "components"]),
+        ("incident.resolved", ["resolved"]),
+    ]
+    created = json.loads(WebhookDelivery.objects.filter(endpoint=ops).earliest("created_at").body)["data"]
+    assert created["incident"]["published"] is True and created["incident"]["impact"] == "critical"
+    assert created["incident"]["components"] == [{"id": labels.pk, "name": "Label creation", "impact": "major_outage"}]
+    assert not WebhookDelivery.objects.filter(endpoint=alpha).exists(), "incidents go to the vendor's endpoints"
+
+
+def test_one_request_that_changes_a_ticket_three_ways_is_one_event(world) -> None:
+    endpoint = WebhookEndpoint.objects.create(url="https://hooks.example.com/x", events=["ticket.updated"])
+
+    response = token_client(world.agent).patch(
+        f"/api/v1/tickets/{world.alice_ticket.number}/",
+        {"assignee": world.agent.email, "severity": 2, "severity_reason": "Checkout down", "status": "waiting_vendor"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    [(event, kinds)] = _events(endpoint)
+    assert event == "ticket.updated" and {"assigned", "severity", "status"} <= set(kinds)
+    body = json.loads(WebhookDelivery.objects.get(endpoint=endpoint).body)["data"]
+    assert body["ticket"]["status"] == "waiting_vendor" and body["ticket"]["severity"] == 2
+
+
+def test_changes_in_separate_transactions_stay_separate_events(world) -> None:
+    endpoint = WebhookEndpoint.objects.create(url="https://hooks.example.com/x", events=["ticket.updated"])
+
+    workflow.ticket_status_change(ticket=world.alice_ticket, actor=world.agent, status="waiting_vendor")
+    workflow.ticket_status_change(ticket=world.alice_ticket, actor=world.agent, status="open")
+
+    assert [event for event, _kinds in _events(endpoint)] == ["ticket.updated", "ticket.updated"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_transaction_is_one_event_and_a_rolled_back_one_none(receiver) -> None:
+    """Real transactions, as in production: the batch lives exactly as long as the transaction."""
+    from django.db import transaction
+
+    from incidents import publishing
+
+    ops = WebhookEndpoint.objects.create(
+        url=receiver.url, events=["incident.created", "incident.updated", "incident.resolved"], allow_private=True,
+    )
+    with transaction.atomic():
+        incident = publishing.incident_create(title="Console slow", message="Pages take 10 s.")
+        publishing.incident_update_post(incident=incident, status="identified", message="A slow query.")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publishing.incident_update_post(incident=incident, status="monitoring", message="Fixed?")
+        raise RuntimeError("the request fails after all")
+    publishing.incident_update_post(incident=incident, status="monitoring", message="Index added.")
+
+    assert _events(ops) == [("incident.created", ["created", "status", "updated"]), ("incident.updated", ["updated"])]
+    assert len(receiver.requests) == 2, "each is sent once it is committed"
