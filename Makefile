@@ -1,6 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 PYTHON ?= python3
 PORT ?= 8000
+TEST_PROCESSES ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
@@ -28,9 +29,9 @@ demo: migrate
 run: demo
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile -p $(PORT)
 
-## The whole test suite.
+## The whole test suite, in TEST_PROCESSES processes (pytest-xdist; one file stays in one process).
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 ## Fault drills with real processes: kill the worker, stop Redis, refuse SMTP,
 ## run two beats side by side.

@@ -77,6 +77,8 @@ OVERRIDES: dict[tuple[str, Role], tuple[Outcome, str]] = {
        for name in ("api:contact-list", "api:contact-detail") for role in (Role.CUSTOMER, Role.AGENT, Role.LEAD, Role.ADMIN)},
     **{("tokens:desk_revoke", role): (Outcome.REFUSED, "only its owner revokes a token")
        for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
+    **{("api:comment-attachments", role): (Outcome.OPEN, "files go only on one's own comment; staff read them all")
+       for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
     **{("api:not-found", role): (Outcome.REFUSED, "every other API path is a 404 in the error format")
        for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
 }
