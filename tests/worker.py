@@ -68,32 +68,25 @@ def celery_worker(
         "CELERY_TASK_ALWAYS_EAGER": "false",
         **(extra_env or {}),
     }
-    log = open(log_path or os.devnull, "ab")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "supportdesk", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
+    with _celery(["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+                  "--without-heartbeat"], env=env, log_path=log_path) as process:
         yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log.close()
 
 
 @contextmanager
 def celery_beat(*, broker: str, schedule_path: Path, log_path: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``celery beat`` publishing the project's schedule to the drill's broker."""
     env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": broker, "DEBUG": "true"}
+    with _celery(["beat", "--loglevel=INFO", f"--schedule={schedule_path}"], env=env, log_path=log_path) as process:
+        yield process
+
+
+@contextmanager
+def _celery(arguments: list[str], *, env: dict[str, str], log_path: Path | None) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery process of this project, stopped (politely, then not) when the block ends."""
     log = open(log_path or os.devnull, "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
-        [sys.executable, "-m", "celery", "-A", "supportdesk", "beat", "--loglevel=INFO", f"--schedule={schedule_path}"],
+        [sys.executable, "-m", "celery", "-A", "supportdesk", *arguments],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
