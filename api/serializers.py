@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Contact
-from portal.forms import MAX_FILES
+from tickets.attachments import MAX_FILES
 from tickets.models import Attachment, Comment, Ticket, TicketEvent
 
 

@@ -29,7 +29,7 @@ from customers.selectors import contact_get_for, contacts_of, is_organisation_ad
 from customers.services import contact_create, contact_delete, contact_update
 from sla.models import Severity
 from tickets import workflow
-from tickets.attachments import PREVIEWABLE_TYPES, served_content_type
+from tickets.attachments import PREVIEWABLE_TYPES, attachment_response
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketType
 from tickets.selectors import (
     attachment_get_for,
@@ -355,15 +355,7 @@ class AttachmentDownloadView(ApiView):
     )
     def get(self, request: Request, number: int, attachment_id: int) -> FileResponse:
         attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
-        response = FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-            content_type=served_content_type(attachment.content_type),
-        )
-        # As the portal serves files: never rendered by the browser, never cached by a shared cache.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, max-age=0, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachment_response(attachment)
 
 
 # --- Contacts ----------------------------------------------------------------------------------

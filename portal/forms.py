@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import AccessGrant, Contact, Environment, Organisation
 from sla.models import Severity
+from tickets.attachments import MAX_FILES
 from tickets.models import Ticket, TicketField, TicketType
 from tickets.richtext import admin_html
 from tickets.services import attachment_validate
 from tickets.severity_suggest import Environment as SuggestEnvironment
 from tickets.severity_suggest import Impact
 
-MAX_FILES = 10
 DETAIL_PREFIX = "detail_"
 
 

@@ -32,7 +32,7 @@ from portal.forms import AccessGrantForm, CommentForm, ContactForm, SeverityHelp
 from portal.services import JUSTIFICATION_FIELD, justification_missing, request_submit
 from portal.timeline import timeline_entries
 from sla.models import Severity
-from tickets.attachments import served_content_type
+from tickets.attachments import attachment_response
 from tickets.details import details_rows
 from tickets.selectors import (
     attachment_get_for,
@@ -108,15 +108,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
     """Serve a file of a ticket the user may see (customers and support alike)."""
     attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
-    preview = request.GET.get("preview") == "1" and attachment.is_previewable
-    response = FileResponse(
-        attachment.file.open("rb"), as_attachment=not preview, filename=attachment.original_name,
-        content_type=served_content_type(attachment.content_type),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(attachment, inline=request.GET.get("preview") == "1")
 
 
 def _suggestion(helper: SeverityHelperForm) -> dict[str, Any] | None:

@@ -10,6 +10,15 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from django.http import FileResponse
+
+if TYPE_CHECKING:
+    from tickets.models import Attachment
+
+# Files one upload (a request, a comment, an API call) may carry.
+MAX_FILES = 10
 
 # Refused outright: things that run when opened.
 DANGEROUS_EXTENSIONS = frozenset({
@@ -63,6 +72,22 @@ def sniff_content_type(*, name: str, head: bytes) -> str:
 def served_content_type(content_type: str) -> str:
     """Only verified images keep their type; the rest is opaque bytes to the browser."""
     return content_type if content_type in PREVIEWABLE_TYPES else "application/octet-stream"
+
+
+def attachment_response(attachment: Attachment, *, inline: bool = False) -> FileResponse:
+    """A stored file as the browser gets it, from the portal, the desk or the API alike.
+
+    A download unless ``inline`` is asked for a verified image; never sniffed, never
+    cached by a shared cache, and sandboxed should a browser render it all the same.
+    """
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=not (inline and attachment.is_previewable),
+        filename=attachment.original_name, content_type=served_content_type(attachment.content_type),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 MAX_NAME_LENGTH = 255

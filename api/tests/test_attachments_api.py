@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.forms import MAX_FILES
 from tests.factories import AttachmentFactory
 from tickets import workflow
+from tickets.attachments import MAX_FILES
 from tickets.models import Attachment
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal.forms import MAX_FILES
 from portal.tests.conftest import PNG, production_issue_post, upload
 from tests.factories import AttachmentFactory
-from tickets.attachments import safe_download_name
+from tickets.attachments import MAX_FILES, safe_download_name
 from tickets.models import Attachment, Ticket
 from tickets.services import attachments_add
 
