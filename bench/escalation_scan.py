@@ -28,10 +28,12 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import fresh_database  # noqa: E402 - beside this script
+
 SCRATCH = "sd_bench_escalation"
 SIZES = (10_000, 100_000, 1_000_000)
 HANDFUL = 5
@@ -40,19 +42,7 @@ RUNS = 21
 
 def scratch_database() -> None:
     """Point DATABASE_URL at a fresh scratch database on the same server."""
-    import psycopg2
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL=postgres://… (the benchmark needs PostgreSQL).")
-    parsed = urlparse(url)
-    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{SCRATCH}"')
-    admin.close()
-    os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{SCRATCH}"))
+    os.environ["DATABASE_URL"] = fresh_database(SCRATCH)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
 

@@ -30,7 +30,6 @@ import http.client
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,33 +37,18 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import free_port, fresh_database, wait_up  # noqa: E402 - beside this script
+
 SCRATCH = "sd_bench_load"
 ORGANISATIONS = 50
 CUSTOMERS = 20
 AGENTS = 6
 MIX = [("my requests", 25), ("portal ticket", 20), ("desk queue", 20), ("desk ticket", 20), ("status json", 15)]
 GOALS = {"rate": 150.0, "p95_ms": 150.0}
-
-
-def scratch_database() -> str:
-    """A fresh scratch database on the server of DATABASE_URL; its URL."""
-    import psycopg2
-
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL=postgres://… (the benchmark needs PostgreSQL).")
-    parsed = urlparse(url)
-    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{SCRATCH}"')
-    admin.close()
-    return urlunparse(parsed._replace(path=f"/{SCRATCH}"))
 
 
 def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
@@ -166,25 +150,6 @@ def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_up(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/status/api/v2/status.json")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not come up")
-
-
 def request_for(kind: str, world: dict[str, list], rng: random.Random) -> tuple[str, str]:  # type: ignore[type-arg]
     """The path and session cookie of one request of the mix."""
     if kind in ("my requests", "portal ticket"):
@@ -252,7 +217,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="loopback port for gunicorn (default: a free one)")
     args = parser.parse_args()
 
-    database_url = scratch_database()
+    database_url = fresh_database(SCRATCH)
     env = {
         **os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url, "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false",
@@ -277,7 +242,7 @@ def main() -> None:
         cwd=ROOT, env=env,
     )
     try:
-        wait_up(port)
+        wait_up(port, timeout=60.0)
         drive(port, world, min(5.0, args.seconds / 4), args.threads, seed=1)  # warm-up: templates, plans, caches
         load = os.getloadavg()[0]
         print(f"gunicorn -w 3 (sync) on 127.0.0.1:{port}; {args.threads} client threads for {args.seconds:.0f} s; "

@@ -18,7 +18,6 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,15 +26,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from common import free_port, wait_up  # noqa: E402 - beside this script
+
 # The interpreter that runs the bench, so that a worktree without its own .venv works too.
 BIN = Path(sys.executable).parent
 GOAL_JSON = 500.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -46,19 +42,6 @@ def prepare(env: dict[str, str]) -> None:
         [python, "-c", "import django; django.setup(); from incidents import demo; demo.seed()"],
         cwd=ROOT, env=env, check=True,
     )
-
-
-def wait_up(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/status/api/v2/status.json")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not come up")
 
 
 def worker_pid(master: int, timeout: float = 30.0) -> int:
