@@ -22,6 +22,7 @@ from customers.models import Contact, Environment, Organisation
 from notices.delivery import SendTime, send_time
 from notices.emails import notice_email
 from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey, service_key_hash
+from notices.selectors import notice_first_raised
 from notifications.models import OutboundEmail
 from notifications.services import email_queue, outbox_cancel, outbox_release
 from tickets.models import Ticket, TicketEvent, TicketType
@@ -64,17 +65,6 @@ def _recipients(ticket: Ticket) -> tuple[Contact, list[Contact]]:
     return ticket.requester_contact, copied  # type: ignore[return-value]
 
 
-def _existing(*, service_key: ServiceKey | None, actor: User | None, idempotency_key: str) -> Notice | None:
-    if not idempotency_key:
-        return None
-    notices = Notice.objects.select_related("ticket", "organisation", "area", "environment")
-    if service_key is not None:
-        return notices.filter(service_key=service_key, idempotency_key=idempotency_key).first()
-    if actor is not None:
-        return notices.filter(service_key=None, raised_by=actor, idempotency_key=idempotency_key).first()
-    return None
-
-
 def notice_raise(
     *,
     organisation: Organisation,
@@ -97,7 +87,7 @@ def notice_raise(
     Raises ValidationError, changing nothing, when the notice cannot be raised.
     """
     idempotency_key = idempotency_key.strip()
-    if (first := _existing(service_key=service_key, actor=actor, idempotency_key=idempotency_key)) is not None:
+    if (first := notice_first_raised(service_key=service_key, actor=actor, idempotency_key=idempotency_key)) is not None:
         return first, False
     try:
         with transaction.atomic():
@@ -109,7 +99,7 @@ def notice_raise(
             ), True
     except IntegrityError:
         # Two requests with one key at once: the other one won; answer with its notice.
-        if (first := _existing(service_key=service_key, actor=actor, idempotency_key=idempotency_key)) is not None:
+        if (first := notice_first_raised(service_key=service_key, actor=actor, idempotency_key=idempotency_key)) is not None:
             return first, False
         raise
 
