@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Exists, F, FilteredRelation, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -49,8 +49,9 @@ DUE_SOON = timedelta(hours=4)
 def _breached(prefix: str = "", *, now: datetime) -> Q:
     """Breached and not yet acknowledged; ``prefix`` names the clock's relation, if any."""
     p = prefix
-    return Q(**{f"{p}state__in": NOT_STOPPED}) & (
-        Q(**{f"{p}breached_at__isnull": False}) | Q(**{f"{p}state": RUNNING, f"{p}due_at__lte": now})
+    # Two arms, each the condition of a partial index (sla_clock_ack_breached, sla_clock_breach_due).
+    return Q(**{f"{p}state__in": NOT_STOPPED, f"{p}breached_at__isnull": False}) | Q(
+        **{f"{p}state": RUNNING, f"{p}breached_at__isnull": True, f"{p}due_at__lte": now},
     )
 
 
@@ -79,36 +80,64 @@ def due_soon_q(*, now: datetime | None = None, within: timedelta = DUE_SOON) -> 
     return Q(Exists(clocks.filter(ticket=OuterRef("pk"))))
 
 
-def by_urgency(tickets: QuerySet[Ticket], *, now: datetime | None = None) -> QuerySet[Ticket]:
-    """Breached first (longest overdue first), then running clocks by due time, then the rest.
+class UrgencyOrder:
+    """The ids of ``tickets``, most urgent first, sliced like a queryset: what the queue's Paginator pages.
 
-    "The rest" (acknowledged, paused but not breached, no target) goes by
-    severity, then age. The join reaches only unacknowledged clocks (index
-    sla_clock_ack_open), so it stays small however many acknowledged tickets
-    are open.
+    Breached first (longest overdue first), then running clocks by due time,
+    then the rest (acknowledged, paused but not breached, no target) by
+    severity, then age. Rather than sort every open ticket, each of the three
+    runs is read in the order of an index (the breached few through
+    sla_clock_ack_breached and sla_clock_breach_due, the running ones through
+    sla_clock_breach_due, the rest through ticket_open_queue) and stops at the
+    end of the page asked for: the first page reads fifty ids, however many
+    tickets are open.
     """
-    now = now or timezone.now()
-    urgency = Case(
-        When(pending_breached_q(now=now), then=Value(0)),
-        When(Q(pending_ack__state=RUNNING, pending_ack__due_at__isnull=False), then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return with_pending_ack(tickets).alias(urgency=urgency).order_by(
-        "urgency", F("pending_ack__due_at").asc(nulls_last=True), F("severity_id").asc(nulls_last=True),
-        "created_at", "pk",
-    )
+
+    def __init__(self, tickets: QuerySet[Ticket], *, now: datetime | None = None, count: int | None = None) -> None:
+        self.tickets = tickets.order_by()
+        self.now = now or timezone.now()
+        self._count = count
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.tickets.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[int]:
+        start, stop = index.start or 0, index.stop
+        ids: list[int] = []
+        for run in self._runs():
+            if stop is not None and len(ids) >= stop:
+                break
+            wanted = run.values_list("pk", flat=True)
+            ids += wanted if stop is None else wanted[: stop - len(ids)]
+        return ids[start:stop]
+
+    def _runs(self) -> tuple[QuerySet[Ticket], ...]:
+        then = (F("sla_clocks__due_at").asc(nulls_last=True), F("severity_id").asc(nulls_last=True), "created_at", "pk")
+        # One filter() call each, so that the conditions and the order share one join to the clock.
+        breached = self.tickets.filter(Q(sla_clocks__metric=ACK) & _breached("sla_clocks__", now=self.now))
+        running = self.tickets.filter(
+            sla_clocks__metric=ACK, sla_clocks__state=RUNNING, sla_clocks__breached_at__isnull=True,
+            sla_clocks__due_at__gt=self.now,
+        )
+        counted = SlaClock.objects.filter(ticket=OuterRef("pk"), metric=ACK, state__in=NOT_STOPPED).filter(
+            Q(breached_at__isnull=False) | Q(state=RUNNING, due_at__isnull=False),
+        )
+        rest = self.tickets.exclude(Exists(counted))
+        return (
+            breached.order_by(*then),
+            running.order_by(*then),
+            rest.order_by(F("severity_id").asc(nulls_last=True), "created_at", "pk"),
+        )
 
 
-def with_pending_ack(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Join each ticket to its unacknowledged acknowledgement clock, if any, as ``pending_ack``."""
-    pending = FilteredRelation("sla_clocks", condition=Q(sla_clocks__metric=ACK, sla_clocks__state__in=NOT_STOPPED))
-    return tickets.alias(pending_ack=pending)
-
-
-def pending_breached_q(*, now: datetime) -> Q:
-    """``breached_q`` over the ``pending_ack`` join, for one pass that counts or sorts."""
-    return _breached("pending_ack__", now=now)
+def by_urgency(tickets: QuerySet[Ticket], *, now: datetime | None = None, count: int | None = None) -> UrgencyOrder:
+    """``tickets`` in the queue's order (see ``UrgencyOrder``); ``count``, when the caller knows it already."""
+    return UrgencyOrder(tickets, now=now, count=count)
 
 
 def with_ack_clock(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:

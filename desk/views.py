@@ -49,18 +49,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     filters = form.filters()
     now = timezone.now()  # one instant for the order and every row's countdown
+    partial = request.htmx and not request.htmx.boosted
+    counts = None if partial else selectors.queue_counts(user=request.user, now=now)
     page = selectors.queue_page(
         user=request.user, filters=filters, page_number=request.GET.get("page"), per_page=PAGE_SIZE, now=now,
+        # The unfiltered queue is every open ticket: the tabs' count serves the pages too.
+        count=counts["open"] if counts and filters == selectors.QueueFilters() else None,
     )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
-        "bulk_form": BulkForm(), "next": request.get_full_path(),
+        "bulk_form": BulkForm(), "next": request.get_full_path(), "counts": counts,
     }
-    if request.htmx and not request.htmx.boosted:
+    if partial:
         return render(request, "desk/_queue_rows.html", context)
-    context["counts"] = selectors.queue_counts(user=request.user, now=now)
     return render(request, "desk/queue.html", context)
 
 

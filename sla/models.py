@@ -290,6 +290,12 @@ class SlaClock(models.Model):
                 fields=["ticket", "due_at", "state", "breached_at"], name="sla_clock_ack_open",
                 condition=models.Q(metric="ack", state__in=["running", "paused"]),
             ),
+            # The queue's breached tickets are those with a clock still running past its due time
+            # (sla_clock_breach_due) or marked breached and not yet acknowledged: only the latter here.
+            models.Index(
+                fields=["due_at"], name="sla_clock_ack_breached",
+                condition=models.Q(metric="ack", state__in=["running", "paused"], breached_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -198,3 +198,14 @@ def test_a_breached_ticket_stays_breached_while_it_waits_on_the_customer(world, 
         breached, _ = queue(world.agent, sla="breached")
     assert listed[0] == desk["breached"].number
     assert breached == [desk["breached"].number]
+
+
+def test_paging_through_the_queue_keeps_the_order_across_breached_running_and_the_rest(world, desk, monkeypatch):
+    from desk import views
+
+    with time_machine.travel(NOW, tick=False):
+        whole, _ = queue(world.agent)
+        monkeypatch.setattr(views, "PAGE_SIZE", 3)
+        pages = [queue(world.agent, page=number)[0] for number in range(1, -(-len(whole) // 3) + 1)]
+    assert len(whole) > 6  # three pages at least: breached, running and the rest each cross a page
+    assert [number for page in pages for number in page] == whole
