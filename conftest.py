@@ -40,6 +40,13 @@ def _fresh_cache(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Passwords hashed in a microsecond: the production hasher spends half a second on each on purpose,
+    and the suite makes thousands of users and sign-ins. What is tested is who may sign in, not PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
     """Uploaded files go to a throwaway folder, never the developer's var/uploads."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

@@ -37,17 +37,6 @@ OFF_SITE = [
 OFF_SITE_ENCODED = [quote(target, safe="") for target in ("//evil.example", "/\\evil.example", "https://evil.example")]
 
 
-@pytest.fixture(autouse=True)
-def _quick_passwords(request, settings):  # type: ignore[no-untyped-def]
-    """Hundreds of sign-ins here: a fast hasher keeps them cheap (what is tested is what happens around it)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if "world" in request.fixturenames:
-        world = request.getfixturevalue("world")
-        for user in (world.alice, world.alan, world.agent, world.admin):
-            user.set_password("password")
-            user.save(update_fields=["password"])
-
-
 def stays_on_our_site(location: str) -> bool:
     """Whether a browser following this Location stays here.
 

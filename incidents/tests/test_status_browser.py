@@ -50,13 +50,14 @@ def build_components() -> dict[str, object]:
             "shopify": component("Shopify", group="Shop integrations"),
             "woo": component("WooCommerce", group="Shop integrations"),
         }
-    # A little history for the bars.
-    with time_machine.travel(timezone.now() - timedelta(days=12), tick=False):
+    # A little history for the bars: three hours on one day, whatever the hour the suite runs at.
+    morning = (timezone.now() - timedelta(days=12)).replace(hour=9, minute=0, second=0, microsecond=0)
+    with time_machine.travel(morning, tick=False):
         old = publishing.incident_create(
             title="Shopify: orders imported late", message="Orders reach us with a delay of up to 20 minutes.",
             components={made["shopify"]: "degraded_performance"}, cause="integration", publish_now=True, source="agent",
         )
-    with time_machine.travel(timezone.now() - timedelta(days=12) + timedelta(hours=3), tick=False):
+    with time_machine.travel(morning + timedelta(hours=3), tick=False):
         publishing.incident_resolve(incident=old, message="Imports are back to normal.")
     return made
 
