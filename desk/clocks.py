@@ -172,7 +172,7 @@ class TimeLeft:
 def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None:
     """The row's countdown; None when the ticket has no acknowledgement clock with a target.
 
-    Reads the clock prefetched by ``by_urgency``; a ticket not loaded through it shows none.
+    Reads the clock prefetched by ``with_ack_clock``; a ticket not loaded through it shows none.
     """
     clocks: list[SlaClock] = getattr(ticket, "ack_clocks", None) or []
     clock = clocks[0] if clocks else None

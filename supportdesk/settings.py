@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, found by FORM_RENDERER beside our overrides
     "django_htmx",
     "csp",
     "rest_framework",
@@ -98,6 +99,8 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render through TEMPLATES, so templates/django/forms/ can override Django's (the select box).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -115,6 +118,10 @@ else:
     # .iterator() (every select box of a form uses it) would open a server-side cursor: three
     # round trips for a few rows, and unsafe behind a transaction-pooling PgBouncer.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # Let the planner reorder at most six joins: the ticket pages' select_related joins eight
+    # tables, and searching every order of them took PostgreSQL 4 ms to plan a 0.3 ms query.
+    # An "options" parameter in DATABASE_URL replaces this.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c join_collapse_limit=6")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------
