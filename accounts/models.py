@@ -6,6 +6,7 @@ the vendor's staff (agents, leads, admins) belong to none and work across all.
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -20,6 +21,14 @@ from audit.querysets import AuditedQuerySet
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known IANA timezone."), params={"value": value})
+
+
+def validate_one_line(value: str) -> None:
+    """Names go into the From, To, Cc and Subject lines of mail: one line, no control characters."""
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+        raise ValidationError(
+            _("Write the name on one line, without line breaks or control characters."), code="one_line",
+        )
 
 
 class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
@@ -52,7 +61,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ADMIN = "admin", _("Administrator")
 
     email = models.EmailField(_("email address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[validate_one_line])
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CUSTOMER)
     timezone = models.CharField(
         _("timezone"), max_length=64, default="UTC", validators=[validate_timezone],

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import validate_timezone
+from accounts.models import validate_one_line, validate_timezone
 from audit.querysets import AuditedQuerySet
 
 
@@ -27,7 +27,7 @@ def split_ids(value: str) -> list[str]:
 class Organisation(models.Model):
     """A customer of the vendor, and the unit of tenant isolation."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
     account_id = models.CharField(
         _("account id"), max_length=64, unique=True,
         help_text=_("The customer's account id on the vendor's platform."),
@@ -47,7 +47,9 @@ class Organisation(models.Model):
     )
     timezone = models.CharField(_("timezone"), max_length=64, default="America/Chicago", validators=[validate_timezone])
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
-    account_executive_name = models.CharField(_("account executive"), max_length=150, blank=True)
+    account_executive_name = models.CharField(
+        _("account executive"), max_length=150, blank=True, validators=[validate_one_line],
+    )
     account_executive_email = models.EmailField(_("account executive email"), blank=True)
     escalation_email = models.EmailField(
         _("escalation address"), blank=True,
@@ -137,7 +139,7 @@ class Contact(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PERSON)
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_one_line])
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -306,13 +305,6 @@ class ContactForm(forms.ModelForm):
         self.organisation = organisation
         self.instance.organisation = organisation
         self.fields["emergency_order"].help_text = _("Order among the additional emergency contacts (1 is first).")
-
-    def clean_name(self) -> str:
-        # The name goes into the To and Cc lines of every alert: one line, no control characters.
-        name = self.cleaned_data["name"]
-        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
-            raise ValidationError(_("Write the name on one line, without line breaks or control characters."))
-        return name
 
     def clean_emergency_role(self) -> str:
         role = self.cleaned_data["emergency_role"]

@@ -72,3 +72,20 @@ def test_a_contact_who_requested_tickets_cannot_be_deleted(world, api_as) -> Non
 
     assert response.status_code == 400
     assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["Night shift\r\nBcc: everyone@evil.example", "Night\nshift", "Night\x1bshift", "Night\u2028shift"])
+def test_a_contact_name_with_a_line_break_is_refused_and_changes_nothing(world, api_as, name) -> None:
+    client = api_as(world.alan)
+    contact = Contact.objects.filter(organisation=world.alpha).first()
+    before = (Contact.objects.count(), contact.name)
+
+    created = client.post("/api/v1/contacts/", {"name": name, "email": "night@alpha.example", "kind": "list"})
+    renamed = client.patch(f"/api/v1/contacts/{contact.pk}/", {"name": name})
+
+    message = "Write the name on one line, without line breaks or control characters."
+    for response in (created, renamed):
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"]["name"] == [message]
+    contact.refresh_from_db()
+    assert (Contact.objects.count(), contact.name) == before
