@@ -296,6 +296,8 @@ class SlaClock(models.Model):
                 fields=["due_at"], name="sla_clock_ack_breached",
                 condition=models.Q(metric="ack", state__in=["running", "paused"], breached_at__isnull=False),
             ),
+            # The dashboard's breaches since midnight, acknowledged since or not.
+            models.Index(fields=["breached_at"], name="sla_clock_breached", condition=models.Q(breached_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
