@@ -124,7 +124,8 @@ def queue_page(
     ids = list(page.object_list)
     rows = clocks.with_ack_clock(
         tickets_visible_to(user).filter(pk__in=ids)
-        .select_related("organisation__tier", "severity", "assignee", "ticket_type"),
+        .select_related("organisation__tier", "severity", "assignee", "ticket_type")
+        .defer("description", "details"),  # a row shows neither; descriptions run to pages
     )
     by_id = {ticket.pk: ticket for ticket in rows}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
