@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -11,11 +12,27 @@ MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address the request came from, through the proxies we trust (``TRUSTED_PROXY_COUNT``).
+
+    Behind a proxy every request arrives from the proxy: counting failures per REMOTE_ADDR would
+    pause everyone's sign-in once anyone guessed often enough. Each proxy appends the address it
+    was reached from to X-Forwarded-For, so the client is the entry that many places from the
+    right; anything further left was written by the client and proves nothing.
+    """
+    trusted = settings.TRUSTED_PROXY_COUNT
+    if trusted > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= trusted:
+            return forwarded[-trusted]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _keys(request: HttpRequest | None, email: str) -> list[str]:
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
     keys = [f"login-failures:email:{digest}"]
     if request is not None:
-        keys.append(f"login-failures:ip:{request.META.get('REMOTE_ADDR', '')}")
+        keys.append(f"login-failures:ip:{client_address(request)}")
     return keys
 
 

@@ -182,6 +182,33 @@ def test_a_client_pauses_after_many_failures_across_accounts(world) -> None:
     assert signed_in(client)
 
 
+def test_behind_a_proxy_each_client_is_counted_apart_and_a_forged_header_changes_nothing(world, settings) -> None:
+    proxy = "10.0.0.2"
+
+    def through_proxy(email: str, password: str, *, client_ip: str, forged: str = "") -> tuple[Client, str]:
+        client = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"{forged}, {client_ip}" if forged else client_ip)
+        response = client.post("/accounts/login/", {"username": email, "password": password})
+        return client, response.content.decode() if response.status_code == 200 else ""
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(MAX_FAILURES * 4):
+        # A guesser rotating what it writes in the header: the proxy's entry, on the right, stays its own.
+        through_proxy(f"nobody{attempt}@alpha.example", "guess", client_ip="192.0.2.66", forged=f"203.0.113.{attempt}")
+    client, page = through_proxy(world.alice.email, "password", client_ip="192.0.2.66")
+    assert not signed_in(client) and THROTTLED in page
+    # Everyone else comes through the same proxy and signs in.
+    client, _page = through_proxy(world.alice.email, "password", client_ip="192.0.2.67")
+    assert signed_in(client)
+
+    # Trusting no proxy, the header is ignored: the guesser cannot pass for another client.
+    settings.TRUSTED_PROXY_COUNT = 0
+    for attempt in range(MAX_FAILURES * 4):
+        sign_in(f"other{attempt}@alpha.example", "guess", ip="192.0.2.80")
+    client = Client(REMOTE_ADDR="192.0.2.80", HTTP_X_FORWARDED_FOR="198.51.100.200")
+    client.post("/accounts/login/", {"username": world.alan.email, "password": "password"})
+    assert not signed_in(client)
+
+
 def test_the_pause_ends_after_fifteen_minutes(world) -> None:
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         for attempt in range(MAX_FAILURES):
