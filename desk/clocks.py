@@ -55,6 +55,12 @@ def _breached(prefix: str = "", *, now: datetime) -> Q:
     )
 
 
+def _within_window(prefix: str = "", *, now: datetime) -> Q:
+    """Running, not breached, and not yet due: the clock still counts down (index sla_clock_breach_due)."""
+    p = prefix
+    return Q(**{f"{p}state": RUNNING, f"{p}breached_at__isnull": True, f"{p}due_at__gt": now})
+
+
 def breached_q(*, now: datetime | None = None) -> Q:
     """Tickets whose acknowledgement window passed without an acknowledgement."""
     now = now or timezone.now()
@@ -65,18 +71,14 @@ def breached_q(*, now: datetime | None = None) -> Q:
 def at_risk_q(*, now: datetime | None = None) -> Q:
     """Running, not breached, past the point where the SLA engine warns."""
     now = now or timezone.now()
-    clocks = SlaClock.objects.filter(
-        metric=ACK, state=RUNNING, breached_at__isnull=True, due_at__gt=now, warn_at__lte=now,
-    )
+    clocks = SlaClock.objects.filter(_within_window(now=now), metric=ACK, warn_at__lte=now)
     return Q(Exists(clocks.filter(ticket=OuterRef("pk"))))
 
 
 def due_soon_q(*, now: datetime | None = None, within: timedelta = DUE_SOON) -> Q:
     """Running, not breached, and due within ``within`` of wall time."""
     now = now or timezone.now()
-    clocks = SlaClock.objects.filter(
-        metric=ACK, state=RUNNING, breached_at__isnull=True, due_at__gt=now, due_at__lte=now + within,
-    )
+    clocks = SlaClock.objects.filter(_within_window(now=now), metric=ACK, due_at__lte=now + within)
     return Q(Exists(clocks.filter(ticket=OuterRef("pk"))))
 
 
@@ -120,12 +122,10 @@ class UrgencyOrder:
         then = (F("sla_clocks__due_at").asc(nulls_last=True), F("severity_id").asc(nulls_last=True), "created_at", "pk")
         # One filter() call each, so that the conditions and the order share one join to the clock.
         breached = self.tickets.filter(Q(sla_clocks__metric=ACK) & _breached("sla_clocks__", now=self.now))
-        running = self.tickets.filter(
-            sla_clocks__metric=ACK, sla_clocks__state=RUNNING, sla_clocks__breached_at__isnull=True,
-            sla_clocks__due_at__gt=self.now,
-        )
-        counted = SlaClock.objects.filter(ticket=OuterRef("pk"), metric=ACK, state__in=NOT_STOPPED).filter(
-            Q(breached_at__isnull=False) | Q(state=RUNNING, due_at__isnull=False),
+        running = self.tickets.filter(Q(sla_clocks__metric=ACK) & _within_window("sla_clocks__", now=self.now))
+        # The rest: no clock that put the ticket in either run above.
+        counted = SlaClock.objects.filter(ticket=OuterRef("pk"), metric=ACK).filter(
+            _breached(now=self.now) | _within_window(now=self.now),
         )
         rest = self.tickets.exclude(Exists(counted))
         return (
