@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from django.test import Client
 from django.urls import reverse
 
-from tests.routes import Access, Problem, Route, access_of, fill_kwargs, routes, unpublished_incident
+from tests.routes import Access, Problem, Route, access_of, fill_kwargs, is_api_error, routes, unpublished_incident
 
 
 class Role(enum.Enum):
@@ -229,14 +229,6 @@ def _ask(client: Client, method: str, url: str, body: dict[str, Any], *, api: bo
     return getattr(client, method)(url, urlencode(body, doseq=True), content_type="application/x-www-form-urlencoded")
 
 
-def _is_api_error(response: Any) -> bool:
-    try:
-        error = response.json()["error"]
-    except (ValueError, KeyError, TypeError):
-        return False
-    return isinstance(error, dict) and {"code", "message", "fields"} <= set(error)
-
-
 def _verdict(outcome: Outcome, route: Route, method: str, response: Any, *, api: bool) -> str | None:
     """What is wrong with this answer, or None."""
     status = response.status_code
@@ -259,7 +251,7 @@ def _verdict(outcome: Outcome, route: Route, method: str, response: Any, *, api:
             return f"refused ({status}) a role that should be served"
         if method == "get" and not (200 <= status < 400 or status == 405):
             return f"GET answered {status} to a role that should be served"
-    if api and status >= 400 and not _is_api_error(response):
+    if api and status >= 400 and not is_api_error(response):
         return f"a {status} outside the error format"
     return None
 

@@ -299,7 +299,8 @@ def _service_key_client(world: Any) -> Any:
     return _bearer_client(world.walk_service_key)
 
 
-def _is_api_error(response: Any) -> bool:
+def is_api_error(response: Any) -> bool:
+    """Whether the response carries the API's error envelope (code, message, fields)."""
     try:
         error = response.json()["error"]
     except (ValueError, KeyError, TypeError):
@@ -314,7 +315,7 @@ def _check_api_route(route: Route, url: str, world: Any) -> list[Problem]:
     for who, refused in (("anonymous", APIClient()), ("revoked token", _revoked_token_client(world))):
         for method in API_METHODS:
             response = getattr(refused, method)(url, {}, format="json")
-            if response.status_code != 401 or not _is_api_error(response):
+            if response.status_code != 401 or not is_api_error(response):
                 problems.append(Problem(route.name, who, method, f"expected a 401 error, got {response.status_code}"))
     service_key = _service_key_client(world)
     for method in API_METHODS:
@@ -327,7 +328,7 @@ def _check_api_route(route: Route, url: str, world: Any) -> list[Problem]:
             problems.append(Problem(route.name, "service key", method, f"a notice it did not raise answered {status}"))
         elif status >= 500:
             problems.append(Problem(route.name, "service key", method, f"server error {status}"))
-        if status >= 400 and not _is_api_error(response):
+        if status >= 400 and not is_api_error(response):
             problems.append(Problem(route.name, "service key", method, f"a {status} outside the error format"))
     return problems
 
