@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from api.models import ApiToken, IdempotencyKey
 from notices.models import ServiceKey
+from supportdesk.usage import mark_used
 
 KEY_PREFIX = "sdk"  # every key starts "sdk_", so that secret scanners can recognise one
 
@@ -44,11 +45,7 @@ def token_authenticate(*, key: str) -> ApiToken | None:
         return None
     if not token.is_active or not token.user.is_active:
         return None
-    now = timezone.now()
-    # Recording every use would write on every request; a minute's precision is enough.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    mark_used(token)
     return token
 
 

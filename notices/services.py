@@ -9,7 +9,7 @@ address is delivered, retried and refused on its own, and never twice.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +25,7 @@ from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey, servic
 from notices.selectors import notice_first_raised
 from notifications.models import OutboundEmail
 from notifications.services import email_queue, outbox_cancel, outbox_release
+from supportdesk.usage import mark_used
 from tickets.models import Ticket, TicketEvent, TicketType
 from tickets.services import event_record, ticket_create
 from tickets.workflow import comment_add
@@ -41,11 +42,7 @@ def service_key_authenticate(*, key: str) -> ServiceKey | None:
     service_key = ServiceKey.objects.filter(key_hash=service_key_hash(key), active=True).first()
     if service_key is None:
         return None
-    now = timezone.now()
-    # Recording every use would write on every request; a minute's precision is enough.
-    if service_key.last_used_at is None or now - service_key.last_used_at > timedelta(minutes=1):
-        ServiceKey.objects.filter(pk=service_key.pk).update(last_used_at=now)
-        service_key.last_used_at = now
+    mark_used(service_key)
     return service_key
 
 
