@@ -105,6 +105,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # --- Database ---------------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "supportdesk.sqlite"  # Django's, less the PostgreSQL-only indexes
     # Web, worker and beat share the file: wait for locks instead of failing,
     # and take the write lock at BEGIN so that two writers never deadlock.
     DATABASES["default"]["OPTIONS"] = {

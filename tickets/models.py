@@ -212,6 +212,12 @@ class TicketNumberSequence(models.Model):
 
 
 class Comment(models.Model):
+    class Via(models.TextChoices):
+        WEB = "web", _("the web")
+        EMAIL = "email", _("email")
+        API = "api", _("the API")
+        LINK = "link", _("a signed link")
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -219,6 +225,11 @@ class Comment(models.Model):
     author_label = models.CharField(
         max_length=150, blank=True, help_text=_("Who wrote it when no user did (a contact, monitoring)."),
     )
+    author_contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="comments",
+        verbose_name=_("contact"), help_text=_("The contact who wrote it without a login (by mail or a signed link)."),
+    )
+    via = models.CharField(_("via"), max_length=16, choices=Via.choices, default=Via.WEB)
     body = models.TextField(_("message"))
     is_internal = models.BooleanField(_("internal note"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -235,7 +246,11 @@ class Comment(models.Model):
 
     @property
     def author_name(self) -> str:
-        return self.author.get_full_name() if self.author_id else self.author_label
+        if self.author_id:
+            return self.author.get_full_name()
+        if self.author_contact_id and not self.author_label:
+            return self.author_contact.name
+        return self.author_label
 
 
 

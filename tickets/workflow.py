@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from customers.models import Contact
 from sla.models import Severity
 from tickets import emails
 from tickets.models import Comment, Ticket, TicketEvent
@@ -137,11 +138,14 @@ def ticket_severity_change(*, ticket: Ticket, actor: User, severity: Severity, r
 @transaction.atomic
 def comment_add(
     *, ticket: Ticket, author: User | None, body: str, is_internal: bool = False, author_label: str = "",
+    author_contact: Contact | None = None, via: str = Comment.Via.WEB,
 ) -> Comment:
     """A public reply or internal note by support, or a comment by the customer.
 
-    An agent's first public reply acknowledges the ticket. A customer's comment
-    on a ticket waiting on them hands it back to support.
+    The customer is a user, or a contact of the ticket's organisation writing
+    without a login (``author_contact``). An agent's first public reply
+    acknowledges the ticket. A customer's comment on a ticket waiting on them
+    hands it back to support.
     """
     body = body.strip()
     if not body:
@@ -149,9 +153,14 @@ def comment_add(
     by_staff = author is not None and author.is_support_staff
     if is_internal and not by_staff:
         raise ValidationError({"is_internal": _("Only support can write internal notes.")})
+    if author_contact is not None:
+        if author is not None or author_contact.organisation_id != ticket.organisation_id:
+            raise ValueError("a contact comments alone, and only on its own organisation's tickets")
+        author_label = author_label or author_contact.name
     _locked(ticket)
     comment = Comment.objects.create(
-        ticket=ticket, author=author, author_label=author_label, body=body, is_internal=is_internal,
+        ticket=ticket, author=author, author_label=author_label, author_contact=author_contact, via=via, body=body,
+        is_internal=is_internal,
     )
     if is_internal:
         kind = TicketEvent.Kind.NOTE
