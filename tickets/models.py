@@ -347,3 +347,29 @@ class Attachment(models.Model):
         from tickets.attachments import PREVIEWABLE_TYPES
 
         return self.content_type in PREVIEWABLE_TYPES
+
+
+class SatisfactionRating(models.Model):
+    """The customer's verdict on a resolved ticket: one per ticket, the latest word kept."""
+
+    class Score(models.TextChoices):
+        GOOD = "good", _("Good, I'm satisfied")
+        BAD = "bad", _("Bad, I'm unsatisfied")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    score = models.CharField(_("rating"), max_length=8, choices=Score.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    rated_by_contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    rated_at = models.DateTimeField(_("rated"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference}: {self.score}"
