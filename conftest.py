@@ -154,3 +154,20 @@ def need_chromium() -> None:
 
 
 from tests.browser import chromium, page  # noqa: E402,F401 - fixtures for the browser tests
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Say how much the access matrix walked, so that a run shows it ran and on what scale."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        counts = [(name, value) for name, value in report.user_properties if name.startswith("access matrix ")]
+        if counts and report.when == "call":
+            terminalreporter.write_line(
+                "access matrix walked: " + ", ".join(f"{value} {name.removeprefix('access matrix ')}" for name, value in counts)
+                + f" (on {connection_vendor()})",
+            )
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor

@@ -15,8 +15,10 @@ from tests import matrix, routes
 pytestmark = pytest.mark.django_db
 
 
-def test_every_role_gets_what_the_matrix_allows_and_the_outsider_is_untouched(world) -> None:
+def test_every_role_gets_what_the_matrix_allows_and_the_outsider_is_untouched(world, record_property) -> None:
     problems = matrix.check_matrix(world)
+    for what, count in matrix.ASKED.items():
+        record_property(f"access matrix {what}", count)
     assert not problems, matrix.matrix_table() + "\n\n" + "\n".join(map(str, problems))
 
 
