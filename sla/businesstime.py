@@ -159,7 +159,6 @@ class BusinessCalendar:
         self._pattern = [[(lo * _MINUTE_US, hi * _MINUTE_US) for lo, hi in _merge(p)] for p in pieces]
         self._weekly_open = sum(hi - lo for p in self._pattern for lo, hi in p)
         self._years: dict[int, _Year] = {}
-        self._offsets: dict[int, int] = {}
         self._last: _Year | None = None
 
     def __repr__(self) -> str:
@@ -308,31 +307,35 @@ class BusinessCalendar:
 
     def _offset(self, second: int) -> int:
         """The zone's UTC offset in seconds at a UTC instant given in seconds since the epoch."""
-        offset = self._offsets.get(second)
-        if offset is None:
-            td = (_EPOCH + timedelta(seconds=second)).astimezone(self.zone).utcoffset()
-            assert td is not None
-            offset = self._offsets[second] = td.days * 86_400 + td.seconds
-        return offset
+        td = datetime.fromtimestamp(second, self.zone).utcoffset()
+        assert td is not None
+        return td.days * 86_400 + td.seconds
 
     def _find_transitions(self, first: int, last: int) -> list[tuple[int, int, int]]:
         """Offset changes at seconds in ``(first, last]``: (second, offset before, offset after)."""
         found: list[tuple[int, int, int]] = []
-        previous, current = first, self._offset(first)
+        offset_at, zone, fromtimestamp = self._offset, self.zone, datetime.fromtimestamp
+        previous, current = first, offset_at(first)
+        # The samples compare timedeltas straight from the zone: most of a year has no change.
+        current_td = fromtimestamp(first, zone).utcoffset()
         for sample in [*range(first + _SAMPLE_S, last, _SAMPLE_S), last]:
-            target = self._offset(sample)
+            if fromtimestamp(sample, zone).utcoffset() == current_td:
+                previous = sample
+                continue
+            target = offset_at(sample)
             lo = previous
             while current != target:
                 a, b = lo, sample
                 while b - a > 1:
                     mid = (a + b) // 2
-                    if self._offset(mid) == current:
+                    if offset_at(mid) == current:
                         a = mid
                     else:
                         b = mid
-                after = self._offset(b)
+                after = offset_at(b)
                 found.append((b, current, after))
                 current, lo = after, b
+            current_td = fromtimestamp(sample, zone).utcoffset()
             previous = sample
         return found
 
