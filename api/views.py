@@ -26,10 +26,11 @@ from api.idempotency import idempotent
 from api.permissions import IsAuthenticatedPerson
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contact_get_for, contacts_of, is_organisation_admin, organisation_of, organisations_visible_to
-from customers.services import contact_create, contact_delete, contact_update
+from customers.services import contact_create, contact_remove, contact_update
 from sla.models import Severity
 from tickets import workflow
 from tickets.attachments import PREVIEWABLE_TYPES, attachment_response
+from tickets.filing import ticket_file
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketType
 from tickets.selectors import (
     attachment_get_for,
@@ -39,7 +40,7 @@ from tickets.selectors import (
     tickets_visible_to,
     timeline_visible_to,
 )
-from tickets.services import attachments_add, ticket_create
+from tickets.services import attachments_add
 
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2_147_483_647}
 NUMBER = OpenApiParameter("number", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket number (1042 in SD-1042).")
@@ -144,10 +145,10 @@ def _ticket_file(
         requester_contact = found.registered_emergency_contact
         requester_user = None if requester_contact else user
     try:
-        return ticket_create(
+        return ticket_file(
             organisation=found, ticket_type=ticket_type, summary=summary, description=description,
             requester_user=requester_user, requester_contact=requester_contact, severity=severity_obj,
-            environment=environment_obj, details=details, actor=user,
+            environment=environment_obj, details=details, actor=user, via=Comment.Via.API,
         )
     except DjangoValidationError as exc:
         raise service_errors(exc, prefix="details.") from exc
@@ -422,7 +423,7 @@ class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView):
 
     def perform_destroy(self, instance: Contact) -> None:
         try:
-            contact_delete(contact=instance)
+            contact_remove(contact=instance)
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
 
