@@ -190,7 +190,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{VENDOR_NAME} <support@supportdesk.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="supportdesk.example")
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
+# Mail is never given up for a fault on our side (our SMTP server away, refusing us): it is retried
+# without end. After this many failed attempts of one email, the desk shows an operator alert.
+OUTBOX_ALERT_AFTER_ATTEMPTS = env.int("OUTBOX_ALERT_AFTER_ATTEMPTS", default=5, minimum=1)
 # The first retry waits this long; each further one twice as long, up to an hour.
 OUTBOX_RETRY_BASE = timedelta(seconds=env.int("OUTBOX_RETRY_BASE_SECONDS", default=30))
 # A row claimed for sending longer ago than this is presumed lost with its
