@@ -299,8 +299,9 @@ class AttachmentListView(ApiView, generics.ListAPIView):
         operation_id="tickets_attachments_create", summary="Attach files to a ticket",
         description="Multipart, the files under `files`. The portal's limits apply: size, number, and no programs or "
         "scripts (decided from the first bytes as well as the name).",
-        parameters=[NUMBER], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
+        parameters=[NUMBER, IDEMPOTENCY_KEY], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
     )
+    @idempotent
     def post(self, request: Request, number: int) -> Response:
         ticket = ticket_get_for(user=request.user, number=number)
         with transaction.atomic():
@@ -313,8 +314,9 @@ class CommentAttachmentView(ApiView):
 
     @extend_schema(
         operation_id="tickets_comments_attachments_create", summary="Attach files to your own comment",
-        parameters=[NUMBER, COMMENT_ID], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
+        parameters=[NUMBER, COMMENT_ID, IDEMPOTENCY_KEY], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
     )
+    @idempotent
     def post(self, request: Request, number: int, comment_id: int) -> Response:
         ticket = ticket_get_for(user=request.user, number=number)
         comment = comments_visible_to(user=request.user, ticket=ticket).filter(pk=comment_id).first()
