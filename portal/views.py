@@ -22,7 +22,7 @@ from customers.selectors import (
     access_grant_get_for,
     access_grants_of,
     contact_get_for,
-    contacts_of,
+    contacts_in_emergency_order,
     is_organisation_admin,
     organisation_admin_of,
     organisation_of,
@@ -212,7 +212,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     return render(request, "portal/organisation.html", {
         "organisation": org,
-        "contacts": _contacts_in_emergency_order(org),
+        "contacts": contacts_in_emergency_order(organisation=org),
         "grants": access_grants_of(organisation=org)[:5],
         "now": timezone.now(),
     })
@@ -221,15 +221,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
 @customer_required
 def contacts(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
-    return render(request, "portal/contacts.html", {"organisation": org, "contacts": _contacts_in_emergency_order(org)})
-
-
-def _contacts_in_emergency_order(organisation: Any) -> list[Contact]:
-    """The registered emergency contact first, then the additional ones in their order, then the rest."""
-    rows = list(contacts_of(organisation=organisation))
-    order = {Contact.EmergencyRole.REGISTERED: 0, Contact.EmergencyRole.ADDITIONAL: 1, Contact.EmergencyRole.NONE: 2}
-    rows.sort(key=lambda c: (order.get(c.emergency_role, 3), c.emergency_order, c.name.lower()))
-    return rows
+    return render(request, "portal/contacts.html", {"organisation": org, "contacts": contacts_in_emergency_order(organisation=org)})
 
 
 def _contact_form_page(request: HttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:
