@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from tickets.attachments import MAX_FILES
 from tickets.filing import issue_window_check
 from tickets.models import Ticket, TicketField, TicketType
 from tickets.richtext import admin_html
+from tickets.selectors import tickets_search
 from tickets.services import attachment_validate
 from tickets.severity_suggest import Environment as SuggestEnvironment
 from tickets.severity_suggest import Impact
@@ -298,14 +299,7 @@ class TicketFilter(django_filters.FilterSet):
         fields = ["q", "status", "ticket_type", "severity"]
 
     def search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q(summary__icontains=value)
-        digits = value.upper().removeprefix(f"{settings.TICKET_PREFIX}-")
-        if digits.isdigit():
-            condition |= Q(number=int(digits))
-        return queryset.filter(condition)
+        return tickets_search(queryset, text=value, user=self.request.user)
 
 
 class ContactForm(forms.ModelForm):

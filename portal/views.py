@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = "organisation" if is_admin and request.GET.get("scope") == "organisation" else "mine"
     tickets = tickets_visible_to(request.user) if scope == "organisation" else tickets_mine(request.user)
     filters = TicketFilter(
-        request.GET,
+        request.GET, request=request,
         queryset=tickets.select_related("ticket_type", "severity", "requester_user", "requester_contact"),
     )
     page = Paginator(filters.qs.order_by("-created_at", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))

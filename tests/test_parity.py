@@ -232,3 +232,35 @@ def test_access_grants_have_no_other_door(world) -> None:
 
     assert token_client(world.alan).post("/api/v1/access-grants/", {}).status_code == 404
 
+
+
+# --- Ticket search: one search, what the reader may read -----------------------------------------
+
+
+def test_portal_api_and_desk_search_alike_and_never_through_internal_notes(world) -> None:
+    from api.tests.conftest import token_client
+    from tickets.workflow import comment_add
+
+    ticket = world.alice_ticket
+    comment_add(ticket=ticket, author=world.alice, body="The label printer jams on every order.")
+    comment_add(ticket=ticket, author=world.agent, body="Internal: the zebra workaround.", is_internal=True)
+    customer_portal = Client()
+    customer_portal.force_login(world.alice)
+    customer_api = token_client(world.alice)
+    desk = Client()
+    desk.force_login(world.agent)
+
+    def portal_finds(text: str) -> bool:
+        return ticket.reference in customer_portal.get("/portal/", {"q": text}).content.decode()
+
+    def api_finds(text: str) -> bool:
+        return [row["number"] for row in customer_api.get("/api/v1/tickets/", {"search": text}).json()["results"]] == [
+            ticket.number]
+
+    def desk_finds(text: str) -> bool:
+        return f'href="/desk/tickets/{ticket.number}/"' in desk.get("/desk/", {"q": text}).content.decode()
+
+    for text in ("printer", ticket.reference, "checkout"):
+        assert portal_finds(text) and api_finds(text) and desk_finds(text), text
+    assert not portal_finds("zebra") and not api_finds("zebra"), "a customer's search never reads internal notes"
+    assert desk_finds("zebra")
