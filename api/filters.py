@@ -1,8 +1,27 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django.db.models import QuerySet
+from rest_framework import filters
+from rest_framework.request import Request
 
 from tickets.models import Ticket
+from tickets.selectors import tickets_search
+
+
+class TicketSearch(filters.SearchFilter):
+    """``?search=``: the desk's and the portal's ticket search, with what the caller may read."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Ticket], view: Any) -> QuerySet[Ticket]:
+        return tickets_search(queryset, text=request.query_params.get(self.search_param, ""), user=request.user)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["description"] = "A number or reference (SD-1042), or words of the summary, description or comments."
+        return parameters
 
 
 class TicketFilter(django_filters.FilterSet):

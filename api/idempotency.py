@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from functools import wraps
@@ -26,23 +27,51 @@ def _replay(stored: Any) -> Response:
     return Response(stored.response_body, status=stored.response_status, headers={"Idempotent-Replayed": "true"})
 
 
-def idempotent(handler: Handler) -> Handler:
-    """Same key, same sender (person or service key), same request: the stored first answer. Same key, another request: 422."""
+def request_fingerprint(request: Request) -> str:
+    """What makes two requests the same: for JSON the body as sent; for a multipart upload the fields
+    and each file's name, size and SHA-256, since a client re-encoding its retry picks a new boundary."""
+    content_type = request.content_type or ""
+    if not content_type.startswith("multipart/form-data"):
+        body = request.body
+    else:
+        fields = sorted((name, value) for name, values in request.data.lists() for value in values
+                        if not hasattr(value, "read"))
+        files = []
+        for name, uploads in request.FILES.lists():
+            for upload in uploads:
+                digest = hashlib.sha256()
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+                files.append((name, upload.name or "", upload.size or 0, digest.hexdigest()))
+        body = json.dumps({"fields": fields, "files": sorted(files)}, sort_keys=True).encode()
+    return idempotency_request_hash(method=request.method or "", path=request.get_full_path(), body=body)
+
+
+def header_key(request: Request) -> str:
+    return request.headers.get(HEADER, "").strip()
+
+
+def idempotent(handler: Handler | None = None, *, key_of: Callable[[Request], str] = header_key) -> Any:
+    """Same key, same sender (person or service key), same request: the stored first answer. Same key,
+    another request: 422. Every POST of the API takes it; ``key_of`` reads a key sent another way too."""
+    if handler is None:
+        return lambda inner: idempotent(inner, key_of=key_of)
 
     @wraps(handler)
     def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
-        key = request.headers.get(HEADER, "").strip()
         if isinstance(request.auth, ServiceKey):
             owner: dict[str, Any] = {"service_key": request.auth}
         elif request.user.is_authenticated:
             owner = {"user": request.user}
         else:
             return handler(view, request, *args, **kwargs)
+        key = key_of(request)
         if not key:
             return handler(view, request, *args, **kwargs)
         if len(key) > 255:
             raise exceptions.ValidationError({HEADER: [_("Use a key of at most 255 characters.")]})
-        request_hash = idempotency_request_hash(method=request.method, path=request.get_full_path(), body=request.body)
+        request_hash = request_fingerprint(request)
         stored = idempotency_find(**owner, key=key)
         if stored is not None:
             if stored.request_hash != request_hash:

@@ -32,15 +32,15 @@ from incidents.support_selectors import (
     incidents_for_support,
 )
 from notices.models import Notice
-from notices.selectors import mail_states_of, notice_first_raised, notices_raised_with, notices_visible_to
+from notices.selectors import mail_states_of, notices_raised_with, notices_visible_to
 from notices.services import notice_raise, notice_update_post
 
 NOTICE_ID = OpenApiParameter("notice_id", ID_SCHEMA, OpenApiParameter.PATH)
 INCIDENT_ID = OpenApiParameter("incident_id", ID_SCHEMA, OpenApiParameter.PATH)
 NOTICE_IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
-    description="Or the idempotency_key field. A retry with a key this caller used before answers 200 with the first "
-    "notice, whatever the body says now.",
+    description="Or the idempotency_key field. A retry with the same key and body gets the first answer; the same "
+    "key with another body gets 422.",
 )
 
 
@@ -96,13 +96,11 @@ class NoticeListView(StatusApiView, generics.ListAPIView):
         request=s.NoticeCreateSerializer, responses={201: s.NoticeSerializer, 200: s.NoticeSerializer},
         parameters=[NOTICE_IDEMPOTENCY_KEY],
     )
+    @idempotent(key_of=_notice_idempotency_key)
     def post(self, request: Request) -> Response:
         service_key = request.auth if is_service_key(request) else None
         actor = None if service_key else request.user
         idempotency_key = _notice_idempotency_key(request)
-        first = notice_first_raised(service_key=service_key, actor=actor, idempotency_key=idempotency_key)
-        if first is not None:  # a retry: the first answer again, even if the world changed since
-            return Response(_notice_body([first])[0], status=status.HTTP_200_OK)
         data = s.NoticeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -136,8 +134,10 @@ class NoticeUpdateView(ApiView):
         operation_id="notices_updates_create", summary="Post an update on a notice (support staff)",
         description="A public reply on the notice's ticket, mailed to the same people in the same thread, with the "
         "notice's delivery policy.",
-        request=s.NoticeUpdateCreateSerializer, responses={201: s.NoticeUpdateSerializer}, parameters=[NOTICE_ID],
+        request=s.NoticeUpdateCreateSerializer, responses={201: s.NoticeUpdateSerializer},
+        parameters=[NOTICE_ID, IDEMPOTENCY_KEY],
     )
+    @idempotent
     def post(self, request: Request, notice_id: int) -> Response:
         notice = _notices(request).filter(pk=notice_id).first()
         if notice is None:
@@ -254,8 +254,9 @@ class IncidentPublishView(ApiView):
 
     @extend_schema(
         operation_id="incidents_publish", summary="Publish now, before the 30 minutes (support staff)",
-        request=None, responses={200: s.IncidentSerializer}, parameters=[INCIDENT_ID],
+        request=None, responses={200: s.IncidentSerializer}, parameters=[INCIDENT_ID, IDEMPOTENCY_KEY],
     )
+    @idempotent
     def post(self, request: Request, incident_id: int) -> Response:
         incident = incident_get_for_support(incident_id=incident_id)
         try:

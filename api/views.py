@@ -21,15 +21,16 @@ from rest_framework.response import Response
 from accounts.models import User
 from api import serializers as s
 from api.exceptions import django_validation_to_drf
-from api.filters import TicketFilter
+from api.filters import TicketFilter, TicketSearch
 from api.idempotency import idempotent
 from api.permissions import IsAuthenticatedPerson
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contact_get_for, contacts_of, is_organisation_admin, organisation_of, organisations_visible_to
-from customers.services import contact_create, contact_delete, contact_update
+from customers.services import contact_create, contact_remove, contact_update
 from sla.models import Severity
 from tickets import workflow
 from tickets.attachments import PREVIEWABLE_TYPES, attachment_response
+from tickets.filing import ticket_file
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketType
 from tickets.selectors import (
     attachment_get_for,
@@ -39,7 +40,7 @@ from tickets.selectors import (
     tickets_visible_to,
     timeline_visible_to,
 )
-from tickets.services import attachments_add, ticket_create
+from tickets.services import attachments_add
 
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2_147_483_647}
 NUMBER = OpenApiParameter("number", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket number (1042 in SD-1042).")
@@ -83,9 +84,9 @@ class TicketQuerysetMixin:
 )
 class TicketListView(TicketQuerysetMixin, ApiView, generics.ListAPIView):
     serializer_class = s.TicketSerializer
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    filter_backends = [DjangoFilterBackend, TicketSearch, filters.OrderingFilter]
     filterset_class = TicketFilter
-    search_fields = ["summary", "description"]
+    search_fields = ["summary", "description"]  # named for the schema; TicketSearch decides
     ordering_fields = ["created_at", "updated_at", "number", "severity"]
     ordering = ["-created_at"]
 
@@ -144,10 +145,10 @@ def _ticket_file(
         requester_contact = found.registered_emergency_contact
         requester_user = None if requester_contact else user
     try:
-        return ticket_create(
+        return ticket_file(
             organisation=found, ticket_type=ticket_type, summary=summary, description=description,
             requester_user=requester_user, requester_contact=requester_contact, severity=severity_obj,
-            environment=environment_obj, details=details, actor=user,
+            environment=environment_obj, details=details, actor=user, via=Comment.Via.API,
         )
     except DjangoValidationError as exc:
         raise service_errors(exc, prefix="details.") from exc
@@ -298,8 +299,9 @@ class AttachmentListView(ApiView, generics.ListAPIView):
         operation_id="tickets_attachments_create", summary="Attach files to a ticket",
         description="Multipart, the files under `files`. The portal's limits apply: size, number, and no programs or "
         "scripts (decided from the first bytes as well as the name).",
-        parameters=[NUMBER], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
+        parameters=[NUMBER, IDEMPOTENCY_KEY], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
     )
+    @idempotent
     def post(self, request: Request, number: int) -> Response:
         ticket = ticket_get_for(user=request.user, number=number)
         with transaction.atomic():
@@ -312,8 +314,9 @@ class CommentAttachmentView(ApiView):
 
     @extend_schema(
         operation_id="tickets_comments_attachments_create", summary="Attach files to your own comment",
-        parameters=[NUMBER, COMMENT_ID], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
+        parameters=[NUMBER, COMMENT_ID, IDEMPOTENCY_KEY], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
     )
+    @idempotent
     def post(self, request: Request, number: int, comment_id: int) -> Response:
         ticket = ticket_get_for(user=request.user, number=number)
         comment = comments_visible_to(user=request.user, ticket=ticket).filter(pk=comment_id).first()
@@ -422,7 +425,7 @@ class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView):
 
     def perform_destroy(self, instance: Contact) -> None:
         try:
-            contact_delete(contact=instance)
+            contact_remove(contact=instance)
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
 

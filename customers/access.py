@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import AccessGrant, Environment, Organisation
@@ -18,12 +19,28 @@ def _check_admin(user: User, organisation: Organisation) -> None:
         raise PermissionDenied("Only the organisation's admins may grant access.")
 
 
+# Seed 003: access beyond read-only is granted for a while, never open-ended.
+GRANT_LONGEST = timedelta(days=90)
+
+
+def access_window_check(*, starts_at: datetime, ends_at: datetime) -> None:
+    """A grant ends after it starts, has not already ended, and lasts at most 90 days (keyed by ``ends_at``)."""
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The end must come after the start.")})
+    if ends_at <= timezone.now():
+        raise ValidationError({"ends_at": _("This window has already ended.")})
+    if ends_at - starts_at > GRANT_LONGEST:
+        raise ValidationError({"ends_at": _("Grant at most 90 days at a time.")})
+
+
 @transaction.atomic
-def access_grant(
+def access_grant_create(
     *, organisation: Organisation, environment: Environment, level: str, starts_at: datetime, ends_at: datetime,
     reason: str, granted_by: User,
 ) -> AccessGrant:
+    """Let the support team into one environment for a while; only the organisation's admins may."""
     _check_admin(granted_by, organisation)
+    access_window_check(starts_at=starts_at, ends_at=ends_at)
     if environment.organisation_id != organisation.pk:
         raise ValueError("The environment belongs to another organisation.")
     grant = AccessGrant(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from audit.admin import AuditedAdmin
 from customers.models import Contact, Environment, Membership, Organisation
 from customers.privacy import contact_erase, contact_export, organisation_export
+from customers.services import contact_make_registered, contact_remove_check, contact_role_check
 
 
 def json_download(data: dict[str, Any], filename: str) -> HttpResponse:
@@ -24,9 +26,9 @@ def json_download(data: dict[str, Any], filename: str) -> HttpResponse:
     return response
 
 
-def _exactly_one(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+def _exactly_one(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any], message: str = "") -> Any:
     if queryset.count() != 1:
-        modeladmin.message_user(request, _("Choose exactly one to export."), level="error")
+        modeladmin.message_user(request, message or _("Choose exactly one to export."), level="error")
         return None
     return queryset.get()
 
@@ -99,15 +101,53 @@ class OrganisationAdmin(AuditedAdmin):
             clock_recompute_for_organisation(organisation=obj)
 
 
+class ContactAdminForm(forms.ModelForm):
+    """The emergency roles follow the same rule as in the portal and the API."""
+
+    class Meta:
+        model = Contact
+        fields = ["organisation", "kind", "name", "email", "phone", "language", "emergency_role", "emergency_order", "user"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        if organisation is not None and "emergency_role" in cleaned:
+            try:
+                contact_role_check(
+                    organisation=organisation, contact=self.instance if self.instance.pk else None,
+                    emergency_role=cleaned["emergency_role"],
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
 @admin.register(Contact)
 class ContactAdmin(AuditedAdmin):
+    form = ContactAdminForm
     list_display = ["name", "email", "organisation", "kind", "emergency_role", "delivery_failing_since"]
     list_filter = ["kind", "emergency_role", ("delivery_failing_since", admin.EmptyFieldListFilter), "organisation"]
     search_fields = ["name", "email", "organisation__name"]
     list_select_related = ["organisation"]
     raw_id_fields = ["user"]
     readonly_fields = ["delivery_failing_since", "delivery_failure"]
-    actions = ["export_data", "erase_personal_data"]
+    actions = ["export_data", "erase_personal_data", "make_registered"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Contact | None = None) -> bool:
+        # The delete page, the bulk action and cascades all ask this per contact.
+        if obj is not None:
+            try:
+                contact_remove_check(contact=obj)
+            except ValidationError:
+                return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=gettext_lazy("Make the registered emergency contact"))
+    def make_registered(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        contact = _exactly_one(self, request, queryset, _("Choose exactly one contact."))
+        if contact is not None:
+            contact_make_registered(contact=contact)
+            self.message_user(request, _("%(name)s is now the registered emergency contact.") % {"name": contact.name})
 
     @admin.action(description=gettext_lazy("Export the contact's data (data privacy request)"))
     def export_data(self, request: HttpRequest, queryset: QuerySet[Contact]) -> HttpResponse | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +35,21 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
 
 def contacts_of(*, organisation: Organisation) -> QuerySet[Contact]:
     return Contact.objects.filter(organisation=organisation)
+
+
+def emergency_ordering() -> tuple[Any, ...]:
+    """The one order of contacts: the registered emergency contact, the additional ones by their order,
+    then everyone else; by name within each."""
+    role = Case(
+        When(emergency_role=Contact.EmergencyRole.REGISTERED, then=Value(0)),
+        When(emergency_role=Contact.EmergencyRole.ADDITIONAL, then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )
+    return (role, "emergency_order", Lower("name"), "pk")
+
+
+def contacts_in_emergency_order(*, organisation: Organisation) -> QuerySet[Contact]:
+    return contacts_of(organisation=organisation).order_by(*emergency_ordering())
 
 
 def contact_get_for(*, user: User, contact_id: int) -> Contact:

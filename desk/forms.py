@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from customers.models import Organisation
 from desk.models import TicketLink
-from desk.selectors import REFERENCE, QueueFilters, assignable_staff
+from desk.selectors import QueueFilters, assignable_staff
 from sla.models import Severity, SupportTier
 from tickets.models import Ticket
+from tickets.selectors import REFERENCE
 
 
 class QueueFilterForm(forms.Form):

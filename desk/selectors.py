@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import quantiles
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
@@ -17,11 +15,10 @@ from django.utils import timezone
 from accounts.models import User
 from desk import clocks
 from desk.models import CannedReply, TicketLink
-from tickets.models import Comment, Ticket, TicketEvent
-from tickets.selectors import tickets_visible_to
+from tickets.models import Ticket, TicketEvent
+from tickets.selectors import tickets_search, tickets_visible_to
 
 OPEN = list(Ticket.OPEN_STATUSES)
-REFERENCE = re.compile(r"^\s*(?:[A-Za-z]+-)?(\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -40,25 +37,6 @@ class QueueFilters:
 
 def _escalated() -> Exists:
     return Exists(TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=TicketEvent.Kind.ESCALATED))
-
-
-def _search(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
-    """Number, summary, description and comments: full-text on PostgreSQL, substring elsewhere."""
-    match = REFERENCE.match(text)
-    if match:
-        return tickets.filter(number=int(match.group(1)))
-    if connection.vendor == "postgresql":
-        # Two uncorrelated sets of ids, each found through its GIN index (ticket_search,
-        # comment_search: the vectors must stay as the indexes spell them), rather than
-        # a vector built for every open ticket.
-        query = SearchQuery(text, search_type="websearch", config="simple")
-        by_text = Ticket.objects.alias(search=SearchVector("summary", "description", config="simple")).filter(
-            search=query,
-        )
-        in_comments = Comment.objects.alias(search=SearchVector("body", config="simple")).filter(search=query)
-        return tickets.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=in_comments.values("ticket_id")))
-    in_comments = Comment.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
-    return tickets.filter(Q(summary__icontains=text) | Q(description__icontains=text) | Exists(in_comments))
 
 
 def _saved_view(view: str, user: User, *, now: datetime) -> Q | Exists:
@@ -105,7 +83,7 @@ def queue_for(
     elif filters.sla == "due_soon":
         tickets = tickets.filter(clocks.due_soon_q(now=now))
     if filters.q.strip():
-        tickets = _search(tickets, filters.q.strip())
+        tickets = tickets_search(tickets, text=filters.q, user=user)
     return clocks.by_urgency(tickets, now=now, count=count)
 
 

@@ -13,17 +13,15 @@ from django.utils.translation import gettext as _
 from customers.models import Organisation
 from notices.models import Notice
 from sla.models import Calendar
+from sla.selectors import calendar_default
 
 log = logging.getLogger(__name__)
 
-STANDARD_HOURS_PREFIX = "Standard hours"
-
-
 def calendar_of(organisation: Organisation) -> Calendar | None:
-    """The organisation's business calendar; standard hours when it has none."""
+    """The organisation's business calendar; the default business hours (a flag in the admin) when it has none."""
     if organisation.calendar_id:
         return organisation.calendar
-    return Calendar.objects.filter(name__startswith=STANDARD_HOURS_PREFIX).order_by("pk").first()
+    return calendar_default()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Contact, Environment, Organisation
+from customers.selectors import contacts_in_emergency_order, emergency_ordering
 from notices.delivery import SendTime, send_time
 from notices.emails import notice_email
 from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey, service_key_hash
@@ -49,8 +50,7 @@ def service_key_authenticate(*, key: str) -> ServiceKey | None:
 def emergency_contacts(*, organisation: Organisation) -> tuple[Contact | None, list[Contact]]:
     """The registered emergency contact and the additional ones, in their order."""
     contacts = list(
-        Contact.objects.filter(organisation=organisation).exclude(emergency_role=Contact.EmergencyRole.NONE)
-        .order_by("emergency_order", "name", "pk")
+        contacts_in_emergency_order(organisation=organisation).exclude(emergency_role=Contact.EmergencyRole.NONE)
     )
     registered = next((c for c in contacts if c.emergency_role == Contact.EmergencyRole.REGISTERED), None)
     return registered, [c for c in contacts if c.emergency_role == Contact.EmergencyRole.ADDITIONAL]
@@ -58,7 +58,7 @@ def emergency_contacts(*, organisation: Organisation) -> tuple[Contact | None, l
 
 def _recipients(ticket: Ticket) -> tuple[Contact, list[Contact]]:
     """Who the notice went to: the ticket's requester and its contacts in copy."""
-    copied = list(ticket.cc_contacts.order_by("emergency_order", "name", "pk"))
+    copied = list(ticket.cc_contacts.order_by(*emergency_ordering()))
     return ticket.requester_contact, copied  # type: ignore[return-value]
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import support_staff_required
 from customers.models import Organisation
-from customers.selectors import organisations_visible_to
+from customers.selectors import emergency_ordering, organisations_visible_to
 from notices import selectors, services
 from notices.forms import HeldCancelForm, HeldReleaseForm, NoticeForm, NoticeUpdateForm
 
@@ -95,7 +95,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
         "updates": notice.updates.select_related("author"),
         "mail": selectors.notice_mail(notice=notice),
         "requester": notice.ticket.requester_contact,
-        "copied": notice.ticket.cc_contacts.order_by("emergency_order", "name"),
+        "copied": notice.ticket.cc_contacts.order_by(*emergency_ordering()),
         "form": form,
     })
 

@@ -15,9 +15,10 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
@@ -172,15 +173,18 @@ def outbox_enqueue(*, outbox_id: int) -> bool:
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(settings.OUTBOX_RETRY_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    # The exponent stops growing long before it could overflow a timedelta: retries go on without end.
+    return min(settings.OUTBOX_RETRY_BASE * (2 ** min(max(attempts - 1, 0), 20)), BACKOFF_CAP)
 
 
 class PermanentFailure(Exception):
-    """The server said no for good: retrying would not help."""
+    """The server refused the recipient's address for good (5xx at RCPT): retrying would not help,
+    and the address's owner is marked failing."""
 
 
 class TransientFailure(Exception):
-    """The server or the network failed this time: retry later."""
+    """Anything else: our server away or refusing us, the network, a 4xx. Retried without end, with
+    the backoff capped; the customer is never blamed for it."""
 
 
 def _classify(exc: Exception) -> Exception:
@@ -190,8 +194,7 @@ def _classify(exc: Exception) -> Exception:
             return PermanentFailure(str(exc.recipients))
         return TransientFailure(str(exc.recipients))
     if isinstance(exc, smtplib.SMTPResponseException):
-        if 500 <= exc.smtp_code < 600:
-            return PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}")
+        # A 5xx to anything but the address (our sender, our login, the message) is ours to fix.
         return TransientFailure(f"{exc.smtp_code} {exc.smtp_error!r}")
     if isinstance(exc, (smtplib.SMTPException, OSError, socket.timeout)):
         return TransientFailure(f"{type(exc).__name__}: {exc}")
@@ -246,13 +249,15 @@ def outbox_deliver(*, outbox_id: int) -> OutboundEmail.State | None:
     OutboundEmail.objects.filter(pk=row.pk, state=OutboundEmail.State.SENDING).update(
         state=OutboundEmail.State.SENT, sent_at=timezone.now(), last_error="", held_reason="",
     )
+    if row.attempts > 1 and outbox_alert() is not None:
+        outbox_alert_refresh()  # mail flows again: the alert may be over
     return OutboundEmail.State.SENT
 
 
 def _record_failure(row: OutboundEmail, failure: Exception) -> OutboundEmail.State:
     from notifications.signals import delivery_failed_permanently
 
-    permanent = isinstance(failure, PermanentFailure) or row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    permanent = isinstance(failure, PermanentFailure)
     state = OutboundEmail.State.FAILED if permanent else OutboundEmail.State.PENDING
     OutboundEmail.objects.filter(pk=row.pk, state=OutboundEmail.State.SENDING).update(
         state=state,
@@ -263,7 +268,54 @@ def _record_failure(row: OutboundEmail, failure: Exception) -> OutboundEmail.Sta
     log.warning("Email %s to %s failed (%s): %s", row.pk, row.recipient, state, failure)
     if permanent:
         delivery_failed_permanently.send(sender=OutboundEmail, email=row, reason=str(failure))
+    elif row.attempts >= settings.OUTBOX_ALERT_AFTER_ATTEMPTS:
+        alert = outbox_alert_refresh()
+        if row.attempts == settings.OUTBOX_ALERT_AFTER_ATTEMPTS and alert is not None:
+            log.error("Outgoing mail is failing: %s emails waiting, the oldest since %s. Last error: %s",
+                      alert.count, alert.since.isoformat(), alert.last_error)
     return state
+
+
+# --- The operator alert ------------------------------------------------------------------------
+
+ALERT_CACHE_KEY = "notifications:outbox-alert"
+# The sweep renews it every 20 s; if the sweep itself stops, the alert fades rather than lying.
+ALERT_CACHE_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class OutboxAlert:
+    """Emails failed again and again and still waiting: our server, or our way to it, needs a person."""
+
+    count: int
+    since: datetime
+    last_error: str
+
+
+def _outbox_trouble() -> OutboxAlert | None:
+    troubled = OutboundEmail.objects.filter(
+        state=OutboundEmail.State.PENDING, attempts__gte=settings.OUTBOX_ALERT_AFTER_ATTEMPTS,
+    ).exclude(last_error="")
+    figures = troubled.aggregate(count=Count("pk"), since=Min("created_at"))
+    if not figures["count"]:
+        return None
+    last_error = troubled.order_by("-next_attempt_at").values_list("last_error", flat=True).first() or ""
+    return OutboxAlert(count=figures["count"], since=figures["since"], last_error=last_error[:300])
+
+
+def outbox_alert_refresh() -> OutboxAlert | None:
+    """Work out whether mail is stuck and keep the answer where every desk page can read it for free."""
+    alert = _outbox_trouble()
+    if alert is None:
+        cache.delete(ALERT_CACHE_KEY)
+    else:
+        cache.set(ALERT_CACHE_KEY, alert, ALERT_CACHE_SECONDS)
+    return alert
+
+
+def outbox_alert() -> OutboxAlert | None:
+    value = cache.get(ALERT_CACHE_KEY)
+    return value if isinstance(value, OutboxAlert) else None
 
 
 def outbox_due_ids(*, limit: int = 500) -> list[int]:

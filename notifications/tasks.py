@@ -19,4 +19,5 @@ def outbox_sweep() -> int:
     due = services.outbox_due_ids()
     for outbox_id in due:
         services.outbox_enqueue(outbox_id=outbox_id)
+    services.outbox_alert_refresh()
     return len(due)

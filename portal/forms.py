@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from customers.access import access_window_check
 from customers.models import AccessGrant, Contact, Environment, Organisation
+from customers.services import contact_role_check
 from sla.models import Severity
 from tickets.attachments import MAX_FILES
+from tickets.filing import issue_window_check
 from tickets.models import Ticket, TicketField, TicketType
 from tickets.richtext import admin_html
+from tickets.selectors import tickets_search
 from tickets.services import attachment_validate
 from tickets.severity_suggest import Environment as SuggestEnvironment
 from tickets.severity_suggest import Impact
@@ -206,10 +210,22 @@ class RequestForm(forms.Form):
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 self.add_error(DETAIL_PREFIX + key if key in {f.key for f in checked} else None, messages)
-        start, end = cleaned.get(DETAIL_PREFIX + "issue_start"), cleaned.get(DETAIL_PREFIX + "issue_end")
-        if isinstance(start, datetime) and isinstance(end, datetime) and end < start:
-            self.add_error(DETAIL_PREFIX + "issue_end", _("The end cannot be before the start."))
+        if "details" in cleaned:
+            try:
+                issue_window_check(details=cleaned["details"])
+            except ValidationError as exc:
+                self.add_service_error(exc)
         return cleaned
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """Show a refusal of filing beside the question it is about (details are keyed without the prefix)."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        keys = {field.key for field in self.ticket_fields}
+        for key, errors in exc.error_dict.items():
+            name = DETAIL_PREFIX + key if key in keys else key
+            self.add_error(name if name in self.fields else None, errors)
 
 
 def request_form_class(*, ticket_type: TicketType, organisation: Organisation) -> type[RequestForm]:
@@ -283,14 +299,7 @@ class TicketFilter(django_filters.FilterSet):
         fields = ["q", "status", "ticket_type", "severity"]
 
     def search(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q(summary__icontains=value)
-        digits = value.upper().removeprefix(f"{settings.TICKET_PREFIX}-")
-        if digits.isdigit():
-            condition |= Q(number=int(digits))
-        return queryset.filter(condition)
+        return tickets_search(queryset, text=value, user=self.request.user)
 
 
 class ContactForm(forms.ModelForm):
@@ -306,23 +315,15 @@ class ContactForm(forms.ModelForm):
         self.instance.organisation = organisation
         self.fields["emergency_order"].help_text = _("Order among the additional emergency contacts (1 is first).")
 
-    def clean_emergency_role(self) -> str:
-        role = self.cleaned_data["emergency_role"]
-        registered = Contact.objects.filter(
-            organisation=self.organisation, emergency_role=Contact.EmergencyRole.REGISTERED,
-        ).exclude(pk=self.instance.pk).first()
-        was_registered = self.instance.pk and self.initial.get("emergency_role") == Contact.EmergencyRole.REGISTERED
-        if role == Contact.EmergencyRole.REGISTERED and registered is not None:
-            raise ValidationError(
-                _("%(name)s is already the registered emergency contact, and there is exactly one. Use “Make "
-                  "registered” in the list to hand the role over.") % {"name": registered.name}
-            )
-        if was_registered and role != Contact.EmergencyRole.REGISTERED:
-            raise ValidationError(
-                _("There must always be a registered emergency contact. Make another contact the registered one "
-                  "first; this one then becomes an additional emergency contact.")
-            )
-        return role
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "emergency_role" in cleaned:
+            try:
+                contact_role_check(organisation=self.organisation, contact=self.instance if self.instance.pk else None,
+                                   emergency_role=cleaned["emergency_role"])
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
 
     def validate_unique(self) -> None:
         # The organisation is not a form field, so Django would skip the
@@ -355,10 +356,8 @@ class AccessGrantForm(forms.ModelForm):
         cleaned = super().clean()
         start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
         if start and end:
-            if end <= start:
-                self.add_error("ends_at", _("The end must come after the start."))
-            elif end <= timezone.now():
-                self.add_error("ends_at", _("This window has already ended."))
-            elif end - start > timedelta(days=90):
-                self.add_error("ends_at", _("Grant at most 90 days at a time."))
+            try:
+                access_window_check(starts_at=start, ends_at=end)
+            except ValidationError as exc:
+                self.add_error(None, exc)
         return cleaned

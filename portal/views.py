@@ -16,24 +16,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
-from customers.access import access_grant, access_revoke
-from customers.contacts import contact_make_registered, contact_remove
+from customers.access import access_grant_create, access_revoke
 from customers.models import Contact
 from customers.selectors import (
     access_grant_get_for,
     access_grants_of,
     contact_get_for,
-    contacts_of,
+    contacts_in_emergency_order,
     is_organisation_admin,
     organisation_admin_of,
     organisation_of,
 )
+from customers.services import CONTACT_FIELDS, contact_create, contact_make_registered, contact_remove, contact_update
 from portal.forms import AccessGrantForm, CommentForm, ContactForm, SeverityHelperForm, TicketFilter, request_form_class
-from portal.services import JUSTIFICATION_FIELD, justification_missing, request_submit
 from portal.timeline import timeline_entries
 from sla.models import Severity
 from tickets.attachments import attachment_response
 from tickets.details import details_rows
+from tickets.filing import JUSTIFICATION_FIELD, justification_missing, ticket_file
 from tickets.selectors import (
     attachment_get_for,
     attachments_visible_to,
@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = "organisation" if is_admin and request.GET.get("scope") == "organisation" else "mine"
     tickets = tickets_visible_to(request.user) if scope == "organisation" else tickets_mine(request.user)
     filters = TicketFilter(
-        request.GET,
+        request.GET, request=request,
         queryset=tickets.select_related("ticket_type", "severity", "requester_user", "requester_contact"),
     )
     page = Paginator(filters.qs.order_by("-created_at", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -159,7 +159,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 try:
                     ticket = _submit(request, form)
                 except ValidationError as exc:
-                    form.add_error(None, exc)
+                    form.add_service_error(exc)
                 else:
                     if justification_missing(ticket_type=ticket_type, details=ticket.details):
                         messages.warning(request, _(
@@ -186,8 +186,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 def _submit(request: HttpRequest, form: Any) -> Any:
     cleaned = form.cleaned_data
-    return request_submit(
-        user=request.user, organisation=form.organisation, ticket_type=form.ticket_type,
+    return ticket_file(
+        actor=request.user, requester_user=request.user, organisation=form.organisation, ticket_type=form.ticket_type,
         summary=cleaned["summary"], description=cleaned["description"], severity=cleaned.get("severity"),
         environment=cleaned.get("environment"), details=cleaned["details"], cc_contacts=cleaned["cc_contacts"],
         uploads=cleaned["attachments"],
@@ -212,7 +212,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     return render(request, "portal/organisation.html", {
         "organisation": org,
-        "contacts": _contacts_in_emergency_order(org),
+        "contacts": contacts_in_emergency_order(organisation=org),
         "grants": access_grants_of(organisation=org)[:5],
         "now": timezone.now(),
     })
@@ -221,22 +221,20 @@ def organisation(request: HttpRequest) -> HttpResponse:
 @customer_required
 def contacts(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
-    return render(request, "portal/contacts.html", {"organisation": org, "contacts": _contacts_in_emergency_order(org)})
-
-
-def _contacts_in_emergency_order(organisation: Any) -> list[Contact]:
-    """The registered emergency contact first, then the additional ones in their order, then the rest."""
-    rows = list(contacts_of(organisation=organisation))
-    order = {Contact.EmergencyRole.REGISTERED: 0, Contact.EmergencyRole.ADDITIONAL: 1, Contact.EmergencyRole.NONE: 2}
-    rows.sort(key=lambda c: (order.get(c.emergency_role, 3), c.emergency_order, c.name.lower()))
-    return rows
+    return render(request, "portal/contacts.html", {"organisation": org, "contacts": contacts_in_emergency_order(organisation=org)})
 
 
 def _contact_form_page(request: HttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in CONTACT_FIELDS if name in form.cleaned_data}
         try:
             with transaction.atomic():
-                saved = form.save()
+                if contact is None:
+                    saved = contact_create(organisation=form.organisation, **fields)
+                else:
+                    saved = contact_update(contact=contact, **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
         except IntegrityError:
             form.add_error(None, _("Someone changed these contacts at the same time. Check the list and try again."))
         else:
@@ -291,12 +289,16 @@ def access_grants(request: HttpRequest) -> HttpResponse:
     form = AccessGrantForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        access_grant(
-            organisation=org, environment=data["environment"], level=data["level"], starts_at=data["starts_at"],
-            ends_at=data["ends_at"], reason=data["reason"], granted_by=request.user,
-        )
-        messages.success(request, _("Access granted. The support team sees it on your tickets."))
-        return redirect("portal:access")
+        try:
+            access_grant_create(
+                organisation=org, environment=data["environment"], level=data["level"], starts_at=data["starts_at"],
+                ends_at=data["ends_at"], reason=data["reason"], granted_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Access granted. The support team sees it on your tickets."))
+            return redirect("portal:access")
     return render(request, "portal/access.html", {
         "organisation": org, "form": form, "grants": access_grants_of(organisation=org), "now": timezone.now(),
     }, status=400 if form.is_bound and form.errors else 200)

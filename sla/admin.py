@@ -46,7 +46,7 @@ class CalendarHolidayInline(admin.TabularInline):
 
 @admin.register(Calendar)
 class CalendarAdmin(AuditedAdmin):
-    list_display = ["name", "timezone", "holiday_country", "opening_hours"]
+    list_display = ["name", "timezone", "holiday_country", "opening_hours", "is_default"]
     search_fields = ["name", "timezone"]
     inlines = [CalendarIntervalInline, CalendarHolidayInline]
 

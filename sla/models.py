@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_timezone
@@ -68,6 +69,11 @@ class Calendar(models.Model):
     holiday_subdivision = models.CharField(
         _("subdivision"), max_length=16, blank=True, help_text=_("Optional state or region code, for example TX."),
     )
+    is_default = models.BooleanField(
+        _("default business hours"), default=False,
+        help_text=_("The business hours of organisations without a calendar of their own (warnings wait for them). "
+                    "At most one calendar is the default."),
+    )
     # Bumped whenever the calendar, its intervals or its holidays change: built
     # calendars are cached per (id, updated_at) in each process.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -78,6 +84,12 @@ class Calendar(models.Model):
         verbose_name = _("business calendar")
         verbose_name_plural = _("business calendars")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="calendar_one_default",
+                violation_error_message=_("Another calendar is already the default; unmark it first."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from sla.models import Escalation, SlaClock
+from sla.models import Calendar, Escalation, SlaClock
 
 
 def clocks_due_for_breach(*, now: datetime) -> QuerySet[SlaClock]:
@@ -46,3 +46,8 @@ def clocks_of(*, ticket_id: int) -> list[SlaClock]:
 
 def escalations_open_for(*, ticket_id: int) -> list[Escalation]:
     return list(Escalation.objects.filter(ticket_id=ticket_id, acknowledged_at__isnull=True).order_by("created_at"))
+
+
+def calendar_default() -> Calendar | None:
+    """The business hours of organisations without a calendar of their own: the one marked default."""
+    return Calendar.objects.filter(is_default=True).first()

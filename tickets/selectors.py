@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -83,3 +87,31 @@ def ticket_type_fileable_get(*, slug: str) -> TicketType:
         return ticket_types_fileable_by_customers().prefetch_related("fields").get(slug=slug)
     except TicketType.DoesNotExist as exc:
         raise Http404 from exc
+
+
+REFERENCE = re.compile(r"^\s*(?:[A-Za-z]+-)?(\d+)\s*$")
+
+
+def tickets_search(tickets: QuerySet[Ticket], *, text: str, user: User) -> QuerySet[Ticket]:
+    """The one ticket search of desk, portal and API: a number or reference (SD-1042), else the words in the
+    summary, the description and the comments the user may read (never an internal note for a customer).
+    Full text on PostgreSQL, substring elsewhere."""
+    text = text.strip()
+    if not text:
+        return tickets
+    match = REFERENCE.match(text)
+    if match:
+        return tickets.filter(number=int(match.group(1)))
+    comments = Comment.objects.all() if user.is_support_staff else Comment.objects.filter(is_internal=False)
+    if connection.vendor == "postgresql":
+        # Two uncorrelated sets of ids, each found through its GIN index (ticket_search,
+        # comment_search: the vectors must stay as the indexes spell them), rather than
+        # a vector built for every open ticket.
+        query = SearchQuery(text, search_type="websearch", config="simple")
+        by_text = Ticket.objects.alias(search=SearchVector("summary", "description", config="simple")).filter(
+            search=query,
+        )
+        in_comments = comments.alias(search=SearchVector("body", config="simple")).filter(search=query)
+        return tickets.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=in_comments.values("ticket_id")))
+    in_comments = comments.filter(ticket=OuterRef("pk"), body__icontains=text)
+    return tickets.filter(Q(summary__icontains=text) | Q(description__icontains=text) | Exists(in_comments))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -78,8 +79,13 @@ def ticket_create(
     details: dict[str, Any] | None = None,
     actor: User | None = None,
     actor_label: str = "",
+    received_at: datetime | None = None,
+    via: str = "",
 ) -> Ticket:
-    """File a ticket for an organisation. Raises ValidationError on bad details."""
+    """Store a ticket for an organisation. Raises ValidationError on bad details.
+
+    Channels file through ``tickets.filing.ticket_file``, which adds the rules and the mail of filing.
+    """
     if environment is not None and environment.organisation_id != organisation.pk:
         raise ValueError("The environment belongs to another organisation.")
     cc_contacts = list(cc_contacts)
@@ -100,6 +106,10 @@ def ticket_create(
     )
     if cc_contacts:
         ticket.cc_contacts.set(cc_contacts)
+    if received_at is not None and received_at < ticket.created_at:
+        # The customer reached us earlier (a mail read late): the clock counts from then.
+        Ticket.objects.filter(pk=ticket.pk).update(created_at=received_at)
+        ticket.created_at = received_at
     event_record(
         ticket=ticket,
         kind=TicketEvent.Kind.CREATED,
@@ -109,6 +119,7 @@ def ticket_create(
             "type": ticket_type.name,
             "severity": severity.level if severity else None,
             "status": ticket.status,
+            **({"via": via} if via else {}),
         },
     )
     return ticket

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -53,40 +54,40 @@ def _rank(event: str) -> int:
 class _Batch:
     """The deliveries one transaction has recorded so far, to merge into and to enqueue once it commits."""
 
-    scope: str
     rows: dict[tuple[str, int], WebhookDelivery] = field(default_factory=dict)
     ids: list[int] = field(default_factory=list)
+    flushed: bool = False
 
     def flush(self) -> None:
+        self.flushed = True
         _enqueue(self.ids)
+
+    def alive(self) -> bool:
+        """Still the running transaction's: not committed yet, and its first row not rolled back.
+
+        A rollback (of the transaction, or of the savepoint the batch began in) drops the rows and the
+        on-commit callback together, so a batch whose first row is gone belongs to no transaction.
+        """
+        return not self.flushed and bool(self.ids) and WebhookDelivery.objects.filter(pk=self.ids[0]).exists()
+
+
+_open = threading.local()
 
 
 def _current_batch() -> _Batch | None:
     """The batch of the transaction this code runs in; None outside one (each change then stands alone).
 
-    A test case's own wrapping transaction does not count: the product's outermost atomic block
-    inside it plays the transaction, as it would in production. A batch lives as long as its
-    on-commit callback is pending, which Django drops on commit and on rollback alike.
+    Only public transaction APIs: autocommit says whether a transaction runs, on_commit ends the batch,
+    and a rollback is seen in the rows themselves.
     """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if transaction.get_autocommit():
         return None
-    blocks = connection.atomic_blocks
-    outer = next((i for i, block in enumerate(blocks) if not getattr(block, "_from_testcase", False)), None)
-    if outer is None:
-        return None
-    scope = connection.savepoint_ids[outer - 1] if outer else ""
-    if scope is None:
-        return None
-    pending = [callback for _sids, callback, _robust in connection.run_on_commit]
-    batches = [batch for batch in getattr(connection, "webhook_batches", []) if batch.flush in pending]
-    connection.webhook_batches = batches
-    for batch in batches:
-        if batch.scope == scope:
-            return batch
-    batch = _Batch(scope=scope)
+    batch: _Batch | None = getattr(_open, "batch", None)
+    if batch is not None and batch.alive():
+        return batch
+    batch = _Batch()
+    _open.batch = batch
     transaction.on_commit(batch.flush)
-    batches.append(batch)
     return batch
 
 

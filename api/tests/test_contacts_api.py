@@ -44,7 +44,7 @@ def test_a_second_registered_emergency_contact_is_a_clear_400(world, api_as) -> 
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"
-    assert "exactly one registered emergency contact" in str(error["fields"])
+    assert "there is exactly one" in str(error["fields"]["emergency_role"])
     assert Contact.objects.count() == before
 
     response = client.post("/api/v1/contacts/", {"name": "Dup", "email": world.alpha.registered_emergency_contact.email})
@@ -65,12 +65,13 @@ def test_another_organisations_contact_is_404(world, api_as) -> None:
 def test_a_contact_who_requested_tickets_cannot_be_deleted(world, api_as) -> None:
     from tests.factories import TicketFactory
 
-    contact = world.alpha.registered_emergency_contact
+    contact = Contact.objects.get(organisation=world.alpha, emergency_role=Contact.EmergencyRole.ADDITIONAL)
     TicketFactory(organisation=world.alpha, requester_contact=contact)
 
     response = api_as(world.alan).delete(f"/api/v1/contacts/{contact.pk}/")
 
     assert response.status_code == 400
+    assert "requested tickets" in response.json()["error"]["message"] + str(response.json()["error"]["fields"])
     assert Contact.objects.filter(pk=contact.pk).exists()
 
 

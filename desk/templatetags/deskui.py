@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -154,3 +155,11 @@ def change_phrase(event: object) -> str:
     when = _("just now") if created is None or (timezone.now() - created).total_seconds() < 60 else ago(created)
     phrase = verbs.get(kind, _("%(who)s changed it %(when)s"))
     return phrase % {"who": event.actor_name, "when": when}  # type: ignore[attr-defined]
+
+
+@register.simple_tag
+def outbox_alert() -> Any:
+    """The operator alert of stuck outgoing mail, read from the cache: no query on any desk page."""
+    from notifications.services import outbox_alert as current
+
+    return current()

@@ -64,17 +64,19 @@ def test_monitoring_raises_an_alert(client, world, area, key, django_capture_on_
 
 @pytest.mark.parametrize("where", ["header", "field"])
 def test_a_repeat_with_the_same_idempotency_key_returns_the_first_notice(client, world, area, key, where) -> None:
+    """The API's one rule: the same key and body get the stored first answer, another body 422."""
     def send(**changes: Any) -> Any:
         if where == "header":
             return post(client, body(**changes), key, **{"Idempotency-Key": "mon-42"})
         return post(client, body(idempotency_key="mon-42", **changes), key)
 
     first = send()
-    again = send(title="The same alert, sent again by a retrying client")
+    again = send()
+    changed = send(title="The same key, another alert")
 
-    assert first.status_code == 201 and again.status_code == 200
-    assert again.json()["id"] == first.json()["id"]
-    assert again.json()["title"] == "Increased error rate"
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert changed.status_code == 422 and changed.json()["error"]["code"] == "idempotency_key_reused"
     assert Notice.objects.count() == 1 and OutboundEmail.objects.count() == 2
 
 
@@ -162,7 +164,7 @@ def test_an_agent_raises_a_notice_with_their_session_or_token(world, area, api_a
     assert notice.raised_by == world.agent and notice.service_key is None
     assert response.json()["raised_by"] == "Sam Agent"
     again = api_as(world.agent).post(URL, body(), format="json", headers={"Idempotency-Key": "desk-7"})
-    assert again.status_code == 200 and Notice.objects.count() == 1
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true" and Notice.objects.count() == 1
 
 
 def test_customers_may_not_raise_notices(world, area, api_as) -> None:

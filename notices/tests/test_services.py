@@ -116,12 +116,31 @@ def test_a_warning_before_a_public_holiday_monday_waits_for_tuesday(world, area)
 
 
 def test_a_warning_before_a_holiday_the_admin_added_waits_for_tuesday(world, area) -> None:
-    standard = Calendar.objects.get(name__startswith="Standard hours")
+    standard = Calendar.objects.get(is_default=True)
     CalendarHoliday.objects.create(calendar=standard, date=date(2026, 11, 23), name="Company day")
     with time_machine.travel(FRIDAY_6PM_CHICAGO, tick=False):
         notice = raise_notice(world.alpha, area, kind="warning")
 
     assert {row.next_attempt_at for row in rows_of(notice)} == {TUESDAY_8AM_CHICAGO}
+
+
+def test_renaming_the_default_business_hours_still_holds_warnings_for_them(world, area) -> None:
+    """The fallback calendar is a flag, not a name: an admin who renames it sends no warning at night."""
+    standard = Calendar.objects.get(is_default=True)
+    standard.name = "Horario laboral (Chicago)"
+    standard.save()
+    with time_machine.travel(FRIDAY_6PM_CHICAGO, tick=False):
+        notice = raise_notice(world.alpha, area, kind="warning")
+
+    assert {row.next_attempt_at for row in rows_of(notice)} == {MONDAY_8AM_CHICAGO}
+
+
+def test_a_second_default_calendar_is_refused(world) -> None:
+    from django.core.exceptions import ValidationError
+
+    other = Calendar(name="Madrid office", timezone="Europe/Madrid", is_default=True)
+    with pytest.raises(ValidationError, match="already the default"):
+        other.full_clean()
 
 
 def test_the_organisations_own_calendar_decides(world, area) -> None:

@@ -92,6 +92,7 @@ def test_a_transient_failure_is_retried_with_backoff(smtp, django_capture_on_com
 def test_backoff_grows_and_is_capped() -> None:
     assert [services.backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert services.backoff(30) == timedelta(hours=1)
+    assert services.backoff(10_000) == timedelta(hours=1), "retries without end never overflow"
 
 
 def test_a_smtp_outage_delays_mail_and_loses_nothing(django_capture_on_commit_callbacks, settings) -> None:
@@ -104,6 +105,58 @@ def test_a_smtp_outage_delays_mail_and_loses_nothing(django_capture_on_commit_ca
     row.refresh_from_db()
     assert row.state == OutboundEmail.State.PENDING
     assert "ConnectionRefused" in row.last_error
+
+
+def test_our_smtp_server_refusing_past_the_retry_budget_blames_no_customer_and_delivers_on_return(
+    world, django_capture_on_commit_callbacks, settings,
+) -> None:
+    """The drill: our own SMTP server refuses connections for two days, far longer than any retry budget."""
+    from django.test import Client
+
+    from tests.smtp import free_port, smtp_sink
+
+    contact = world.alpha.registered_emergency_contact
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    desk = Client()
+    desk.force_login(world.agent)
+    with time_machine.travel("2026-03-02 10:00Z", tick=False) as traveller:
+        with django_capture_on_commit_callbacks(execute=True):
+            row = queue(recipient=contact.email)
+        for _hour in range(48):
+            traveller.shift(timedelta(hours=1))  # the backoff is capped at an hour: every hour is a retry
+            outbox_sweep()
+        row.refresh_from_db()
+        assert row.state == OutboundEmail.State.PENDING, "our outage never gives up on the mail"
+        assert row.attempts == 49 and "ConnectionRefused" in row.last_error
+        assert row.next_attempt_at - timezone.now() <= timedelta(hours=1)
+        contact.refresh_from_db()
+        assert contact.delivery_failing_since is None and contact.delivery_failure == ""
+        page = desk.get("/desk/").content.decode()
+        assert "Outgoing mail is failing." in page and "ConnectionRefused" in page
+
+        with smtp_sink(port=port) as sink:  # the server is back
+            traveller.shift(timedelta(hours=1))
+            outbox_sweep()
+            outbox_sweep()
+
+    assert len(sink.to(contact.email)) == 1
+    row.refresh_from_db()
+    assert row.state == OutboundEmail.State.SENT
+    assert "Outgoing mail is failing." not in desk.get("/desk/").content.decode()
+
+
+def test_a_5xx_that_is_not_about_the_address_is_ours_and_retried(world, smtp, django_capture_on_commit_callbacks) -> None:
+    contact = world.alpha.registered_emergency_contact
+    smtp.data_failures.append("554 5.7.1 Relay access denied")
+    with django_capture_on_commit_callbacks(execute=True):
+        row = queue(recipient=contact.email)
+
+    row.refresh_from_db()
+    assert row.state == OutboundEmail.State.PENDING and "554" in row.last_error
+    contact.refresh_from_db()
+    assert contact.delivery_failing_since is None
 
 
 def test_a_permanent_refusal_stops_and_marks_the_contact_failing(world, smtp, django_capture_on_commit_callbacks) -> None:

@@ -300,12 +300,12 @@ def test_only_org_admins_may_grant_even_through_the_service(world):
     from django.core.exceptions import PermissionDenied
     from django.utils import timezone
 
-    from customers.access import access_grant
+    from customers.access import access_grant_create
 
     with pytest.raises(PermissionDenied):
-        access_grant(organisation=world.alpha, environment=world.alpha.environments.first(), level="elevated",
-                     starts_at=timezone.now(), ends_at=timezone.now() + timezone.timedelta(hours=1), reason="x",
-                     granted_by=world.alice)
+        access_grant_create(organisation=world.alpha, environment=world.alpha.environments.first(), level="elevated",
+                            starts_at=timezone.now(), ends_at=timezone.now() + timezone.timedelta(hours=1), reason="x",
+                            granted_by=world.alice)
     AccessGrantFactory(organisation=world.alpha, granted_by=world.alan)  # the model itself does not care who
 
 

@@ -179,7 +179,9 @@ def _events(endpoint: WebhookEndpoint) -> list[tuple[str, list[str]]]:
     return [(row.event, [change["kind"] for change in json.loads(row.body)["data"]["changes"]]) for row in rows]
 
 
-def test_an_incident_sends_created_updated_and_resolved_once_each(world) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_an_incident_sends_created_updated_and_resolved_once_each(shipped_defaults, world) -> None:
+    """Real transactions, as in production: each call commits its own."""
     from incidents import publishing
     from incidents.tests.factories import component
 
@@ -225,7 +227,8 @@ def test_one_request_that_changes_a_ticket_three_ways_is_one_event(world) -> Non
     assert body["ticket"]["status"] == "waiting_vendor" and body["ticket"]["severity"] == 2
 
 
-def test_changes_in_separate_transactions_stay_separate_events(world) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_changes_in_separate_transactions_stay_separate_events(shipped_defaults, world) -> None:
     endpoint = WebhookEndpoint.objects.create(url="https://hooks.example.com/x", events=["ticket.updated"])
 
     workflow.ticket_status_change(ticket=world.alice_ticket, actor=world.agent, status="waiting_vendor")
