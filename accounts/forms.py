@@ -4,10 +4,12 @@ from typing import Any
 
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
+from notifications import floodgate
 from notifications.services import Email, email_queue
 
 
@@ -33,7 +35,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Password reset mail goes through the outbox like every other email."""
+    """Password reset mail goes through the outbox like every other email, within the flood limits."""
+
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        # The page says "if an account exists, we sent a link" whatever happens here.
+        if floodgate.mail_permit(request=request, purpose="password-reset", address=self.cleaned_data["email"]):
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,

@@ -66,6 +66,7 @@ NOT_AUDITED: dict[str, str] = {
     "desk.CannedReply": "agents' text snippets; what is sent is recorded on each ticket",
     "api.ApiToken": "a person's own token; its creation and revocation are the person's own",
     "webhooks.WebhookDelivery": "the delivery log is itself the record",
+    "notifications.TypedAddressMail": "the log of requests to mail a typed address is itself the record",
 }
 
 

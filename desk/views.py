@@ -33,6 +33,7 @@ from desk.forms import (
     StatusForm,
 )
 from desk.services import presence_touch, ticket_link
+from notifications import floodgate
 from tickets import workflow
 from tickets.models import Ticket
 from tickets.selectors import attachments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
@@ -308,3 +309,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("desk:profile")
     return render(request, "desk/profile.html", {"form": form, "now": timezone.now()}, status=400 if form.errors else 200)
 
+
+
+@support_staff_required
+@require_GET
+def mail_refusals(request: HttpRequest) -> HttpResponse:
+    """What the public forms were refused to mail, and why: a flood shows here, not in a stranger's inbox."""
+    return render(request, "desk/mail_refusals.html", {"refusals": floodgate.mail_refusals_recent()})

@@ -197,6 +197,10 @@ OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS",
 # A row handed to the broker and not yet taken by a worker is left alone by the
 # sweep for this long; after it, the task is presumed lost and queued again.
 OUTBOX_REQUEUE_AFTER = timedelta(seconds=env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=60))
+# Forms that mail an address somebody typed (notifications/floodgate.py): at most this many
+# mails a day from one form to one address, and this many requests an hour from one client.
+MAIL_PER_ADDRESS_PER_DAY = env.int("MAIL_PER_ADDRESS_PER_DAY", default=3)
+MAIL_PER_CLIENT_PER_HOUR = env.int("MAIL_PER_CLIENT_PER_HOUR", default=10)
 
 # --- Celery ----------------------------------------------------------------------------
 if REDIS_URL:

@@ -66,6 +66,7 @@ ACCESS: dict[str, Access] = {
     "desk:bulk": Access.STAFF,
     "desk:dashboard": Access.STAFF,
     "desk:profile": Access.STAFF,
+    "desk:mail_refusals": Access.STAFF,
     "desk:acknowledge": Access.STAFF,
     "desk:assign": Access.STAFF,
     "desk:severity": Access.STAFF,
