@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -57,3 +58,11 @@ class OutboxPasswordResetForm(PasswordResetForm):
             event_key=f"password-reset:{context['uid']}:{context['token']}",
             email=Email(recipient=to_email, subject=subject, body_text=body),
         )
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=20, strip=True,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )

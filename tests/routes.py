@@ -32,6 +32,8 @@ ACCESS: dict[str, Access] = {
     "home": Access.SIGNED_IN,
     "login": Access.PUBLIC,
     "logout": Access.SIGNED_IN,
+    "two_factor": Access.SIGNED_IN,
+    "two_factor_setup": Access.SIGNED_IN,
     "password_change": Access.SIGNED_IN,
     "password_change_done": Access.SIGNED_IN,
     "password_reset": Access.PUBLIC,
