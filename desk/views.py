@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
+from audit import access_log
+from audit.models import AccessRecord
 from customers.selectors import contacts_of
 from desk import clocks, selectors
 from desk.forms import (
@@ -150,6 +152,8 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
 @require_GET
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
+    access_log.access_record(request=request, actor=request.user, organisation=ticket.organisation,
+                             action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket)
     return _workspace(request, ticket)
 
 

@@ -55,6 +55,8 @@ ACCESS: dict[str, Access] = {
     "portal:contact_delete": Access.CUSTOMER,
     "portal:access": Access.CUSTOMER,
     "portal:access_revoke": Access.CUSTOMER,
+    # The organisation's own admins only: its people and other organisations never see it.
+    "portal:transparency": Access.CUSTOMER,
     "desk:queue": Access.STAFF,
     "sla_portal:escalate": Access.CUSTOMER,
     "sla_desk:escalation_acknowledge": Access.STAFF,
