@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "webhooks",
+    "backups",
 ]
 
 MIDDLEWARE = [
