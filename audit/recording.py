@@ -48,6 +48,7 @@ AUDITED: dict[str, frozenset[str]] = {
     # Secrets never reach the trail: that they changed is recorded, not what to.
     "notices.ServiceKey": frozenset({"last_used_at"}),
     "webhooks.WebhookEndpoint": frozenset(),
+    "retention.RetentionPolicy": frozenset(),
 }
 
 # Fields whose change is recorded without the values (a secret, or its hash).

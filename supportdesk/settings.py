@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "api",
     "webhooks",
     "backups",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,7 @@ CELERY_BEAT_SCHEDULE = {
     "status-page-sweep": {"task": "incidents.tasks.status_page_sweep", "schedule": 60.0},
     "idempotency-keys-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": 3600.0},
     "webhook-deliveries-sweep": {"task": "webhooks.tasks.deliveries_sweep", "schedule": 30.0},
+    "retention-sweep": {"task": "retention.tasks.retention_sweep", "schedule": 86400.0},
 }
 
 # --- REST API ----------------------------------------------------------------------------
