@@ -48,8 +48,8 @@ class AuditEntry(AppendOnlyModel):
 class AccessRecord(AppendOnlyModel):
     """One look by the vendor's staff at a customer's data: who, when, what, from where.
 
-    Written once per page (a ticket opened, a file downloaded, data exported, an access grant
-    used) and shown to the customer's organisation admins. It names what was opened, never what
+    Written once per page (a ticket opened, a file downloaded, data exported) and shown to the
+    customer's organisation admins. It names what was opened, never what
     the staff member wrote: an internal note stays internal.
     """
 
@@ -57,7 +57,6 @@ class AccessRecord(AppendOnlyModel):
         TICKET_VIEWED = "ticket_viewed", _("Opened a ticket")
         FILE_DOWNLOADED = "file_downloaded", _("Downloaded a file")
         DATA_EXPORTED = "data_exported", _("Exported data")
-        GRANT_USED = "grant_used", _("Used an access grant")
 
     organisation = models.ForeignKey(
         "customers.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation"),

@@ -342,7 +342,7 @@ ACCESS_LOG_PAGE = 50
 
 @customer_required
 def transparency(request: HttpRequest) -> HttpResponse:
-    """Who of the vendor opened the organisation's tickets and files, exported its data or used a grant."""
+    """Who of the vendor opened the organisation's tickets and files or exported its data."""
     org = organisation_admin_of(request.user)
     form = AccessLogFilter(request.GET or None, people=access_log.access_people_of(organisation=org))
     records = access_log.access_records_for(organisation=org, filters=form.filters())

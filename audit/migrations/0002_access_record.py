@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('actor_label', models.CharField(max_length=150, verbose_name='who (name then)')),
-                ('action', models.CharField(choices=[('ticket_viewed', 'Opened a ticket'), ('file_downloaded', 'Downloaded a file'), ('data_exported', 'Exported data'), ('grant_used', 'Used an access grant')], max_length=20, verbose_name='what')),
+                ('action', models.CharField(choices=[('ticket_viewed', 'Opened a ticket'), ('file_downloaded', 'Downloaded a file'), ('data_exported', 'Exported data')], max_length=20, verbose_name='what')),
                 ('ticket_reference', models.CharField(blank=True, max_length=40, verbose_name='ticket')),
                 ('object_label', models.CharField(blank=True, max_length=255, verbose_name='what exactly')),
                 ('client', models.CharField(blank=True, max_length=64, verbose_name='from')),
