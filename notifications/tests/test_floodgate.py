@@ -27,13 +27,20 @@ class MailingForm:
     url: str
     field: str
     prepare: Callable[[str], None] = lambda address: None  # what must exist for the form to mail the address
+    sign_in: Callable[[Client], None] = lambda client: None  # for a form behind a login: who posts it
+
+    def client(self, ip: str) -> Client:
+        client = Client(REMOTE_ADDR=ip)
+        self.sign_in(client)
+        return client
 
 
 def _account(address: str) -> None:
     UserFactory(email=address)
 
 
-# Every public form that mails an address somebody typed; each must hold the same limits.
+# Every form that mails an address somebody typed; each must hold the same limits. A form behind a
+# login (an invitation, a signed ticket link) gives ``sign_in``, e.g. ``lambda c: c.force_login(UserFactory(...))``.
 FORMS = {
     "status subscription": MailingForm("/status/subscribe/", "email"),
     "password reset": MailingForm("/accounts/password/reset/", "email", _account),
@@ -58,7 +65,7 @@ def test_fifty_posts_for_one_address_from_one_client_mail_it_once(name, smtp, tr
                                                                   django_capture_on_commit_callbacks) -> None:
     form = FORMS[name]
     form.prepare(VICTIM)
-    client = Client(REMOTE_ADDR="203.0.113.7")
+    client = form.client("203.0.113.7")
     answers = set()
     for _ in range(50):
         answers.add(post(client, form, VICTIM, django_capture_on_commit_callbacks))
@@ -76,7 +83,7 @@ def test_fifty_clients_for_one_address_mail_it_at_most_the_daily_limit(name, smt
     form = FORMS[name]
     form.prepare(VICTIM)
     for n in range(50):
-        post(Client(REMOTE_ADDR=f"198.51.100.{n}"), form, VICTIM, django_capture_on_commit_callbacks)
+        post(form.client(f"198.51.100.{n}"), form, VICTIM, django_capture_on_commit_callbacks)
         travel.shift(timedelta(minutes=61))  # past the hourly re-send, within two days
         if n == 22:
             assert len(smtp.to(VICTIM)) == settings.MAIL_PER_ADDRESS_PER_DAY  # the first day's 23 posts
@@ -93,7 +100,7 @@ def test_one_client_for_fifty_addresses_is_stopped_at_the_hourly_limit(name, smt
     addresses = [f"stranger{n}@example.org" for n in range(50)]
     for address in addresses:
         form.prepare(address)
-    client = Client(REMOTE_ADDR="203.0.113.9")
+    client = form.client("203.0.113.9")
     for address in addresses:
         post(client, form, address, django_capture_on_commit_callbacks)
         travel.shift(timedelta(seconds=30))  # 25 minutes in all
@@ -101,7 +108,7 @@ def test_one_client_for_fifty_addresses_is_stopped_at_the_hourly_limit(name, smt
     assert {m.envelope_to[0] for m in smtp.messages} == set(addresses[: settings.MAIL_PER_CLIENT_PER_HOUR])
 
     # Another client is not held back by this one.
-    post(Client(REMOTE_ADDR="203.0.113.10"), form, addresses[-1], django_capture_on_commit_callbacks)
+    post(form.client("203.0.113.10"), form, addresses[-1], django_capture_on_commit_callbacks)
     assert len(smtp.to(addresses[-1])) == 1
 
 
