@@ -28,18 +28,40 @@ def second_factor_enrolled(user: Any) -> bool:
     return django_otp.user_has_device(user, confirmed=True)
 
 
-def second_factor_required(user: Any) -> bool:
+# Whether the signed-in person has enrolled, noted in the session at sign-in and at enrolment,
+# so that a page costs no query to find out.
+ENROLLED_SESSION_KEY = "second_factor_enrolled"
+
+
+def note_enrolment(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """At sign-in (connected to user_logged_in): whether this person will be asked for a code."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ENROLLED_SESSION_KEY] = second_factor_enrolled(user)
+
+
+def _enrolled(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    if session is None:
+        return second_factor_enrolled(request.user)
+    if ENROLLED_SESSION_KEY not in session:
+        session[ENROLLED_SESSION_KEY] = second_factor_enrolled(request.user)
+    return bool(session[ENROLLED_SESSION_KEY])
+
+
+def second_factor_required(user: Any, request: HttpRequest | None = None) -> bool:
     """Whether this signed-in person must pass a second factor before anything else."""
     if not getattr(user, "is_authenticated", False):
         return False
     if settings.STAFF_REQUIRE_2FA and (user.is_support_staff or user.is_staff):
         return True
-    return second_factor_enrolled(user)
+    return _enrolled(request) if request is not None else second_factor_enrolled(user)
 
 
 def second_factor_satisfied(request: HttpRequest) -> bool:
     user = request.user
-    return not second_factor_required(user) or bool(getattr(user, "is_verified", lambda: False)())
+    if getattr(user, "is_verified", lambda: False)():
+        return True
+    return not second_factor_required(user, request)
 
 
 def totp_enrol_start(*, user: Any) -> TOTPDevice:
@@ -64,6 +86,7 @@ def totp_enrol_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) 
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
     django_otp.login(request, device)
+    request.session[ENROLLED_SESSION_KEY] = True
     return codes
 
 
