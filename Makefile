@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test faults install migrate demo lint clean
+.PHONY: run test faults install migrate demo lint clean backup restore audit
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -38,6 +38,16 @@ test: install
 ## Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); prints what was lost.
 faults: install
 	$(BIN)/python -m pytest faults -s -p no:cacheprovider
+
+## A consistent backup: PostgreSQL dump + attachments + manifest (counts, SHA-256), one dated archive.
+BACKUP_DIR ?= var/backups
+backup: install
+	$(BIN)/python manage.py backup --output $(BACKUP_DIR)
+
+## Restore ARCHIVE=… into the empty database of DATABASE_URL and the empty MEDIA_ROOT, then check it.
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/supportdesk-<time>.tar"; exit 2; }
+	$(BIN)/python manage.py restore $(ARCHIVE)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
+from notifications import floodgate
 from notifications.services import Email, email_queue
 
 
@@ -33,7 +36,12 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Password reset mail goes through the outbox like every other email."""
+    """Password reset mail goes through the outbox like every other email, within the flood limits."""
+
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        # The page says "if an account exists, we sent a link" whatever happens here.
+        if floodgate.mail_permit(request=request, purpose="password-reset", address=self.cleaned_data["email"]):
+            super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,
@@ -50,3 +58,11 @@ class OutboxPasswordResetForm(PasswordResetForm):
             event_key=f"password-reset:{context['uid']}:{context['token']}",
             email=Email(recipient=to_email, subject=subject, body_text=body),
         )
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"), max_length=20, strip=True,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )

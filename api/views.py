@@ -24,6 +24,8 @@ from api.exceptions import django_validation_to_drf
 from api.filters import TicketFilter, TicketSearch
 from api.idempotency import idempotent
 from api.permissions import IsAuthenticatedPerson
+from audit import access_log
+from audit.models import AccessRecord
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contact_get_for, contacts_of, is_organisation_admin, organisation_of, organisations_visible_to
 from customers.services import contact_create, contact_remove, contact_update
@@ -163,6 +165,12 @@ class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView):
 
     def get_object(self) -> Ticket:
         return ticket_get_for(user=self.request.user, number=self.kwargs["number"])
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        ticket = self.get_object()
+        access_log.access_record(request=request, actor=request.user, organisation=ticket.organisation,
+                                 action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket)
+        return Response(self.get_serializer(ticket).data)
 
     @extend_schema(
         operation_id="tickets_update", summary="Change a ticket",
@@ -358,6 +366,9 @@ class AttachmentDownloadView(ApiView):
     )
     def get(self, request: Request, number: int, attachment_id: int) -> FileResponse:
         attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
+        access_log.access_record(request=request, actor=request.user, organisation=attachment.ticket.organisation,
+                                 action=AccessRecord.Action.FILE_DOWNLOADED, ticket=attachment.ticket,
+                                 object_label=attachment.original_name)
         return attachment_response(attachment)
 
 

@@ -48,6 +48,7 @@ AUDITED: dict[str, frozenset[str]] = {
     # Secrets never reach the trail: that they changed is recorded, not what to.
     "notices.ServiceKey": frozenset({"last_used_at"}),
     "webhooks.WebhookEndpoint": frozenset(),
+    "retention.RetentionPolicy": frozenset(),
 }
 
 # Fields whose change is recorded without the values (a secret, or its hash).
@@ -66,6 +67,9 @@ NOT_AUDITED: dict[str, str] = {
     "desk.CannedReply": "agents' text snippets; what is sent is recorded on each ticket",
     "api.ApiToken": "a person's own token; its creation and revocation are the person's own",
     "webhooks.WebhookDelivery": "the delivery log is itself the record",
+    "otp_static.StaticDevice": "recovery codes, replaced as a whole when their owner enrols again",
+    "otp_totp.TOTPDevice": "a person's own authenticator (django-otp's model, which every code check updates)",
+    "notifications.TypedAddressMail": "the log of requests to mail a typed address is itself the record",
 }
 
 

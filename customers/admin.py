@@ -14,7 +14,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.access_log import access_record
 from audit.admin import AuditedAdmin
+from audit.models import AccessRecord
 from customers.models import Contact, Environment, Membership, Organisation
 from customers.privacy import contact_erase, contact_export, organisation_export
 from customers.services import contact_make_registered, contact_remove_check, contact_role_check
@@ -91,6 +93,8 @@ class OrganisationAdmin(AuditedAdmin):
         organisation = _exactly_one(self, request, queryset)
         if organisation is None:
             return None
+        access_record(request=request, actor=request.user, organisation=organisation,
+                      action=AccessRecord.Action.DATA_EXPORTED, object_label=organisation.name)
         return json_download(organisation_export(organisation=organisation), f"organisation-{organisation.account_id}.json")
 
     def save_model(self, request, obj: Organisation, form, change: bool) -> None:  # type: ignore[no-untyped-def]
@@ -154,6 +158,8 @@ class ContactAdmin(AuditedAdmin):
         contact = _exactly_one(self, request, queryset)
         if contact is None:
             return None
+        access_record(request=request, actor=request.user, organisation=contact.organisation,
+                      action=AccessRecord.Action.DATA_EXPORTED, object_label=contact.name)
         return json_download(contact_export(contact=contact), f"contact-{contact.pk}.json")
 
     @admin.action(description=gettext_lazy("Erase personal data, keeping tickets pseudonymised"))

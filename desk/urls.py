@@ -8,6 +8,7 @@ urlpatterns = [
     path("bulk/", views.bulk, name="bulk"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
+    path("mail-refusals/", views.mail_refusals, name="mail_refusals"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket"),
     path("tickets/<int:number>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("tickets/<int:number>/assign/", views.assign, name="assign"),

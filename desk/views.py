@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
+from audit import access_log
+from audit.models import AccessRecord
 from customers.selectors import contacts_of
 from desk import clocks, selectors
 from desk.forms import (
@@ -33,6 +35,7 @@ from desk.forms import (
     StatusForm,
 )
 from desk.services import presence_touch, ticket_link
+from notifications import floodgate
 from tickets import workflow
 from tickets.models import Ticket
 from tickets.selectors import attachments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
@@ -149,6 +152,8 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
 @require_GET
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
+    access_log.access_record(request=request, actor=request.user, organisation=ticket.organisation,
+                             action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket)
     return _workspace(request, ticket)
 
 
@@ -308,3 +313,10 @@ def profile(request: HttpRequest) -> HttpResponse:
         return redirect("desk:profile")
     return render(request, "desk/profile.html", {"form": form, "now": timezone.now()}, status=400 if form.errors else 200)
 
+
+
+@support_staff_required
+@require_GET
+def mail_refusals(request: HttpRequest) -> HttpResponse:
+    """What the public forms were refused to mail, and why: a flood shows here, not in a stranger's inbox."""
+    return render(request, "desk/mail_refusals.html", {"refusals": floodgate.mail_refusals_recent()})

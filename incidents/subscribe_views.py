@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from incidents import subscriptions
 from incidents.forms import SubscribeForm
+from notifications import floodgate
 
 
 @login_not_required
@@ -20,10 +21,12 @@ from incidents.forms import SubscribeForm
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        subscriptions.subscriber_subscribe(
-            email=form.cleaned_data["email"], components=form.cleaned_data["components"],
-            language=translation.get_language() or "en",
-        )
+        email, components = form.cleaned_data["email"], form.cleaned_data["components"]
+        # One confirmation per address and choice of components an hour, within the daily and per-client limits;
+        # a refusal changes nothing and reads exactly like a success.
+        if floodgate.mail_permit(request=request, purpose="status-subscribe", address=email,
+                                 key=floodgate.mail_key(c.pk for c in components), repeat_after=floodgate.HOUR):
+            subscriptions.subscriber_subscribe(email=email, components=components, language=translation.get_language() or "en")
         messages.success(request, _("Almost done: we sent you an email. Follow its link to confirm your subscription."))
         return redirect("status:index")
     return render(request, "status/subscribe.html", {"form": form})

@@ -76,3 +76,42 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.recipient}"
+
+
+class TypedAddressMail(models.Model):
+    """One request to mail an address somebody typed into a form, and whether it was let through.
+
+    A public form that mails the address it is given (a status-page confirmation, a
+    password reset, an invitation, a signed link) would let anyone flood a stranger
+    through our mail server. Each such request is a row: the limits count these rows,
+    and a refused one (``refused_because`` set) stays as the record of what was not
+    sent, for the desk to see. Nothing is queued in the outbox for a refusal.
+    """
+
+    class Refusal(models.TextChoices):
+        ADDRESS = "address", _("Too many mails to this address today")
+        CLIENT = "client", _("Too many requests from this client")
+        REPEAT = "repeat", _("The same mail was sent less than an hour ago")
+
+    purpose = models.CharField(_("form"), max_length=40, help_text=_("Which form asked, e.g. status-subscribe."))
+    recipient = models.EmailField(_("address typed"))
+    client = models.CharField(_("client address"), max_length=64, blank=True)
+    key = models.CharField(
+        _("same mail as"), max_length=64, blank=True,
+        help_text=_("What makes two requests the same mail, e.g. the components chosen for a subscription."),
+    )
+    refused_because = models.CharField(_("refused because"), max_length=16, choices=Refusal.choices, blank=True)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mail to a typed address")
+        verbose_name_plural = _("mails to typed addresses")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["purpose", "recipient", "created_at"], name="typed_mail_per_address"),
+            models.Index(fields=["client", "created_at"], name="typed_mail_per_client"),
+            models.Index(fields=["-created_at"], name="typed_mail_refused_recent", condition=~Q(refused_because="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} → {self.recipient}"

@@ -361,3 +361,29 @@ class AccessGrantForm(forms.ModelForm):
             except ValidationError as exc:
                 self.add_error(None, exc)
         return cleaned
+
+
+class AccessLogFilter(forms.Form):
+    """Filters of the organisation's access transparency log; anything invalid is simply not applied."""
+
+    action = forms.ChoiceField(label=_("What"), required=False)
+    who = forms.ChoiceField(label=_("Who"), required=False)
+    ticket = forms.CharField(label=_("Ticket"), required=False, max_length=40)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, people: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from audit.models import AccessRecord
+
+        self.fields["action"].choices = [("", _("Anything")), *AccessRecord.Action.choices]
+        self.fields["who"].choices = [("", _("Anyone")), *((name, name) for name in people)]
+
+    def filters(self) -> Any:
+        from audit.access_log import AccessFilters
+
+        if not self.is_valid():
+            return AccessFilters()
+        data = self.cleaned_data
+        return AccessFilters(action=data["action"], actor_label=data["who"], ticket_reference=data["ticket"],
+                             since=data["since"], until=data["until"])

@@ -16,5 +16,6 @@ urlpatterns = [
     path("organisation/contacts/<int:contact_id>/register/", views.contact_register, name="contact_register"),
     path("organisation/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
     path("organisation/access/", views.access_grants, name="access"),
+    path("organisation/transparency/", views.transparency, name="transparency"),
     path("organisation/access/<int:grant_id>/revoke/", views.access_grant_revoke, name="access_revoke"),
 ]

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
+from audit import access_log
+from audit.models import AccessRecord
 from customers.access import access_grant_create, access_revoke
 from customers.models import Contact
 from customers.selectors import (
@@ -28,7 +30,15 @@ from customers.selectors import (
     organisation_of,
 )
 from customers.services import CONTACT_FIELDS, contact_create, contact_make_registered, contact_remove, contact_update
-from portal.forms import AccessGrantForm, CommentForm, ContactForm, SeverityHelperForm, TicketFilter, request_form_class
+from portal.forms import (
+    AccessGrantForm,
+    AccessLogFilter,
+    CommentForm,
+    ContactForm,
+    SeverityHelperForm,
+    TicketFilter,
+    request_form_class,
+)
 from portal.timeline import timeline_entries
 from sla.models import Severity
 from tickets.attachments import attachment_response
@@ -108,6 +118,9 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
     """Serve a file of a ticket the user may see (customers and support alike)."""
     attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
+    access_log.access_record(request=request, actor=request.user, organisation=attachment.ticket.organisation,
+                             action=AccessRecord.Action.FILE_DOWNLOADED, ticket=attachment.ticket,
+                             object_label=attachment.original_name)
     return attachment_response(attachment, inline=request.GET.get("preview") == "1")
 
 
@@ -323,4 +336,26 @@ def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "help.html", {
         "severities": Severity.objects.order_by("level"),
         "support_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+    })
+
+
+ACCESS_LOG_PAGE = 50
+
+
+@customer_required
+def transparency(request: HttpRequest) -> HttpResponse:
+    """Who of the vendor opened the organisation's tickets and files or exported its data."""
+    org = organisation_admin_of(request.user)
+    form = AccessLogFilter(request.GET or None, people=access_log.access_people_of(organisation=org))
+    records = access_log.access_records_for(organisation=org, filters=form.filters())
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(access_log.access_records_csv(records=records.iterator()), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="access-log-{org.account_id}.csv"'
+        return response
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return render(request, "portal/transparency.html", {
+        "organisation": org, "form": form, "query": query.urlencode(),
+        "page": Paginator(records, ACCESS_LOG_PAGE).get_page(request.GET.get("page")),
     })

@@ -15,7 +15,10 @@ from django.http import HttpRequest
 class SupportdeskAdminSite(AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == "admin")
+        from accounts.second_factor import second_factor_satisfied
+
+        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == "admin"
+                    and second_factor_satisfied(request))
 
 
 class SupportdeskAdminConfig(AdminConfig):

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.forms",  # its widget templates, found by FORM_RENDERER beside our overrides
     "django_htmx",
     "csp",
@@ -62,6 +65,8 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "webhooks",
+    "backups",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "audit.context.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -203,6 +210,10 @@ OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS",
 # A row handed to the broker and not yet taken by a worker is left alone by the
 # sweep for this long; after it, the task is presumed lost and queued again.
 OUTBOX_REQUEUE_AFTER = timedelta(seconds=env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=60))
+# Forms that mail an address somebody typed (notifications/floodgate.py): at most this many
+# mails a day from one form to one address, and this many requests an hour from one client.
+MAIL_PER_ADDRESS_PER_DAY = env.int("MAIL_PER_ADDRESS_PER_DAY", default=3)
+MAIL_PER_CLIENT_PER_HOUR = env.int("MAIL_PER_CLIENT_PER_HOUR", default=10)
 
 # --- Celery ----------------------------------------------------------------------------
 if REDIS_URL:
@@ -247,6 +258,7 @@ CELERY_BEAT_SCHEDULE = {
     "status-page-sweep": {"task": "incidents.tasks.status_page_sweep", "schedule": 60.0},
     "idempotency-keys-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": 3600.0},
     "webhook-deliveries-sweep": {"task": "webhooks.tasks.deliveries_sweep", "schedule": 30.0},
+    "retention-sweep": {"task": "retention.tasks.retention_sweep", "schedule": 86400.0},
 }
 
 # --- REST API ----------------------------------------------------------------------------
@@ -320,6 +332,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIN
 # The client's address (sign-in throttling) is the entry the nearest of them wrote; with 0 the
 # header is ignored, as anyone can send it.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Support staff sign in with a second factor (accounts/second_factor.py); on by default in production.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = VENDOR_NAME
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -131,6 +131,7 @@ def outsider_tables(world: Any) -> dict[str, Any]:
 
     from accounts.models import User
     from api.models import ApiToken
+    from audit.models import AccessRecord
     from customers.models import AccessGrant, Contact, Environment, Membership, Organisation
     from desk.models import TicketLink
     from incidents.models import Component, Incident, IncidentComponent, IncidentUpdate
@@ -158,11 +159,24 @@ def outsider_tables(world: Any) -> dict[str, Any]:
         "ticket links": TicketLink.objects.filter(Q(from_ticket__organisation=org) | Q(to_ticket__organisation=org)),
         "notices": Notice.objects.filter(**by_org),
         "api tokens": ApiToken.objects.filter(user__membership__organisation=org),
+        "access transparency log": AccessRecord.objects.filter(**by_org),
         "status incidents": Incident.objects.all(),
         "status updates": IncidentUpdate.objects.all(),
         "status impacts": IncidentComponent.objects.all(),
         "status components": Component.objects.all(),
     }
+
+
+def outsider_access_record(world: Any) -> Any:
+    """A look by support at the outsider's file: only the outsider's admins may read of it."""
+    from audit.models import AccessRecord
+
+    return AccessRecord.objects.create(
+        organisation=world.outsider, actor=world.agent, actor_label=world.agent.get_full_name(),
+        action=AccessRecord.Action.FILE_DOWNLOADED, ticket=world.outsider_ticket,
+        ticket_reference=world.outsider_ticket.reference, object_label=world.outsider_attachment.original_name,
+        client="192.0.2.1",
+    )
 
 
 def outsider_rows(world: Any) -> dict[str, str]:
@@ -320,6 +334,7 @@ def check_matrix(
     # never show (made now, so that every public page is asked with it in the database);
     # signing out last, so that the other routes are asked with a live session.
     unpublished_incident()
+    outsider_access_record(world)
     walk = sorted(routes(urlconf), key=lambda route: (route.name == "logout", access_of(route) is not Access.PUBLIC))
     for route in walk:
         access = access_of(route)
