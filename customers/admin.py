@@ -90,13 +90,19 @@ class OrganisationAdmin(AuditedAdmin):
     list_filter = ["tier", "contract_active", "language"]
     search_fields = ["name", "account_id", "retailer_ids", "contacts__email"]
     list_select_related = ["tier"]
-    inlines = [EnvironmentInline, ContactInline, MembershipInline, TierPeriodInline]
+    inlines = [EnvironmentInline, ContactInline, MembershipInline]
     fieldsets = [
         (None, {"fields": ["name", "account_id", "tier", "contract_active", "retailer_ids"]}),
         (_("Locale and hours"), {"fields": ["timezone", "language", "calendar"]}),
         (_("People"), {"fields": ["account_executive_name", "account_executive_email", "escalation_email"]}),
     ]
     actions = ["export_data", "apply_tier_to_open_tickets"]
+
+    def get_inlines(self, request: HttpRequest, obj: Organisation | None) -> list[type[admin.options.InlineModelAdmin]]:
+        # The tier history is read-only, and only shown once there is one.
+        if obj is not None and obj.tier_periods.exists():
+            return [*self.inlines, TierPeriodInline]
+        return list(self.inlines)
 
     @admin.action(description=gettext_lazy("Export all data (data privacy request)"))
     def export_data(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> HttpResponse | None:

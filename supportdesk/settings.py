@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "webhooks",
+    "reports",
 ]
 
 MIDDLEWARE = [
