@@ -15,9 +15,10 @@ from accounts.access import customer_required, lead_required
 from customers.models import Organisation
 from customers.selectors import organisation_admin_of
 from reports import exports
+from reports.cache import cached
 from reports.charts import Series, bar_chart, hours_scale
 from reports.forms import PeriodForm
-from reports.selectors import BREACHED_LIST_LIMIT, Report, breaches_count, breaches_of, report_build
+from reports.selectors import BREACHED_LIST_LIMIT, Period, Report, breaches_count, breaches_of, report_build
 from sla.models import SlaTarget
 
 BREAKDOWN_LABELS = {
@@ -68,11 +69,27 @@ def _query(report: Report) -> dict[str, str]:
     return {"first": f"{report.period.first:%Y-%m}", "last": f"{report.period.last:%Y-%m}", "by": report.by}
 
 
+def _report(*, period: Period, by: str, organisation: Organisation | None, now: Any) -> Report:
+    return cached(
+        name="report", start=period.start, end=period.end, parts=(period, by, organisation.pk if organisation else None),
+        compute=lambda: report_build(period=period, by=by, organisation=organisation, now=now),
+    )
+
+
 def _context(report: Report, form: PeriodForm, *, organisation: Organisation | None, now: Any) -> dict[str, Any]:
+    period = report.period
+    scope = (period, organisation.pk if organisation else None)
+    breaches = cached(
+        name="breaches", start=period.start, end=period.end, parts=scope,
+        compute=lambda: breaches_of(period=period, organisation=organisation, now=now, limit=BREACHED_LIST_LIMIT),
+    )
+    breaches_total = cached(
+        name="breaches-count", start=period.start, end=period.end, parts=scope,
+        compute=lambda: breaches_count(period=period, organisation=organisation, now=now),
+    )
     return {
         "form": form, "report": report, "charts": _charts(report),
-        "breaches": breaches_of(period=report.period, organisation=organisation, now=now, limit=BREACHED_LIST_LIMIT),
-        "breaches_total": breaches_count(period=report.period, organisation=organisation, now=now),
+        "breaches": breaches, "breaches_total": breaches_total,
         "breakdowns": BREAKDOWN_LABELS, "by_label": BREAKDOWN_LABELS[report.by],
         "query": _query(report),
     }
@@ -84,7 +101,7 @@ def desk_report(request: HttpRequest) -> HttpResponse:
     zone = request.user.timezone or "UTC"
     form = PeriodForm(request.GET or None, zone=zone)
     now = timezone.now()
-    report = report_build(period=form.period(), by=form.breakdown(), now=now)
+    report = _report(period=form.period(), by=form.breakdown(), organisation=None, now=now)
     if request.GET.get("download"):
         return _export(request, report=report, organisation=None, stem="sla")
     status = 400 if form.is_bound and form.errors else 200
@@ -99,7 +116,7 @@ def portal_report(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, zone=organisation.timezone, default_by="severity")
     by = form.breakdown() if form.breakdown() in ("severity", "month") else "severity"
     now = timezone.now()
-    report = report_build(period=form.period(), by=by, organisation=organisation, now=now)
+    report = _report(period=form.period(), by=by, organisation=organisation, now=now)
     if request.GET.get("download"):
         return _export(request, report=report, organisation=organisation, stem=f"sla-{organisation.account_id}")
     targets = (

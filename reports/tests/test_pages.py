@@ -172,3 +172,19 @@ def test_a_second_organisation_admin_elsewhere_sees_nothing_of_alpha(world, clie
     other_admin = UserFactory(email="boss@hostile.example", organisation=october, org_admin=True)
     page = _get(client, other_admin, "/portal/organisation/report/?first=2026-10&last=2026-10").content.decode()
     assert "Alpha Shop" not in page and "Outsider" not in page
+
+
+def test_a_cached_report_follows_every_change_it_counts(world, client, django_capture_on_commit_callbacks):
+    """The page is cached, yet always shows what a recomputation would: an acknowledgement moves it."""
+    with time_machine.travel(at(2026, 10, 5, 9), tick=False):
+        ticket = TicketFactory(organisation=world.alpha, severity=1)
+    client.force_login(world.lead)
+    url = REPORT + "&what=report&download=csv"
+    first = _csv(client.get(url))
+    assert first[-1][1:5] == ["1", "1", "0", "1"], "still running past its due time: breached"
+    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(at(2026, 10, 5, 10), tick=False):
+        ticket_acknowledge(ticket=ticket, actor=world.agent)
+    page = client.get(REPORT)
+    assert page.context["report"].total.met == 1 and page.context["report"].total.breached == 0
+    again = _csv(client.get(url))
+    assert again[-1][1:5] == ["1", "1", "1", "0"]
