@@ -76,7 +76,7 @@ def populate(n: int) -> None:
                    r.filed, r.filed,
                    CASE WHEN r.open AND random() < 0.5 THEN NULL
                         ELSE r.filed + random() * random() * interval '30 hours' END
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(1::bigint, %(n)s) AS g
             CROSS JOIN LATERAL (SELECT now() - (g::float / %(n)s) * interval '730 days' AS filed,
                                        g > %(n)s - %(n)s / 200 AS open) r
             """,

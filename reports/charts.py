@@ -56,7 +56,7 @@ def bar_chart(
             h = plot_h * min(value, top) / top
             y = TOP + plot_h - h
             parts.append(
-                f'<rect class="bar {escape(line.css)}" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}">'
+                f'<rect class="col {escape(line.css)}" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}">'
                 f"<title>{escape(label)} · {escape(line.name)}: {escape(fmt(value))}</title></rect>"
             )
         parts.append(

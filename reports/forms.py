@@ -36,6 +36,9 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.zone = zone
         self.default_by = default_by
+        default = period_last_full_months(zone=zone)
+        self.fields["first"].initial = f"{default.first:%Y-%m}"
+        self.fields["last"].initial = f"{default.last:%Y-%m}"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
