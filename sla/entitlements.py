@@ -100,7 +100,8 @@ def entitlements_preview(
     ``tiers``: open clocks promised under these tiers follow the tiers' current targets.
     """
     now = now or timezone.now()
-    follow = bool(list(organisations))
+    organisations, tiers = list(organisations), list(tiers)
+    follow = bool(organisations)
     moves = []
     for clock in _open_clocks(organisations=organisations, tiers=tiers):
         move = _move_of(clock, _target_now(clock, follow_organisation=follow), now=now)
