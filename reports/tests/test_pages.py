@@ -163,7 +163,8 @@ def test_a_customer_admins_breakdowns_stop_at_month_and_severity(world, client, 
     assert "By Severity" in page.content.decode()
 
 
-def test_the_report_routes_pass_the_access_matrix(world):
+def test_the_report_routes_pass_the_access_matrix(world, need_postgres):
+    """The walk digests the outsider's rows with PostgreSQL's string_agg."""
     problems = matrix.check_matrix(world, only={"reports_desk:report", "reports_portal:report"})
     assert not problems, "\n".join(map(str, problems))
 
