@@ -30,3 +30,15 @@ def support_staff_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def lead_required(view: View) -> View:
+    """Support leads and admins (the desk's reports); agents and customers are refused."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_lead:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

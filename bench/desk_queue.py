@@ -121,10 +121,13 @@ def add_clocks() -> None:
             return
         cursor.execute(
             """
-            INSERT INTO sla_slaclock (ticket_id, metric, target_id, state, started_at, segment_start,
+            INSERT INTO sla_slaclock (ticket_id, metric, target_id, target_tier_id, target_severity_id,
+                target_duration, target_calendar_id, target_warn_percent, target_escalation_eligible,
+                target_pauses_while_waiting, state, started_at, segment_start,
                 elapsed_before, due_at, warn_at, warned_at, breached_at, paused_at, paused_total,
                 stopped_at, stopped_reason, pauses, recomputations, updated_at)
-            SELECT t.id, 'ack', st.id, c.state, t.created_at, c.segment_start, c.elapsed,
+            SELECT t.id, 'ack', st.id, st.tier_id, st.severity_id, st.duration, st.calendar_id, st.warn_percent,
+                   st.escalation_eligible, st.pauses_while_waiting, c.state, t.created_at, c.segment_start, c.elapsed,
                    c.due_at, c.due_at - st.duration / 4, NULL,
                    CASE WHEN c.due_at < now() OR c.elapsed > st.duration THEN coalesce(c.due_at, t.acknowledged_at) END,
                    NULL, interval '0', c.stopped_at, c.reason, '[]', '[]', now()

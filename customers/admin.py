@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from audit.access_log import access_record
 from audit.admin import AuditedAdmin
 from audit.models import AccessRecord
-from customers.models import Contact, Environment, Membership, Organisation
+from customers.models import Contact, Environment, Membership, Organisation, TierPeriod
 from customers.privacy import contact_erase, contact_export, organisation_export
 from customers.services import contact_make_registered, contact_remove_check, contact_role_check
 
@@ -68,6 +68,20 @@ class EnvironmentInline(admin.TabularInline):
     extra = 0
 
 
+class TierPeriodInline(admin.TabularInline):
+    """The tier history, read-only: only a change of the tier field above writes it."""
+
+    model = TierPeriod
+    extra = 0
+    fields = ["tier", "valid_from", "valid_until", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = gettext_lazy("Tier history")
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -86,7 +100,13 @@ class OrganisationAdmin(AuditedAdmin):
         (_("Locale and hours"), {"fields": ["timezone", "language", "calendar"]}),
         (_("People"), {"fields": ["account_executive_name", "account_executive_email", "escalation_email"]}),
     ]
-    actions = ["export_data"]
+    actions = ["export_data", "apply_tier_to_open_tickets"]
+
+    def get_inlines(self, request: HttpRequest, obj: Organisation | None) -> list[type[admin.options.InlineModelAdmin]]:
+        # The tier history is read-only, and only shown once there is one.
+        if obj is not None and obj.tier_periods.exists():
+            return [*self.inlines, TierPeriodInline]
+        return list(self.inlines)
 
     @admin.action(description=gettext_lazy("Export all data (data privacy request)"))
     def export_data(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> HttpResponse | None:
@@ -97,12 +117,25 @@ class OrganisationAdmin(AuditedAdmin):
                       action=AccessRecord.Action.DATA_EXPORTED, object_label=organisation.name)
         return json_download(organisation_export(organisation=organisation), f"organisation-{organisation.account_id}.json")
 
+    @admin.action(description=gettext_lazy("Apply the organisation's tier to its open tickets (preview first)"))
+    def apply_tier_to_open_tickets(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> TemplateResponse | None:
+        from sla.admin_entitlements import apply_to_open_tickets
+
+        explanation = _("A new tier applies to tickets filed from the change on. Applied here, the open tickets "
+                        "of these organisations take their current tier's targets, keeping the business time "
+                        "already counted.")
+        return apply_to_open_tickets(self, request, queryset, scope="organisations", explanation=explanation)
+
     def save_model(self, request, obj: Organisation, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        """A new tier goes through organisation_tier_change (history kept; new tickets only)."""
+        from customers.tiers import organisation_tier_change
+
+        new_tier = obj.tier
+        if change and "tier" in form.changed_data:
+            obj.tier_id = form.initial["tier"]
         super().save_model(request, obj, form, change)
         if change and "tier" in form.changed_data:
-            from sla.clocks import clock_recompute_for_organisation
-
-            clock_recompute_for_organisation(organisation=obj)
+            organisation_tier_change(organisation=obj, tier=new_tier, actor=request.user)
 
 
 class ContactAdminForm(forms.ModelForm):

@@ -230,3 +230,41 @@ class AccessGrant(models.Model):
 
     def is_active_at(self, moment: Any) -> bool:
         return self.revoked_at is None and self.starts_at <= moment < self.ends_at
+
+
+class TierPeriod(models.Model):
+    """A stretch of time during which an organisation was on one support tier.
+
+    Reports count each ticket under the tier in force when it was filed; the open
+    period (no end) is always the organisation's current tier. Written only by
+    ``customers.tiers.organisation_tier_change``.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="tier_periods")
+    tier = models.ForeignKey("sla.SupportTier", on_delete=models.PROTECT, related_name="+", verbose_name=_("support tier"))
+    valid_from = models.DateTimeField(_("from"))
+    valid_until = models.DateTimeField(_("until"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tier period")
+        verbose_name_plural = _("tier history")
+        ordering = ["organisation", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], condition=Q(valid_until__isnull=True), name="tier_period_one_open_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="tier_period_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "valid_until"], name="tier_period_until")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.tier}"

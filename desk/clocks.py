@@ -145,7 +145,7 @@ def with_ack_clock(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return tickets.prefetch_related(
         Prefetch(
             "sla_clocks", to_attr="ack_clocks",
-            queryset=SlaClock.objects.filter(metric=ACK).select_related("target__calendar"),
+            queryset=SlaClock.objects.filter(metric=ACK).select_related("target_calendar"),
         ),
     )
 
@@ -176,10 +176,10 @@ def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None
     """
     clocks: list[SlaClock] = getattr(ticket, "ack_clocks", None) or []
     clock = clocks[0] if clocks else None
-    if clock is None or clock.target is None:
+    if clock is None or not clock.has_terms:
         return None
     now = now or timezone.now()
-    duration = clock.target.duration
+    duration = clock.target_duration
     if clock.state == SlaClock.State.STOPPED:
         taken = clock.elapsed_before
         missed = clock.breached_at is not None or taken > duration
@@ -190,7 +190,7 @@ def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None
     due = clock.due_at
     if due is None:
         return None
-    calendar = calendar_for(clock.target.calendar)
+    calendar = calendar_for(clock.target_calendar)
     if due <= now:
         return TimeLeft(state="breached", span=calendar.between(due, now), due=due, overdue=True)
     left = calendar.between(now, due)
@@ -203,7 +203,7 @@ def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None
 def time_left_of(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None:
     """``time_left`` for one ticket already fetched through a checked accessor (the ticket page)."""
     ticket.ack_clocks = list(  # type: ignore[attr-defined]
-        SlaClock.objects.filter(ticket=ticket, metric=ACK).select_related("target__calendar"),
+        SlaClock.objects.filter(ticket=ticket, metric=ACK).select_related("target_calendar"),
     )
     return time_left(ticket, now=now)
 

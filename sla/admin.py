@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.admin import AuditedAdmin
 from sla.models import Calendar, CalendarHoliday, CalendarInterval, Severity, SlaTarget, SupportTier
@@ -69,6 +70,16 @@ class SupportTierAdmin(AuditedAdmin):
     list_display = ["name", "escalation_reminder_interval", "target_count", "organisation_count"]
     search_fields = ["name"]
     inlines = [SlaTargetInline]
+    actions = ["apply_to_open_tickets"]
+
+    @admin.action(description=gettext_lazy("Apply the current targets to open tickets (preview first)"))
+    def apply_to_open_tickets(self, request, queryset):  # type: ignore[no-untyped-def]
+        from sla.admin_entitlements import apply_to_open_tickets
+
+        explanation = _("Edited targets apply to tickets filed from then on. Applied here, the open tickets "
+                        "promised under these tiers take the targets as they stand now, keeping the business "
+                        "time already counted.")
+        return apply_to_open_tickets(self, request, queryset, scope="tiers", explanation=explanation)
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         from django.db.models import Count

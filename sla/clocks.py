@@ -17,7 +17,6 @@ import threading
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,6 @@ from sla.models import Calendar, SlaClock, SlaTarget
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from customers.models import Organisation
     from sla.businesstime import BusinessCalendar
     from tickets.models import Ticket, TicketEvent
 
@@ -66,7 +64,7 @@ def clock_snapshot(clock: SlaClock) -> dict[str, Any]:
     return {
         "metric": clock.metric,
         "state": clock.state,
-        "target": str(clock.target.duration) if clock.target_id and clock.target else None,
+        "target": str(clock.target_duration) if clock.has_terms else None,
         "due_at": _iso(clock.due_at),
         "warn_at": _iso(clock.warn_at),
         "warned_at": _iso(clock.warned_at),
@@ -75,45 +73,50 @@ def clock_snapshot(clock: SlaClock) -> dict[str, Any]:
     }
 
 
-def target_for(*, ticket: Ticket, metric: str) -> SlaTarget | None:
+def target_for(*, ticket: Ticket, metric: str, tier_id: int | None = None) -> SlaTarget | None:
+    """The target in force now for the ticket's severity, under the tier it was filed under
+    (or ``tier_id``): moving an organisation to another tier applies to new tickets only."""
     if ticket.severity_id is None:
         return None
+    if tier_id is None:
+        from customers.tiers import tier_in_force
+
+        tier_id = tier_in_force(organisation=ticket.organisation, at=ticket.created_at)
     return (
         SlaTarget.objects.select_related("calendar", "severity", "tier")
-        .filter(tier_id=ticket.organisation.tier_id, severity_id=ticket.severity_id, metric=metric)
+        .filter(tier_id=tier_id, severity_id=ticket.severity_id, metric=metric)
         .first()
     )
 
 
 def clock_elapsed(clock: SlaClock, *, now: datetime) -> timedelta:
     """Business time counted so far, in the target's calendar."""
-    if clock.state == SlaClock.State.RUNNING and clock.segment_start and clock.target is not None:
-        return clock.elapsed_before + calendar_for(clock.target.calendar).between(clock.segment_start, now)
+    if clock.state == SlaClock.State.RUNNING and clock.segment_start and clock.has_terms:
+        return clock.elapsed_before + calendar_for(clock.target_calendar).between(clock.segment_start, now)
     return clock.elapsed_before
 
 
 def clock_remaining(clock: SlaClock, *, now: datetime) -> timedelta | None:
-    if clock.target is None:
+    if not clock.has_terms:
         return None
-    return clock.target.duration - clock_elapsed(clock, now=now)
+    return clock.target_duration - clock_elapsed(clock, now=now)
 
 
-def _warn_after(target: SlaTarget) -> timedelta:
-    return target.duration * target.warn_percent // 100
+def _warn_after(clock: SlaClock) -> timedelta:
+    return clock.target_duration * clock.target_warn_percent // 100
 
 
 def _schedule(clock: SlaClock, *, elapsed: timedelta, now: datetime) -> None:
     """Bank ``elapsed`` and set due and warn times counting on from now."""
     clock.elapsed_before = elapsed
     clock.segment_start = now
-    target = clock.target
-    if target is None:
+    if not clock.has_terms:
         clock.due_at = clock.warn_at = None
         return
-    calendar = calendar_for(target.calendar)
-    remaining = target.duration - elapsed
+    calendar = calendar_for(clock.target_calendar)
+    remaining = clock.target_duration - elapsed
     clock.due_at = calendar.add(now, remaining) if remaining > timedelta(0) else now
-    warn_left = _warn_after(target) - elapsed
+    warn_left = _warn_after(clock) - elapsed
     clock.warn_at = calendar.add(now, warn_left) if warn_left > timedelta(0) else now
     if clock.warned_at is not None and clock.warn_at > now:
         # The deadline moved out: warn again before the new one.
@@ -148,7 +151,8 @@ def clock_start(
     if target is None:
         return None
     started_at = started_at or now
-    clock = SlaClock(ticket=ticket, metric=metric, target=target, started_at=started_at)
+    clock = SlaClock(ticket=ticket, metric=metric, started_at=started_at)
+    clock.terms_copy(target)
     elapsed = calendar_for(target.calendar).between(started_at, now) if started_at < now else timedelta(0)
     _schedule(clock, elapsed=elapsed, now=now)
     clock.save(force_insert=True)
@@ -162,7 +166,7 @@ def clock_start(
 def _locked_clocks(ticket: Ticket) -> list[SlaClock]:
     return list(
         SlaClock.objects.select_for_update(of=("self",))
-        .select_related("target__calendar", "target__severity", "target__tier")
+        .select_related("target_calendar", "target_severity", "target_tier")
         .filter(ticket=ticket)
     )
 
@@ -246,13 +250,15 @@ def clock_restart(clock: SlaClock, *, now: datetime, reason: str) -> None:
     _record(clock, before=before, reason=reason)
 
 
-def clock_retarget(clock: SlaClock, *, target: SlaTarget | None, now: datetime, reason: str) -> bool:
-    """Count the rest of a new target, keeping the business time already counted."""
-    if clock.target_id == (target.pk if target else None):
+def clock_retarget(
+    clock: SlaClock, *, target: SlaTarget | None, now: datetime, reason: str, actor: User | None = None,
+) -> bool:
+    """Count the rest of a new target (its terms as they stand now), keeping the business time already counted."""
+    if clock.target_id == (target.pk if target else None) and not clock.terms_differ(target):
         return False
     before = clock_snapshot(clock)
     elapsed = clock_elapsed(clock, now=now)
-    clock.target = target
+    clock.terms_copy(target)
     clock.recomputations = [
         *clock.recomputations, {"at": now.isoformat(), "elapsed": int(elapsed.total_seconds()), "reason": reason},
     ]
@@ -261,7 +267,7 @@ def clock_retarget(clock: SlaClock, *, target: SlaTarget | None, now: datetime, 
     else:
         clock.elapsed_before = elapsed
     _save(clock)
-    _record(clock, before=before, reason=reason)
+    _record(clock, before=before, reason=reason, actor=actor)
     return True
 
 
@@ -271,7 +277,8 @@ def clocks_recompute(*, ticket: Ticket, now: datetime, reason: str) -> None:
     for metric, clock in clocks.items():
         if clock.state == SlaClock.State.STOPPED:
             continue
-        clock_retarget(clock, target=target_for(ticket=ticket, metric=metric), now=now, reason=reason)
+        target = target_for(ticket=ticket, metric=metric, tier_id=clock.target_tier_id)
+        clock_retarget(clock, target=target, now=now, reason=reason)
     if not ticket.is_open:
         return
     if ACK not in clocks and ticket.acknowledged_at is None:
@@ -279,35 +286,10 @@ def clocks_recompute(*, ticket: Ticket, now: datetime, reason: str) -> None:
             ticket=ticket, metric=ACK, now=now, started_at=ticket.created_at,
             reason=reason + " " + _("The acknowledgement clock counts from submission."),
         )
-        if started is not None and ticket.status == ticket.Status.WAITING_ON_CUSTOMER and started.target.pauses_while_waiting:
+        if started is not None and ticket.status == ticket.Status.WAITING_ON_CUSTOMER and started.target_pauses_while_waiting:
             clock_pause(started, now=now)
     if UPDATE not in clocks and ticket.acknowledged_at is not None:
         clock_start(ticket=ticket, metric=UPDATE, now=now)
-
-
-def clock_recompute_for_organisation(*, organisation: Organisation, now: datetime | None = None) -> int:
-    """The organisation moved to another tier: recompute its open tickets' clocks.
-
-    Tickets are locked one by one, in id order, as the workflow locks them, so
-    that this never deadlocks with an agent's action or the tick.
-    """
-    from tickets.models import Ticket
-
-    now = now or timezone.now()
-    reason = _("The organisation's support tier is now %(tier)s.") % {"tier": organisation.tier}
-    ticket_ids = (
-        SlaClock.objects.filter(ticket__organisation=organisation, ticket__status__in=Ticket.OPEN_STATUSES)
-        .exclude(state=SlaClock.State.STOPPED)
-        .order_by("ticket_id").values_list("ticket_id", flat=True).distinct()
-    )
-    count = 0
-    with transaction.atomic():
-        for ticket_id in list(ticket_ids):
-            ticket = Ticket.objects.select_for_update().select_related("organisation").get(pk=ticket_id)
-            ticket.organisation = organisation
-            clocks_recompute(ticket=ticket, now=now, reason=reason)
-            count += 1
-    return count
 
 
 def _status_changed(ticket: Ticket, *, before: str | None, after: str | None, now: datetime) -> None:
@@ -320,7 +302,7 @@ def _status_changed(ticket: Ticket, *, before: str | None, after: str | None, no
         if after in done:
             clock_stop(clock, now=now, why=str(after))
         elif after == waiting:
-            if clock.target is None or clock.target.pauses_while_waiting:
+            if not clock.has_terms or clock.target_pauses_while_waiting:
                 clock_pause(clock, now=now)
         elif before == waiting:
             clock_resume(clock, now=now)

@@ -124,15 +124,15 @@ def clock_breach(*, clock_id: int, ticket_id: int, now: datetime) -> str | None:
     ).update(breached_at=F("due_at"), warned_at=Coalesce(F("warned_at"), Value(now)), updated_at=now)
     if claimed != 1:
         return None
-    clock = SlaClock.objects.select_related("target__calendar", "target__severity", "target__tier").get(pk=clock_id)
+    clock = SlaClock.objects.select_related("target_calendar", "target_severity", "target_tier").get(pk=clock_id)
     clock.ticket = ticket
     before = {**clock_snapshot(clock), "breached_at": None}
-    target = clock.target
-    eligible = clock.metric == ACK and target is not None and target.escalation_eligible
+    promised = clock.target_duration if clock.has_terms else "—"
+    eligible = clock.metric == ACK and clock.has_terms and clock.target_escalation_eligible
     if clock.metric == ACK:
-        reason = _("Breached: not acknowledged within %(target)s.") % {"target": target.duration if target else "—"}
+        reason = _("Breached: not acknowledged within %(target)s.") % {"target": promised}
     else:
-        reason = _("Breached: no update within %(target)s.") % {"target": target.duration if target else "—"}
+        reason = _("Breached: no update within %(target)s.") % {"target": promised}
     if not eligible and clock.metric == ACK:
         reason += " " + _("This severity is not eligible for escalation.")
     _record(clock, before=before, reason=reason)
@@ -166,10 +166,10 @@ def clock_warn(*, clock_id: int, ticket_id: int, now: datetime) -> bool:
     ).update(warned_at=now, updated_at=now)
     if claimed != 1:
         return False
-    clock = SlaClock.objects.select_related("target__calendar", "target__severity", "target__tier").get(pk=clock_id)
+    clock = SlaClock.objects.select_related("target_calendar", "target_severity", "target_tier").get(pk=clock_id)
     clock.ticket = ticket
     before = {**clock_snapshot(clock), "warned_at": None}
-    percent = clock.target.warn_percent if clock.target else 75
+    percent = clock.target_warn_percent if clock.has_terms else 75
     reason = _("Warning: %(percent)d %% of the target has passed; due %(due)s.") % {
         "percent": percent, "due": _when(clock.due_at),
     }
@@ -288,8 +288,14 @@ def escalation_refusal(ticket: Ticket) -> str:
         return _("Only an open request can be escalated.")
     if ticket.severity_id is None:
         return _("Only a request with a severity can be escalated.")
-    target = target_for(ticket=ticket, metric=ACK)
-    if target is None or not target.escalation_eligible:
+    # The clock holds what was promised when it started; a ticket without one asks the target in force.
+    clock = SlaClock.objects.filter(ticket=ticket, metric=ACK).first()
+    if clock is not None:
+        eligible = clock.has_terms and clock.target_escalation_eligible
+    else:
+        target = target_for(ticket=ticket, metric=ACK)
+        eligible = target is not None and target.escalation_eligible
+    if not eligible:
         return _("Requests of this severity are not eligible for escalation under your support plan.")
     if Escalation.objects.filter(ticket=ticket, kind=Escalation.Kind.CUSTOMER, acknowledged_at__isnull=True).exists():
         return _("This request is already escalated; a support lead will be in touch.")

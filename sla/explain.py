@@ -50,7 +50,7 @@ def _hours_text(clock: SlaClock) -> str:
     """The weekly hours, consecutive days with the same hours run together: "Mon–Fri 08:00–17:00"."""
     names = [str(label)[:3] for _value, label in CalendarInterval.Weekday.choices]
     by_day: dict[int, list[str]] = {}
-    for interval in clock.target.calendar.intervals.all():
+    for interval in clock.target_calendar.intervals.all():
         by_day.setdefault(interval.weekday, []).append(f"{interval.start}–{interval.end}")
     if len(by_day) == 7 and all(hours == ["00:00–24:00"] for hours in by_day.values()):
         return _("open around the clock")
@@ -76,21 +76,21 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
     """Sentences saying how the clock's due time was reached, times in ``zones`` (first one in full)."""
     now = now or timezone.now()
     zones = list(dict.fromkeys(zones)) or ["UTC"]
-    target = clock.target
     metric = clock.get_metric_display().lower()
     lines: list[str] = []
-    if target is None:
+    if not clock.has_terms:
         lines.append(_("No %(metric)s target applies: the ticket has no severity, or its tier promises none for it.")
                      % {"metric": metric})
         lines.append(_("Started %(when)s.") % {"when": when_text(clock.started_at, zones)})
         return lines
 
-    calendar = target.calendar
+    calendar = clock.target_calendar
     built = calendar_for(calendar)
     zone = ZoneInfo(calendar.timezone)
     lines.append(_("Target: %(metric)s within %(duration)s for %(severity)s on the %(tier)s tier.") % {
-        "metric": metric, "duration": duration_text(target.duration), "severity": target.severity.name,
-        "tier": target.tier.name,
+        "metric": metric, "duration": duration_text(clock.target_duration),
+        "severity": clock.target_severity.name if clock.target_severity_id else "—",
+        "tier": clock.target_tier.name if clock.target_tier_id else "—",
     })
     counted = _("Counted in “%(calendar)s”, timezone %(zone)s: %(hours)s") % {
         "calendar": calendar.name, "zone": calendar.timezone, "hours": _hours_text(clock),
@@ -138,21 +138,21 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
         lines.append(_("Stopped %(when)s (%(why)s) after %(elapsed)s of %(duration)s.") % {
             "when": when_text(clock.stopped_at, zones) if clock.stopped_at else "—",
             "why": clock.stopped_reason or "—", "elapsed": duration_text(elapsed),
-            "duration": duration_text(target.duration),
+            "duration": duration_text(clock.target_duration),
         })
     elif clock.state == SlaClock.State.PAUSED:
         lines.append(_("%(elapsed)s of %(duration)s counted; the rest counts once the customer answers.") % {
-            "elapsed": duration_text(elapsed), "duration": duration_text(target.duration),
+            "elapsed": duration_text(elapsed), "duration": duration_text(clock.target_duration),
         })
     elif clock.due_at:
         lines.append(_("%(remaining)s of business time remained from %(since)s, so it is due %(due)s.") % {
-            "remaining": duration_text(max(target.duration - clock.elapsed_before, timedelta(0))),
+            "remaining": duration_text(max(clock.target_duration - clock.elapsed_before, timedelta(0))),
             "since": when_text(clock.segment_start or clock.started_at, zones),
             "due": when_text(clock.due_at, zones),
         })
         if clock.warn_at and not clock.breached_at:
             lines.append(_("It warns at %(percent)d %%: %(when)s.") % {
-                "percent": target.warn_percent, "when": when_text(clock.warn_at, zones),
+                "percent": clock.target_warn_percent, "when": when_text(clock.warn_at, zones),
             })
     if clock.breached_at:
         lines.append(_("Breached %(when)s.") % {"when": when_text(clock.breached_at, zones)})

@@ -262,6 +262,23 @@ class SlaClock(models.Model):
     target = models.ForeignKey(
         SlaTarget, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("target"),
     )
+    # The terms of the target in force when the clock started (or was deliberately moved to another
+    # target): a contract is a version, so editing a tier later changes no running promise.
+    target_tier = models.ForeignKey(
+        SupportTier, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tier promised"),
+    )
+    target_severity = models.ForeignKey(
+        Severity, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("severity promised"),
+    )
+    target_duration = models.DurationField(_("target promised"), null=True, blank=True)
+    target_calendar = models.ForeignKey(
+        Calendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("counts in"),
+    )
+    target_warn_percent = models.PositiveSmallIntegerField(_("warns at %"), null=True, blank=True)
+    target_escalation_eligible = models.BooleanField(_("eligible for escalation"), default=False, db_default=False)
+    target_pauses_while_waiting = models.BooleanField(
+        _("paused while waiting on the customer"), default=True, db_default=True,
+    )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.RUNNING)
     started_at = models.DateTimeField(_("started"))
     segment_start = models.DateTimeField(_("counting since"), null=True, blank=True)
@@ -318,6 +335,36 @@ class SlaClock(models.Model):
     @property
     def is_breached(self) -> bool:
         return self.breached_at is not None
+
+    @property
+    def has_terms(self) -> bool:
+        """Whether a target applied when the clock started (none without a severity, or for an unpromised one)."""
+        return self.target_duration is not None and self.target_calendar_id is not None
+
+    def terms_copy(self, target: SlaTarget | None) -> None:
+        """Take ``target``'s terms as they stand now; None clears them (no promise)."""
+        self.target = target
+        self.target_tier_id = target.tier_id if target else None
+        self.target_severity_id = target.severity_id if target else None
+        self.target_duration = target.duration if target else None
+        self.target_calendar_id = target.calendar_id if target else None
+        if target is not None:
+            self.target_calendar = target.calendar
+        self.target_warn_percent = target.warn_percent if target else None
+        self.target_escalation_eligible = target.escalation_eligible if target else False
+        self.target_pauses_while_waiting = target.pauses_while_waiting if target else True
+
+    def terms_differ(self, target: SlaTarget | None) -> bool:
+        """Whether ``target`` as it stands now promises something else than this clock holds."""
+        if target is None:
+            return self.has_terms
+        return (
+            self.target_tier_id, self.target_severity_id, self.target_duration, self.target_calendar_id,
+            self.target_warn_percent, self.target_escalation_eligible, self.target_pauses_while_waiting,
+        ) != (
+            target.tier_id, target.severity_id, target.duration, target.calendar_id,
+            target.warn_percent, target.escalation_eligible, target.pauses_while_waiting,
+        )
 
 
 class Escalation(models.Model):

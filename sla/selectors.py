@@ -39,7 +39,7 @@ def clocks_of(*, ticket_id: int) -> list[SlaClock]:
     """A ticket's clocks for display; the caller has already checked the ticket is visible."""
     return list(
         SlaClock.objects.filter(ticket_id=ticket_id)
-        .select_related("target__calendar", "target__severity", "target__tier")
+        .select_related("target_calendar", "target_severity", "target_tier")
         .order_by("metric")
     )
 

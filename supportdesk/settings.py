@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "webhooks",
     "backups",
     "retention",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -84,6 +84,7 @@ OVERRIDES: dict[tuple[str, Role], tuple[Outcome, str]] = {
        for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
     **{("api:not-found", role): (Outcome.REFUSED, "every other API path is a 404 in the error format")
        for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
+    ("reports_desk:report", Role.AGENT): (Outcome.REFUSED, "SLA reports are for support leads and admins"),
 }
 
 STATE_CHANGING = ("post", "put", "patch", "delete")

@@ -18,7 +18,7 @@ def chicago(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> 
 
 
 def clock(ticket: Ticket, metric: str = "ack") -> SlaClock:
-    return SlaClock.objects.select_related("target__calendar").get(ticket=ticket, metric=metric)
+    return SlaClock.objects.select_related("target_calendar").get(ticket=ticket, metric=metric)
 
 
 def recipients(prefix: str) -> set[str]:

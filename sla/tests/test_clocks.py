@@ -7,8 +7,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from customers.models import Organisation
-from sla.clocks import clock_recompute_for_organisation
 from sla.models import CalendarHoliday, Severity, SlaClock, SupportTier
 from sla.tests.helpers import chicago, clock, local
 from tests.factories import OrganisationFactory, TicketFactory
@@ -182,35 +180,6 @@ def test_a_severity_without_a_target_stops_nothing_but_leaves_no_deadline(world)
     downgraded = clock(ticket)
     assert downgraded.target is None and downgraded.due_at is None, "Break-Fix promises nothing for Low"
     assert downgraded.elapsed_before == timedelta(hours=1)
-
-
-def test_a_tier_change_recomputes_the_open_clocks(world):
-    with time_machine.travel(chicago(2026, 11, 23, 9, 0), tick=False):
-        ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1)
-    world.alpha.tier = tier("Break-Fix")
-    world.alpha.save()
-    with time_machine.travel(chicago(2026, 11, 23, 10, 0), tick=False):
-        assert clock_recompute_for_organisation(organisation=Organisation.objects.get(pk=world.alpha.pk)) == 1
-    moved = clock(ticket)
-    assert moved.target.tier.name == "Break-Fix"
-    # One hour counted on 24/7; 23 more standard hours from Monday 10:00: Mon 7, Tue 9, Wed 7.
-    assert local(moved.due_at) == chicago(2026, 11, 25, 15, 0)
-
-
-def test_changing_the_tier_in_the_admin_recomputes(world, client):
-    with time_machine.travel(chicago(2026, 11, 23, 9, 0), tick=False):
-        ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1)
-    client.force_login(world.admin)
-    from django.forms.models import model_to_dict
-
-    data = {key: value for key, value in model_to_dict(world.alpha).items() if value is not None}
-    data["tier"] = tier("Advanced").pk
-    for prefix in ("environments", "contacts", "memberships"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    with time_machine.travel(chicago(2026, 11, 23, 9, 30), tick=False):
-        response = client.post(f"/admin/customers/organisation/{world.alpha.pk}/change/", data)
-    assert response.status_code == 302, response.content.decode()[:3000]
-    assert clock(ticket).target.tier.name == "Advanced"
 
 
 def test_resolving_stops_and_reopening_an_unacknowledged_ticket_counts_on(world):
