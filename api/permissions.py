@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from notices.models import ServiceKey
+from monitoring.models import ServiceKey
 
 
 def is_service_key(request: Request) -> bool:

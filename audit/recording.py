@@ -46,13 +46,13 @@ AUDITED: dict[str, frozenset[str]] = {
     "incidents.ComponentGroup": frozenset(),
     "notices.ProductArea": frozenset(),
     # Secrets never reach the trail: that they changed is recorded, not what to.
-    "notices.ServiceKey": frozenset({"last_used_at"}),
+    "monitoring.ServiceKey": frozenset({"last_used_at"}),
     "webhooks.WebhookEndpoint": frozenset(),
 }
 
 # Fields whose change is recorded without the values (a secret, or its hash).
 MASKED: frozenset[str] = frozenset({
-    "accounts.User.password", "notices.ServiceKey.key_hash", "webhooks.WebhookEndpoint.secret",
+    "accounts.User.password", "monitoring.ServiceKey.key_hash", "webhooks.WebhookEndpoint.secret",
 })
 
 # Models the admin shows that are not on the trail, and why: each is itself a

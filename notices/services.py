@@ -19,31 +19,19 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Contact, Environment, Organisation
+from monitoring.models import ServiceKey
 from notices.delivery import SendTime, send_time
 from notices.emails import notice_email
-from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey, service_key_hash
+from notices.models import Notice, NoticeUpdate, ProductArea
 from notices.selectors import notice_first_raised
 from notifications.models import OutboundEmail
 from notifications.services import email_queue, outbox_cancel, outbox_release
-from supportdesk.usage import mark_used
 from tickets.models import Ticket, TicketEvent, TicketType
 from tickets.services import event_record, ticket_create
 from tickets.workflow import comment_add
 
 TICKET_TYPE_SLUGS = {Notice.Kind.ALERT: "proactive-alert", Notice.Kind.WARNING: "proactive-warning"}
 MAX_REFERENCES = 20
-
-
-def service_key_authenticate(*, key: str) -> ServiceKey | None:
-    """The active service key this is, marked as used; None for anything else (a personal token, a wrong key)."""
-    key = key.strip()
-    if not key.startswith(ServiceKey.PREFIX):
-        return None
-    service_key = ServiceKey.objects.filter(key_hash=service_key_hash(key), active=True).first()
-    if service_key is None:
-        return None
-    mark_used(service_key)
-    return service_key
 
 
 def emergency_contacts(*, organisation: Organisation) -> tuple[Contact | None, list[Contact]]:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "incidents",
     "notifications",
     "notices",
+    "monitoring",
     "portal",
     "desk",
     "audit",

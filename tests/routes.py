@@ -291,7 +291,7 @@ def _revoked_token_client(world: Any) -> Any:
 def _service_key_client(world: Any) -> Any:
     """A monitoring system's key, made on first use; it raised nothing of the outsider's."""
     if getattr(world, "walk_service_key", None) is None:
-        from notices.models import ServiceKey
+        from monitoring.models import ServiceKey
 
         service_key = ServiceKey(name="Walk monitoring")
         world.walk_service_key = service_key.generate()
