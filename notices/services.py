@@ -189,13 +189,27 @@ def _mail(
 
 @transaction.atomic
 def notice_update_post(
-    *, notice: Notice, body: str, actor: User, call_to_action: str = "", not_before: datetime | None = None,
+    *, notice: Notice, body: str, actor: User | None = None, service_key: ServiceKey | None = None,
+    call_to_action: str = "", not_before: datetime | None = None,
 ) -> NoticeUpdate:
-    """A further message: a public reply on the ticket, mailed to the same people in the same thread."""
+    """A further message: a public reply on the ticket, mailed to the same people in the same thread.
+
+    Monitoring posts on the notices its own key raised (an alert that resolved or fired
+    again). A ticket comment is a person's words, so a machine's update writes none: its
+    mail is on the ticket's timeline, its text on the notice.
+    """
     body, call_to_action = body.strip(), call_to_action.strip()
     if not body:
         raise ValidationError({"body": _("Write the update first.")})
-    if not actor.is_support_staff:
+    if service_key is not None and actor is None:
+        if notice.service_key_id != service_key.pk:
+            raise ValidationError(_("A service key posts updates only on the notices it raised."))
+        update = NoticeUpdate.objects.create(
+            notice=notice, body=body, call_to_action=call_to_action, author_label=service_key.name,
+        )
+        _mail(notice=notice, not_before=not_before, actor=None, actor_label=service_key.name, update=update)
+        return update
+    if actor is None or not actor.is_support_staff:
         raise ValidationError(_("Only support posts updates on a notice."))
     text = body
     if call_to_action:
