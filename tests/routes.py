@@ -26,6 +26,7 @@ class Access(enum.Enum):
     ADMIN = "admin"  # the Django admin
     API = "api"  # the REST API: 401 without credentials, scoped by the same selectors as the pages
     API_STAFF = "api staff"  # the REST API for support staff and service keys: customers get 403 on every method
+    API_MONITORING = "api monitoring"  # monitoring's alert intake: service keys only, every person gets 403
 
 
 ACCESS: dict[str, Access] = {
@@ -112,12 +113,14 @@ ACCESS: dict[str, Access] = {
     "api:incident-updates": Access.API_STAFF,
     "api:incident-publish": Access.API_STAFF,
     "api:component-list": Access.API_STAFF,
+    "api:monitoring-alertmanager": Access.API_MONITORING,
+    "api:monitoring-pagerduty": Access.API_MONITORING,
 }
 
 # The only API routes a monitoring system's service key may use; every other one answers it 403.
 SERVICE_KEY_ROUTES = frozenset({
     "api:notice-list", "api:notice-detail", "api:incident-list", "api:incident-detail", "api:incident-updates",
-    "api:component-list",
+    "api:component-list", "api:monitoring-alertmanager", "api:monitoring-pagerduty",
 })
 
 # Namespaces whose every route shares one class.
@@ -253,6 +256,7 @@ CSRF_EXEMPT: dict[str, str] = {
 }
 
 API_METHODS = ("get", "post", "put", "patch", "delete")
+API_ACCESS = (Access.API, Access.API_STAFF, Access.API_MONITORING)
 
 
 def check_api_credentials(world: Any, urlconf: str | None = None, only: tuple[str, ...] = ()) -> list[Problem]:
@@ -261,7 +265,7 @@ def check_api_credentials(world: Any, urlconf: str | None = None, only: tuple[st
     routes and 404 for a notice it did not raise, and every refusal is in the error format."""
     problems: list[Problem] = []
     for route in routes(urlconf):
-        if access_of(route) not in (Access.API, Access.API_STAFF) or (only and route.name not in only):
+        if access_of(route) not in API_ACCESS or (only and route.name not in only):
             continue
         kwargs = fill_kwargs(route, world)
         if kwargs is None:
