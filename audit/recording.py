@@ -47,6 +47,7 @@ AUDITED: dict[str, frozenset[str]] = {
     "notices.ProductArea": frozenset(),
     # Secrets never reach the trail: that they changed is recorded, not what to.
     "monitoring.ServiceKey": frozenset({"last_used_at"}),
+    "monitoring.RoutingRule": frozenset({"updated_at"}),
     "webhooks.WebhookEndpoint": frozenset(),
 }
 
@@ -66,6 +67,8 @@ NOT_AUDITED: dict[str, str] = {
     "desk.CannedReply": "agents' text snippets; what is sent is recorded on each ticket",
     "api.ApiToken": "a person's own token; its creation and revocation are the person's own",
     "webhooks.WebhookDelivery": "the delivery log is itself the record",
+    "monitoring.Alert": "written only by what monitoring sends; every payload is kept with its outcome",
+    "monitoring.ReceivedPayload": "the intake's log is itself the record",
 }
 
 

@@ -57,7 +57,7 @@ def _body(request: Request) -> tuple[Any, str]:
 
 
 class _AlertmanagerAlert(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["firing", "resolved"])
+    status = serializers.RegexField("^(firing|resolved)$", help_text="firing or resolved")
     labels = serializers.DictField(child=serializers.CharField())
     annotations = serializers.DictField(child=serializers.CharField(), required=False)
     startsAt = serializers.DateTimeField(required=False)
@@ -69,7 +69,7 @@ class _AlertmanagerAlert(serializers.Serializer):
 class AlertmanagerPayloadSerializer(serializers.Serializer):
     version = serializers.ChoiceField(choices=["4"])
     groupKey = serializers.CharField(required=False)
-    status = serializers.ChoiceField(choices=["firing", "resolved"], required=False)
+    status = serializers.RegexField("^(firing|resolved)$", required=False)
     receiver = serializers.CharField(required=False)
     alerts = _AlertmanagerAlert(many=True)
 

@@ -133,7 +133,7 @@ def _record(
     payload = ReceivedPayload.objects.create(
         service_key=service_key, source=source, body=_storable(body) if raw == "" else None,
         raw=raw[:RAW_KEPT].replace("\x00", ""),
-        status_code=status_code, outcome=outcome,
+        status_code=status_code, outcome=outcome.replace("\x00", ""),
     )
     if alerts:
         payload.alerts.set(alerts)
@@ -312,3 +312,46 @@ def _description(alert: Alert) -> str:
 
 def _incident_message(alert: Alert) -> str:
     return (alert.annotations.get("description") or alert.summary or alert.key).strip()
+
+
+@dataclass
+class TrialRow:
+    """What one alert of a pasted payload would do, in the words the intake would record."""
+
+    key: str
+    action: str
+    rule: str
+    organisation: str
+    labels: dict[str, str]
+    did: list[str]
+    problem: str
+
+
+class _Rollback(Exception):
+    pass
+
+
+def payload_try(*, source: str, body: Any, service_key: ServiceKey | None = None) -> list[TrialRow]:
+    """Run a payload through the real intake and undo everything: no notice, incident, mail or record stays.
+
+    With a service key, its alerts so far count (a known fingerprint would update, not open);
+    without one, every alert is new. PayloadError when the payload cannot be read.
+    """
+    incoming = alertmanager_parse(body) if source == ALERTMANAGER else [pagerduty_parse(body)]
+    rows: list[TrialRow] = []
+    try:
+        with transaction.atomic():
+            key = service_key or ServiceKey.objects.create(name=f"Trial {timezone.now().timestamp()}", key_hash="trial")
+            rules = rules_active()
+            for item in incoming:
+                outcome = AlertOutcome(key=item.key, action=item.action)
+                alert = alert_receive(service_key=key, source=source, incoming=item, rules=rules, outcome=outcome)
+                rows.append(TrialRow(
+                    key=item.key, action=item.action, rule=alert.rule.name if alert and alert.rule else "",
+                    organisation=alert.organisation.name if alert and alert.organisation else "",
+                    labels=dict(item.labels), did=list(outcome.did), problem=alert.problem if alert else "",
+                ))
+            raise _Rollback
+    except _Rollback:
+        pass
+    return rows

@@ -105,6 +105,7 @@ ACCESS: dict[str, Access] = {
     "notices:held": Access.STAFF,
     "notices:held_release": Access.STAFF,
     "notices:held_cancel": Access.STAFF,
+    "monitoring:alerts": Access.STAFF,
     "api:notice-list": Access.API_STAFF,
     "api:notice-detail": Access.API_STAFF,
     "api:notice-updates": Access.API_STAFF,
