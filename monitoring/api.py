@@ -36,8 +36,8 @@ class RoutingKeyAuthentication(ServiceKeyAuthentication):
             return found
         try:
             data = request.data
-        except exceptions.ParseError:
-            return None
+        except (exceptions.ParseError, exceptions.UnsupportedMediaType):
+            return None  # not an event: whoever sent it is asked for credentials of another kind
         key = data.get("routing_key") if isinstance(data, dict) else None
         if not isinstance(key, str):
             return None
