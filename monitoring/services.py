@@ -168,6 +168,7 @@ def alert_receive(
         )
         if not created:  # a twin delivery created it between our read and our insert: wait for it
             alert = found.get()
+            alert.times_received += 1
     else:
         alert.times_received += 1
     alert.last_received_at = now
