@@ -21,7 +21,6 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
 class ServiceKeyScheme(OpenApiAuthenticationExtension):
     target_class = "api.authentication.ServiceKeyAuthentication"
-    match_subclasses = True  # the PagerDuty intake's, which also reads the key from the body
     name = "serviceKey"
 
     def get_security_requirement(self, auto_schema: Any) -> dict[str, list[Any]] | None:

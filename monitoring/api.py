@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -43,6 +44,17 @@ class RoutingKeyAuthentication(ServiceKeyAuthentication):
             return None
         service_key = service_key_authenticate(key=key)
         return None if service_key is None else (AnonymousUser(), service_key)
+
+
+class RoutingKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "monitoring.api.RoutingKeyAuthentication"
+    name = "serviceKeyOrRoutingKey"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http", "scheme": "bearer", "bearerFormat": "sdk_<secret>",
+            "description": "A monitoring system's service key, as a bearer or as the event's `routing_key`.",
+        }
 
 
 def _body(request: Request) -> tuple[Any, str]:
