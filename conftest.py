@@ -153,6 +153,11 @@ def need_chromium() -> None:
     services.require("chromium")
 
 
+@pytest.fixture
+def need_alertmanager() -> None:
+    services.require("alertmanager")
+
+
 from tests.browser import chromium, page  # noqa: E402,F401 - fixtures for the browser tests
 
 

@@ -15,7 +15,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
 from api.services import token_authenticate
-from notices.services import service_key_authenticate
+from monitoring.services import service_key_authenticate
 
 
 def _bearer(request: Request) -> str | None:

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from api.exceptions import IdempotencyConflict
 from api.services import idempotency_find, idempotency_remember, idempotency_request_hash
-from notices.models import ServiceKey
+from monitoring.models import ServiceKey
 
 HEADER = "Idempotency-Key"
 Handler = Callable[..., Response]

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from notices.models import ServiceKey
+from monitoring.models import ServiceKey
 
 
 def is_service_key(request: Request) -> bool:
@@ -18,7 +18,9 @@ class AdmitsServiceKeys:
     """Marks a permission that lets monitoring's service keys in (the schema lists the scheme for these)."""
 
 
-SERVICE_KEY_REFUSED = "A service key may only raise notices and incidents, post incident updates and read components."
+SERVICE_KEY_REFUSED = (
+    "A service key may only send alerts, raise notices and incidents, post incident updates and read components."
+)
 
 
 class IsAuthenticatedPerson(permissions.IsAuthenticated):
@@ -51,3 +53,12 @@ class IsSupportStaffOrServiceKey(AdmitsServiceKeys, permissions.BasePermission):
 
 def admits_service_keys(view: Any) -> bool:
     return any(issubclass(permission, AdmitsServiceKeys) for permission in getattr(view, "permission_classes", []))
+
+
+class IsServiceKey(AdmitsServiceKeys, permissions.BasePermission):
+    """Monitoring's alert intake: only a service key; a person, even support staff, has the desk and the other routes."""
+
+    message = "Only a monitoring system's service key may send alerts here."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return is_service_key(request)

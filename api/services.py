@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from api.models import ApiToken, IdempotencyKey
-from notices.models import ServiceKey
+from monitoring.models import ServiceKey
 from supportdesk.usage import mark_used
 
 KEY_PREFIX = "sdk"  # every key starts "sdk_", so that secret scanners can recognise one

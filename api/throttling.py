@@ -9,7 +9,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
-from notices.models import ServiceKey
+from monitoring.models import ServiceKey
 
 
 class PerTokenRateThrottle(SimpleRateThrottle):

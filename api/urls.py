@@ -1,6 +1,7 @@
 from django.urls import path, re_path, register_converter
 
 from api import status_views, views
+from monitoring import api as monitoring_api
 
 
 class IdConverter:
@@ -49,6 +50,8 @@ urlpatterns = [
     path("incidents/<id:incident_id>/updates/", status_views.IncidentUpdateListView.as_view(), name="incident-updates"),
     path("incidents/<id:incident_id>/publish/", status_views.IncidentPublishView.as_view(), name="incident-publish"),
     path("components/", status_views.ComponentListView.as_view(), name="component-list"),
+    path("monitoring/alertmanager/", monitoring_api.AlertmanagerWebhookView.as_view(), name="monitoring-alertmanager"),
+    path("monitoring/pagerduty/", monitoring_api.PagerDutyEventsView.as_view(), name="monitoring-pagerduty"),
     # Anything else under the API answers in the API's error format, not with an HTML page.
     re_path(r"^", views.NotFoundView.as_view(), name="not-found"),
 ]

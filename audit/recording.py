@@ -46,14 +46,15 @@ AUDITED: dict[str, frozenset[str]] = {
     "incidents.ComponentGroup": frozenset(),
     "notices.ProductArea": frozenset(),
     # Secrets never reach the trail: that they changed is recorded, not what to.
-    "notices.ServiceKey": frozenset({"last_used_at"}),
+    "monitoring.ServiceKey": frozenset({"last_used_at"}),
+    "monitoring.RoutingRule": frozenset({"updated_at"}),
     "webhooks.WebhookEndpoint": frozenset(),
     "retention.RetentionPolicy": frozenset(),
 }
 
 # Fields whose change is recorded without the values (a secret, or its hash).
 MASKED: frozenset[str] = frozenset({
-    "accounts.User.password", "notices.ServiceKey.key_hash", "webhooks.WebhookEndpoint.secret",
+    "accounts.User.password", "monitoring.ServiceKey.key_hash", "webhooks.WebhookEndpoint.secret",
 })
 
 # Models the admin shows that are not on the trail, and why: each is itself a
@@ -70,6 +71,8 @@ NOT_AUDITED: dict[str, str] = {
     "otp_static.StaticDevice": "recovery codes, replaced as a whole when their owner enrols again",
     "otp_totp.TOTPDevice": "a person's own authenticator (django-otp's model, which every code check updates)",
     "notifications.TypedAddressMail": "the log of requests to mail a typed address is itself the record",
+    "monitoring.Alert": "written only by what monitoring sends; every payload is kept with its outcome",
+    "monitoring.ReceivedPayload": "the intake's log is itself the record",
 }
 
 

@@ -13,6 +13,7 @@ from accounts.access import support_staff_required
 from incidents import affected, page, publishing
 from incidents.forms import ComponentStatusForm, IncidentForm, LinkOrganisationsForm, MaintenanceForm, UpdateForm
 from incidents.models import Component, ComponentStatus, Incident, IncidentEvent
+from monitoring.selectors import alerts_behind_incident
 
 
 def _incident(incident_id: int) -> Incident:
@@ -86,6 +87,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "incident": incident, "form": form, "events": events,
         "links": affected.organisations_linked(incident=incident), "link_form": LinkOrganisationsForm(incident=incident),
         "updates": incident.updates.select_related("created_by"), "affected": incident.affected.select_related("component__group"),
+        "alerts_behind": alerts_behind_incident(user=request.user, incident=incident),
     })
 
 

@@ -7,9 +7,6 @@ emails live in the outbox under the event keys below, one row per recipient.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,41 +32,6 @@ class ProductArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def service_key_hash(key: str) -> str:
-    # Keys are 256 random bits, so a fast hash is enough: nothing to brute-force.
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-class ServiceKey(models.Model):
-    """A machine's credential for the API (monitoring). Only its hash is stored."""
-
-    PREFIX = "sdk_"
-
-    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("Who uses it, for example “Datadog monitors”."))
-    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
-    key_hint = models.CharField(_("key starts with"), max_length=16, editable=False)
-    active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
-
-    objects = AuditedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("service key")
-        verbose_name_plural = _("service keys")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def generate(self) -> str:
-        """Set a new random key and return it: the only time it can be read."""
-        key = self.PREFIX + secrets.token_urlsafe(32)
-        self.key_hash = service_key_hash(key)
-        self.key_hint = key[:10]
-        return key
 
 
 class Notice(models.Model):
@@ -98,7 +60,8 @@ class Notice(models.Model):
         verbose_name=_("raised by"),
     )
     service_key = models.ForeignKey(
-        ServiceKey, on_delete=models.PROTECT, null=True, blank=True, related_name="notices", verbose_name=_("service key"),
+        "monitoring.ServiceKey", on_delete=models.PROTECT, null=True, blank=True, related_name="notices",
+        verbose_name=_("service key"),
     )
     raised_by_label = models.CharField(_("raised by (label)"), max_length=150, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, blank=True)

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from customers.models import Contact
-from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey
+from monitoring.models import ServiceKey
+from notices.models import Notice, NoticeUpdate, ProductArea
 from notifications.models import OutboundEmail
 
 

@@ -20,31 +20,19 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contacts_in_emergency_order, emergency_ordering
+from monitoring.models import ServiceKey
 from notices.delivery import SendTime, send_time
 from notices.emails import notice_email
-from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey, service_key_hash
+from notices.models import Notice, NoticeUpdate, ProductArea
 from notices.selectors import notice_first_raised
 from notifications.models import OutboundEmail
 from notifications.services import email_queue, outbox_cancel, outbox_release
-from supportdesk.usage import mark_used
 from tickets.models import Ticket, TicketEvent, TicketType
 from tickets.services import event_record, ticket_create
 from tickets.workflow import comment_add
 
 TICKET_TYPE_SLUGS = {Notice.Kind.ALERT: "proactive-alert", Notice.Kind.WARNING: "proactive-warning"}
 MAX_REFERENCES = 20
-
-
-def service_key_authenticate(*, key: str) -> ServiceKey | None:
-    """The active service key this is, marked as used; None for anything else (a personal token, a wrong key)."""
-    key = key.strip()
-    if not key.startswith(ServiceKey.PREFIX):
-        return None
-    service_key = ServiceKey.objects.filter(key_hash=service_key_hash(key), active=True).first()
-    if service_key is None:
-        return None
-    mark_used(service_key)
-    return service_key
 
 
 def emergency_contacts(*, organisation: Organisation) -> tuple[Contact | None, list[Contact]]:
@@ -201,13 +189,27 @@ def _mail(
 
 @transaction.atomic
 def notice_update_post(
-    *, notice: Notice, body: str, actor: User, call_to_action: str = "", not_before: datetime | None = None,
+    *, notice: Notice, body: str, actor: User | None = None, service_key: ServiceKey | None = None,
+    call_to_action: str = "", not_before: datetime | None = None,
 ) -> NoticeUpdate:
-    """A further message: a public reply on the ticket, mailed to the same people in the same thread."""
+    """A further message: a public reply on the ticket, mailed to the same people in the same thread.
+
+    Monitoring posts on the notices its own key raised (an alert that resolved or fired
+    again). A ticket comment is a person's words, so a machine's update writes none: its
+    mail is on the ticket's timeline, its text on the notice.
+    """
     body, call_to_action = body.strip(), call_to_action.strip()
     if not body:
         raise ValidationError({"body": _("Write the update first.")})
-    if not actor.is_support_staff:
+    if service_key is not None and actor is None:
+        if notice.service_key_id != service_key.pk:
+            raise ValidationError(_("A service key posts updates only on the notices it raised."))
+        update = NoticeUpdate.objects.create(
+            notice=notice, body=body, call_to_action=call_to_action, author_label=service_key.name,
+        )
+        _mail(notice=notice, not_before=not_before, actor=None, actor_label=service_key.name, update=update)
+        return update
+    if actor is None or not actor.is_support_staff:
         raise ValidationError(_("Only support posts updates on a notice."))
     text = body
     if call_to_action:

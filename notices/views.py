@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import support_staff_required
 from customers.models import Organisation
 from customers.selectors import emergency_ordering, organisations_visible_to
+from monitoring.selectors import alerts_behind_notice
 from notices import selectors, services
 from notices.forms import HeldCancelForm, HeldReleaseForm, NoticeForm, NoticeUpdateForm
 
@@ -97,6 +98,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
         "requester": notice.ticket.requester_contact,
         "copied": notice.ticket.cc_contacts.order_by(*emergency_ordering()),
         "form": form,
+        "alerts_behind": alerts_behind_notice(user=request.user, notice=notice),
     })
 
 

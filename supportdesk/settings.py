@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "incidents",
     "notifications",
     "notices",
+    "monitoring",
     "portal",
     "desk",
     "audit",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("desk/notices/", include("notices.urls")),
     path("desk/status/", include("incidents.desk_urls")),
     path("desk/reports/", include("reports.urls_desk")),
+    path("desk/monitoring/", include("monitoring.urls")),
     path("desk/", include("desk.urls")),
     path("desk/", include("sla.urls_desk")),
     path("", include("api.token_urls")),

@@ -32,7 +32,17 @@ from urllib.parse import urlencode
 from django.test import Client
 from django.urls import reverse
 
-from tests.routes import Access, Problem, Route, access_of, fill_kwargs, is_api_error, routes, unpublished_incident
+from tests.routes import (
+    API_ACCESS,
+    Access,
+    Problem,
+    Route,
+    access_of,
+    fill_kwargs,
+    is_api_error,
+    routes,
+    unpublished_incident,
+)
 
 ASKED: Counter[str] = Counter()
 
@@ -69,6 +79,7 @@ EXPECTED: dict[Access, dict[Role, Outcome]] = {
     Access.STAFF: dict(zip(Role, [Outcome.LOGIN, R, R, *[Outcome.SERVED] * 3], strict=True)),
     Access.API: dict(zip(Role, [Outcome.UNAUTHENTICATED, S, S, *[Outcome.SERVED] * 3], strict=True)),
     Access.API_STAFF: dict(zip(Role, [Outcome.UNAUTHENTICATED, R, R, *[Outcome.SERVED] * 3], strict=True)),
+    Access.API_MONITORING: dict(zip(Role, [Outcome.UNAUTHENTICATED, R, R, R, R, R], strict=True)),
     Access.ADMIN: dict(zip(Role, [*[Outcome.ADMIN_LOGIN] * 5, Outcome.SERVED], strict=True)),
 }
 
@@ -136,6 +147,7 @@ def outsider_tables(world: Any) -> dict[str, Any]:
     from customers.models import AccessGrant, Contact, Environment, Membership, Organisation
     from desk.models import TicketLink
     from incidents.models import Component, Incident, IncidentComponent, IncidentUpdate
+    from monitoring.models import Alert
     from notices.models import Notice
     from sla.models import Escalation, SlaClock
     from tickets.models import Attachment, Comment, Ticket, TicketEvent
@@ -159,6 +171,7 @@ def outsider_tables(world: Any) -> dict[str, Any]:
         "escalations": Escalation.objects.filter(**by_ticket),
         "ticket links": TicketLink.objects.filter(Q(from_ticket__organisation=org) | Q(to_ticket__organisation=org)),
         "notices": Notice.objects.filter(**by_org),
+        "monitoring alerts": Alert.objects.filter(**by_org),
         "api tokens": ApiToken.objects.filter(user__membership__organisation=org),
         "access transparency log": AccessRecord.objects.filter(**by_org),
         "status incidents": Incident.objects.all(),
@@ -349,7 +362,7 @@ def check_matrix(
             problems.append(Problem(route.name, "-", "-", f"no filler for keywords {route.keywords}"))
             continue
         url = reverse(route.name, kwargs=kwargs, urlconf=urlconf)
-        api = access in (Access.API, Access.API_STAFF)
+        api = access in API_ACCESS
         ASKED["routes"] += 1
         for role in roles:
             outcome = expected(route.name, access, role)

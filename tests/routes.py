@@ -26,6 +26,7 @@ class Access(enum.Enum):
     ADMIN = "admin"  # the Django admin
     API = "api"  # the REST API: 401 without credentials, scoped by the same selectors as the pages
     API_STAFF = "api staff"  # the REST API for support staff and service keys: customers get 403 on every method
+    API_MONITORING = "api monitoring"  # monitoring's alert intake: service keys only, every person gets 403
 
 
 ACCESS: dict[str, Access] = {
@@ -109,6 +110,7 @@ ACCESS: dict[str, Access] = {
     "notices:held": Access.STAFF,
     "notices:held_release": Access.STAFF,
     "notices:held_cancel": Access.STAFF,
+    "monitoring:alerts": Access.STAFF,
     "api:notice-list": Access.API_STAFF,
     "api:notice-detail": Access.API_STAFF,
     "api:notice-updates": Access.API_STAFF,
@@ -122,12 +124,14 @@ ACCESS: dict[str, Access] = {
     "reports_desk:report": Access.STAFF,
     # An organisation admin's own figures only; the organisation's other users get a 404.
     "reports_portal:report": Access.CUSTOMER,
+    "api:monitoring-alertmanager": Access.API_MONITORING,
+    "api:monitoring-pagerduty": Access.API_MONITORING,
 }
 
 # The only API routes a monitoring system's service key may use; every other one answers it 403.
 SERVICE_KEY_ROUTES = frozenset({
     "api:notice-list", "api:notice-detail", "api:incident-list", "api:incident-detail", "api:incident-updates",
-    "api:component-list",
+    "api:component-list", "api:monitoring-alertmanager", "api:monitoring-pagerduty",
 })
 
 # Namespaces whose every route shares one class.
@@ -263,6 +267,7 @@ CSRF_EXEMPT: dict[str, str] = {
 }
 
 API_METHODS = ("get", "post", "put", "patch", "delete")
+API_ACCESS = (Access.API, Access.API_STAFF, Access.API_MONITORING)
 
 
 def check_api_credentials(world: Any, urlconf: str | None = None, only: tuple[str, ...] = ()) -> list[Problem]:
@@ -271,7 +276,7 @@ def check_api_credentials(world: Any, urlconf: str | None = None, only: tuple[st
     routes and 404 for a notice it did not raise, and every refusal is in the error format."""
     problems: list[Problem] = []
     for route in routes(urlconf):
-        if access_of(route) not in (Access.API, Access.API_STAFF) or (only and route.name not in only):
+        if access_of(route) not in API_ACCESS or (only and route.name not in only):
             continue
         kwargs = fill_kwargs(route, world)
         if kwargs is None:
@@ -301,7 +306,7 @@ def _revoked_token_client(world: Any) -> Any:
 def _service_key_client(world: Any) -> Any:
     """A monitoring system's key, made on first use; it raised nothing of the outsider's."""
     if getattr(world, "walk_service_key", None) is None:
-        from notices.models import ServiceKey
+        from monitoring.models import ServiceKey
 
         service_key = ServiceKey(name="Walk monitoring")
         world.walk_service_key = service_key.generate()

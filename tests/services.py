@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ALERTMANAGER = os.environ.get("ALERTMANAGER_PATH", "/usr/bin/prometheus-alertmanager")
 
 
 def redis_url() -> str:
@@ -51,6 +52,8 @@ def available(service: str) -> tuple[bool, str]:
         return _reachable(redis_url()), f"needs Redis at {redis_url()}"
     if service == "chromium":
         return bool(shutil.which(CHROMIUM)), f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    if service == "alertmanager":
+        return bool(shutil.which(ALERTMANAGER)), f"needs Alertmanager at {ALERTMANAGER} (apt-get install prometheus-alertmanager)"
     raise ValueError(service)
 
 

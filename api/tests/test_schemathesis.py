@@ -20,7 +20,8 @@ from schemathesis.specs.openapi.checks import (
 
 from api.services import token_create
 from incidents.tests.factories import component
-from notices.models import ProductArea, ServiceKey
+from monitoring.models import ServiceKey
+from notices.models import ProductArea
 from tests.factories import AttachmentFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from incidents import publishing
 from incidents.models import Incident
 from incidents.tests.factories import component
-from notices.models import ServiceKey
+from monitoring.models import ServiceKey
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

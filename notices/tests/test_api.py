@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from api.tests.conftest import token_client
-from notices.models import Notice, ServiceKey, service_key_hash
+from monitoring.models import ServiceKey, service_key_hash
+from notices.models import Notice
 from notifications.models import OutboundEmail
 from tickets.models import Ticket
 
@@ -203,14 +204,14 @@ def test_a_service_key_cannot_post_updates_but_an_agent_can(client, world, area,
 
 def test_only_the_hash_of_a_key_is_stored_and_the_admin_shows_it_once(client, world) -> None:
     client.force_login(world.admin)
-    response = client.post("/admin/notices/servicekey/add/", {"name": "Datadog", "active": "on"}, follow=True)
+    response = client.post("/admin/monitoring/servicekey/add/", {"name": "Datadog", "active": "on"}, follow=True)
 
     [message] = [str(m) for m in response.context["messages"] if "Copy it now" in str(m)]
     secret = message.split(" is ")[1].split(".")[0]
     stored = ServiceKey.objects.get(name="Datadog")
     assert secret.startswith("sdk_") and secret not in stored.key_hash
     assert stored.key_hash == service_key_hash(secret)
-    page = client.get(f"/admin/notices/servicekey/{stored.pk}/change/").content.decode()
+    page = client.get(f"/admin/monitoring/servicekey/{stored.pk}/change/").content.decode()
     assert secret not in page
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 # Each module has seed(); customers.demo comes first and returns the logins.
-SEEDERS = ["customers.demo", "tickets.demo", "notices.demo", "incidents.demo"]
+SEEDERS = ["customers.demo", "tickets.demo", "notices.demo", "incidents.demo", "monitoring.demo"]
 
 
 class Command(BaseCommand):
