@@ -150,8 +150,8 @@ def _with_refusals(body: str, refused: list[str]) -> str:
     return f"{body}\n\n{_('Files not attached:')}\n{lines}"
 
 
-def message_route(row: InboundMessage) -> None:
-    """Decide and do; records the outcome on the row (the caller saves it)."""
+def message_route(row: InboundMessage, *, hold: bool = True) -> None:
+    """Decide and do; records the outcome on the row (the caller saves it). ``hold=False``: an agent let it through."""
     try:
         mail = parsing.mail_read(bytes(row.raw))
     except Exception as exc:  # noqa: BLE001 - an unreadable message is refused, not retried
@@ -168,7 +168,7 @@ def message_route(row: InboundMessage) -> None:
     if mail.from_address == settings.INBOUND_ADDRESS.lower() or _ours([mail.from_address]):
         _finish(row, Outcome.REFUSED, _("The message comes from our own address: a loop."))
         return
-    held = _too_many(row)
+    held = _too_many(row) if hold else ""
     if held:
         _finish(row, Outcome.HELD, held)
         return
@@ -186,7 +186,7 @@ def message_route(row: InboundMessage) -> None:
     if mail.auto_reply:
         _auto_reply(row, mail, ticket)
         return
-    if ticket is not None:
+    if ticket is not None and hold:
         held = _too_many(row, ticket=ticket)
         if held:
             _finish(row, Outcome.HELD, held, ticket=ticket)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("portal/", include("sla.urls_portal")),
     path("desk/notices/", include("notices.urls")),
     path("desk/status/", include("incidents.desk_urls")),
+    path("desk/mail/", include("mail.urls")),
     path("desk/", include("desk.urls")),
     path("desk/", include("sla.urls_desk")),
     path("", include("api.token_urls")),
