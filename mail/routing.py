@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -24,6 +24,7 @@ from mail import parsing, tokens
 from mail.filing import ticket_file_from_mail
 from mail.models import InboundMessage, ThreadMessage
 from mail.quotes import reply_new_text
+from notifications.services import Email
 from tickets.attachments import MAX_FILES
 from tickets.models import Comment, Ticket, TicketEvent
 from tickets.selectors import tickets_visible_to
@@ -150,6 +151,25 @@ def _with_refusals(body: str, refused: list[str]) -> str:
     return f"{body}\n\n{_('Files not attached:')}\n{lines}"
 
 
+def _tell_refused(*, row: InboundMessage, ticket: Ticket, address: str, language: str, refused: list[str]) -> None:
+    """The sender learns which files did not arrive, and why, in their language."""
+    if not refused:
+        return
+    from mail.outgoing import ticket_emails_queue
+
+    with translation.override(language or "en"):
+        subject = _("[%(reference)s] Some files were not attached") % {"reference": ticket.reference}
+        body = "\n".join([
+            _("Your message reached %(reference)s, but these files were not attached:") % {"reference": ticket.reference},
+            "", *(f"- {line}" for line in refused), "",
+            _("Zip programs and scripts, or paste the relevant part, and send them again."),
+        ])
+    ticket_emails_queue(
+        ticket_id=ticket.pk, number=ticket.number, event_key=f"inbound-refused:{row.pk}",
+        emails=[Email(recipient=address, subject=subject, body_text=body, language=language or "en")],
+    )
+
+
 def message_route(row: InboundMessage, *, hold: bool = True) -> None:
     """Decide and do; records the outcome on the row (the caller saves it). ``hold=False``: an agent let it through."""
     try:
@@ -242,6 +262,8 @@ def _reply(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket) -> Non
     if uploads:
         attachments_add(ticket=ticket, uploads=uploads, uploaded_by=person.user, comment=comment)
     staff = person.user is not None and person.user.is_support_staff
+    language = person.user.language if person.user else person.contact.language if person.contact else "en"
+    _tell_refused(row=row, ticket=ticket, address=mail.from_address, language=language, refused=refused)
     _finish(row, Outcome.AGENT_REPLY if staff else Outcome.ATTACHED, "; ".join(refused), ticket=ticket, comment=comment)
 
 
@@ -286,4 +308,6 @@ def ticket_open_from(
         requester_contact=None if user else contact, cc_contacts=copied, uploads=uploads,
     )
     _finish(row, Outcome.NEW_TICKET, "; ".join(refused), ticket=ticket)
+    language = user.language if user else contact.language if contact else "en"
+    _tell_refused(row=row, ticket=ticket, address=mail.from_address, language=language, refused=refused)
     return ticket
