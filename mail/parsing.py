@@ -128,10 +128,18 @@ def _bounce(message: Message) -> tuple[bool, list[str], str]:
     return True, failed, status
 
 
-BLOCK_END = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h[1-6]|/pre|/blockquote|hr)\b[^>]*>", re.IGNORECASE)
-BLOCK_START = re.compile(r"<\s*(p|div|li|tr|h[1-6]|pre|blockquote|table)\b[^>]*>", re.IGNORECASE)
+LINE_BREAK = re.compile(r"<\s*br\b[^>]*>", re.IGNORECASE)
+PARAGRAPH_END = re.compile(r"<\s*/\s*(p|h[1-6]|pre|blockquote|table|ul|ol)\s*>|<\s*hr\b[^>]*>", re.IGNORECASE)
+BLOCK_EDGE = re.compile(r"<\s*/?\s*(p|div|li|tr|h[1-6]|pre|blockquote|table|ul|ol)\b[^>]*>", re.IGNORECASE)
+EDGE = "\ue000"  # a private-use character: nh3 drops NUL
+BREAKS = re.compile(r"[\n\ue000]+")
 TEXT_TAGS = {"p", "br", "div", "blockquote", "li", "ul", "ol", "tr", "td", "th", "table", "pre", "hr",
              "h1", "h2", "h3", "h4", "h5", "h6", "span", "b", "i", "strong", "em", "a", "font"}
+
+
+def _breaks(match: re.Match[str]) -> str:
+    """Blocks side by side make one line break; a paragraph's end, or two <br>, a blank line."""
+    return "\n\n" if match.group().count("\n") >= 2 else "\n"
 
 
 def html_to_text(markup: str) -> str:
@@ -140,11 +148,13 @@ def html_to_text(markup: str) -> str:
         markup, tags=TEXT_TAGS, attributes={}, clean_content_tags={"script", "style", "head", "title"},
         strip_comments=True,
     )
-    clean = BLOCK_END.sub("\n", clean)
-    clean = BLOCK_START.sub("\n", clean)
-    text = html_lib.unescape(nh3.clean(clean, tags=set()))
-    text = text.replace("\xa0", " ")
-    lines = [line.rstrip() for line in text.splitlines()]
+    clean = clean.replace("\r", "").replace("\n", " ")  # source line breaks are only spaces in HTML
+    clean = LINE_BREAK.sub("\n", clean)
+    clean = PARAGRAPH_END.sub("\n\n", clean)
+    clean = BLOCK_EDGE.sub(EDGE, clean)
+    text = html_lib.unescape(nh3.clean(clean, tags=set())).replace("\xa0", " ")
+    text = BREAKS.sub(_breaks, text)
+    lines = [line.strip() for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 

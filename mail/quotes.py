@@ -41,23 +41,34 @@ FORWARD = re.compile(
 FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|rv|enc|tr)\s*:", re.IGNORECASE)
 
 
+REPLY_HEADER = re.compile(
+    r"^\s*(On|El|Em|Am|Le)\b.*(wrote|escribió|escreveu|schrieb|a écrit)\s*:\s*$", re.IGNORECASE | re.DOTALL,
+)
+
+
+def _strip_reply_header(shown: str) -> str:
+    """quotequail keeps the "On … wrote:" line with the new text; a long one wraps over up to three lines."""
+    lines = shown.rstrip().splitlines()
+    for size in (1, 2, 3):
+        if len(lines) >= size and REPLY_HEADER.match(" ".join(line.lstrip("> ") for line in lines[-size:])):
+            return "\n".join(lines[:-size])
+    return shown
+
+
+def _unquoted(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(">"))
+
+
 def _without_history(text: str) -> str:
-    """Everything above the first reply header; bottom-posted quotes (``>`` lines) left out."""
+    """Everything above the first reply header, else what follows the quote (bottom-posting); ``>`` lines left out."""
     parts = quotequail.quote(text)
     shown = parts[0][1] if parts and parts[0][0] else text
-    if len(parts) > 1:  # quotequail keeps the "On … wrote:" line itself with the new text
-        lines = shown.rstrip().splitlines()
-        header_lines = 1
-        for size in (1, 2, 3):  # a long header wraps over up to three lines
-            if re.search(r"(wrote|escribió|escreveu|schrieb|a écrit)\s*:\s*$", " ".join(lines[-size:]), re.I):
-                header_lines = size
-                break
-        else:
-            header_lines = 0
-        shown = "\n".join(lines[: len(lines) - header_lines])
+    if len(parts) > 1:
+        shown = _strip_reply_header(shown)
+        if not _unquoted(shown).strip():  # nothing above the quote: the answer is below it
+            shown = "\n".join(part for _visible, part in parts[1:])
     shown = FORWARD.split(shown, maxsplit=1)[0] if FORWARD.search(shown) else shown
-    kept = [line for line in shown.splitlines() if not line.lstrip().startswith(">")]
-    return "\n".join(kept)
+    return _unquoted(shown)
 
 
 def _without_signature(text: str) -> str:
@@ -84,9 +95,16 @@ def reply_new_text(*, text: str, html: str = "", subject: str = "") -> str:
     return new or _tidy(text)
 
 
+FORWARD_BLOCK = re.compile(
+    r"^\s*\**(From|De|Von)\**:.*\n\s*\**(Sent|Date|Enviado|Enviada|Fecha|Data|Gesendet)\**:", re.IGNORECASE | re.MULTILINE,
+)
+
+
 def _without_signature_above_forward(text: str) -> str:
-    match = FORWARD.search(text)
-    if not match:
+    """The forwarder's note without its signature, then the forwarded message as it stands."""
+    starts = [match.start() for match in (FORWARD.search(text), FORWARD_BLOCK.search(text)) if match]
+    if not starts:
         return text
-    note = _tidy(_without_signature(text[: match.start()]))
-    return f"{note}\n\n{text[match.start():].strip()}" if note else text[match.start():].strip()
+    start = min(starts)
+    note = _tidy(_without_signature(text[:start]))
+    return f"{note}\n\n{text[start:].strip()}" if note else text[start:].strip()
