@@ -63,12 +63,14 @@ def _staff(role: str) -> list[User]:
     return list(User.objects.filter(role=role, is_active=True).order_by("pk"))
 
 
-def _mail(*, event_key: str, addresses: Iterable[str], subject: str, body: str) -> int:
+def _mail(*, event_key: str, addresses: Iterable[str], subject: str, body: str, ticket: Ticket | None = None) -> int:
     unique = list(dict.fromkeys(address.strip().lower() for address in addresses if address and address.strip()))
-    rows = emails_queue(
-        event_key=event_key, emails=[Email(recipient=address, subject=subject, body_text=body) for address in unique],
-    )
-    return len(rows)
+    emails = [Email(recipient=address, subject=subject, body_text=body) for address in unique]
+    if ticket is not None:  # a ticket's mail: its reply address, its thread, Auto-Submitted
+        from mail.outgoing import ticket_emails_queue
+
+        return len(ticket_emails_queue(ticket_id=ticket.pk, number=ticket.number, event_key=event_key, emails=emails))
+    return len(emails_queue(event_key=event_key, emails=emails))
 
 
 def _escalation_addresses(ticket: Ticket) -> list[str]:
@@ -106,7 +108,9 @@ def _escalation_mail(escalation: Escalation, *, number: int) -> int:
         % {"interval": ticket.organisation.tier.escalation_reminder_interval},
         _desk_url(ticket),
     ])
-    return _mail(event_key=f"escalation:{escalation.pk}:{number}", addresses=addresses, subject=subject, body=body)
+    return _mail(
+        event_key=f"escalation:{escalation.pk}:{number}", addresses=addresses, subject=subject, body=body, ticket=ticket,
+    )
 
 
 # --- The tick ------------------------------------------------------------------------------------
@@ -184,7 +188,10 @@ def clock_warn(*, clock_id: int, ticket_id: int, now: datetime) -> bool:
     }
     body = "\n\n".join([f"{ticket.reference} · {ticket.summary}", reason, _desk_url(ticket)])
     stamp = clock.warn_at.strftime("%Y%m%dT%H%M%S") if clock.warn_at else "none"
-    _mail(event_key=f"sla-warn:{clock.pk}:{clock.metric}:{stamp}", addresses=addresses, subject=subject, body=body)
+    _mail(
+        event_key=f"sla-warn:{clock.pk}:{clock.metric}:{stamp}", addresses=addresses, subject=subject, body=body,
+        ticket=ticket,
+    )
     return True
 
 

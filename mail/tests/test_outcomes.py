@@ -177,3 +177,23 @@ def test_an_agent_lets_a_held_message_through(world, deliver, settings):
     agent.post(f"/desk/mail/{held.pk}/release/")
     held.refresh_from_db()
     assert held.outcome == "attached" and held.comment.body == "Second, not a loop"
+
+
+def test_every_ticket_mail_carries_its_reply_address_its_thread_and_auto_submitted(world):
+    from sla.escalations import escalation_raise
+    from tickets.emails import ticket_created_emails_queue
+
+    ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Checkout down", severity=1)
+    ticket_created_emails_queue(ticket=ticket)
+    comment_add(ticket=ticket, author=world.agent, body="Looking now.")
+    escalation_raise(ticket=ticket, user=world.alice, description="Down", environment="live1", justification="Sales lost")
+    to_alice = list(OutboundEmail.objects.filter(recipient=world.alice.email).order_by("pk"))
+    assert [row.event_key.split(":")[0] for row in to_alice] == ["ticket-created", "ticket-reply"]
+    created, reply = to_alice
+    assert created.headers["Reply-To"] == reply.headers["Reply-To"] == reply_to_ticket(ticket.number, world.alice.email)
+    assert created.headers["Auto-Submitted"] == "auto-generated" and "Auto-Submitted" not in reply.headers
+    assert (reply.in_reply_to, reply.references) == (created.message_id, created.message_id)
+    assert created.message_id != reply.message_id and f"[{ticket.reference}]" in reply.subject
+    to_lead = OutboundEmail.objects.get(recipient=world.lead.email, event_key__startswith="escalation:")
+    assert to_lead.headers["Auto-Submitted"] == "auto-generated"
+    assert to_lead.headers["Reply-To"] == reply_to_ticket(ticket.number, world.lead.email)
