@@ -32,13 +32,14 @@ def mail_escalate(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket 
         _finish(row, Outcome.REFUSED, _("An escalation must name a ticket of the sender's (SD-… in the subject)."))
         return
     user = person.user or (person.contact.user if person.contact and person.contact.user_id else None)
-    if user is None or user.is_support_staff:
-        _finish(row, Outcome.REFUSED, _("Only a customer with a portal login can escalate."), ticket=ticket)
+    if user is not None and user.is_support_staff:
+        _finish(row, Outcome.REFUSED, _("Support staff do not escalate by mail."), ticket=ticket)
         return
+    contact = person.contact if user is None else None
     justification = reply_new_text(text=mail.text, html=mail.html, subject=mail.subject)
     try:
         escalation_raise(
-            ticket=ticket, user=user, description=ticket.summary, justification=justification,
+            ticket=ticket, user=user, contact=contact, description=ticket.summary, justification=justification,
             environment=ticket.environment.name if ticket.environment_id else _("not stated"),
         )
     except ValidationError as exc:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from customers.models import Contact
 from notifications.services import Email, emails_queue
 from sla import selectors
 from sla.clocks import ACK, SLA_ACTOR, _record, clock_snapshot, target_for
@@ -305,9 +306,15 @@ def escalation_refusal(ticket: Ticket) -> str:
 
 @transaction.atomic
 def escalation_raise(
-    *, ticket: Ticket, user: User, description: str, environment: str, justification: str,
+    *, ticket: Ticket, user: User | None, description: str, environment: str, justification: str,
+    contact: Contact | None = None,
 ) -> Escalation:
-    """A customer brings the ticket to a support lead, saying why. The target does not change."""
+    """A customer brings the ticket to a support lead, saying why. The target does not change.
+
+    The customer is a user, or a contact of the ticket's organisation escalating by mail without a login.
+    """
+    if (user is None) == (contact is None) or (contact is not None and contact.organisation_id != ticket.organisation_id):
+        raise ValueError("a user or a contact of the ticket's organisation escalates, not both")
     errors = {}
     for field, value, message in (
         ("description", description, _("Describe the problem.")),
@@ -329,7 +336,8 @@ def escalation_raise(
         next_reminder_at=now + locked.organisation.tier.escalation_reminder_interval,
     )
     event_record(
-        ticket=locked, kind=TicketEvent.Kind.ESCALATED, actor=user, is_public=True,
+        ticket=locked, kind=TicketEvent.Kind.ESCALATED, actor=user, actor_label=contact.name if contact else "",
+        is_public=True,
         after={"escalation": escalation.pk, "kind": escalation.kind, "environment": escalation.environment},
         reason=escalation.justification,
     )

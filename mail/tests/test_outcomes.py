@@ -197,3 +197,17 @@ def test_every_ticket_mail_carries_its_reply_address_its_thread_and_auto_submitt
     to_lead = OutboundEmail.objects.get(recipient=world.lead.email, event_key__startswith="escalation:")
     assert to_lead.headers["Auto-Submitted"] == "auto-generated"
     assert to_lead.headers["Reply-To"] == reply_to_ticket(ticket.number, world.lead.email)
+
+
+def test_the_emergency_contact_without_a_login_escalates_by_mail(world, deliver):
+    contact = world.alpha.registered_emergency_contact
+    ticket = TicketFactory(organisation=world.alpha, requester_contact=contact, summary="Labels fail", severity=1)
+    row = deliver(mail(sender=contact.email, to="support.escalate@supportdesk.example",
+                       subject=f"Escalating {ticket.reference}", text="Every label fails; trucks wait."))
+    assert row.outcome == "escalation"
+    escalation = Escalation.objects.get(ticket=ticket)
+    assert (escalation.created_by, escalation.justification) == (None, "Every label fails; trucks wait.")
+    assert ticket.events.get(kind="escalated").actor_name == contact.name
+    no_reason = deliver(mail(sender=contact.email, to="support.escalate@supportdesk.example",
+                             subject=f"Escalating {world.alice_ticket.reference}", text=""))
+    assert no_reason.outcome == "refused"
