@@ -267,11 +267,15 @@ def _reply(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket) -> Non
     _finish(row, Outcome.AGENT_REPLY if staff else Outcome.ATTACHED, "; ".join(refused), ticket=ticket, comment=comment)
 
 
+class StaffMailWithoutTicket(Exception):
+    pass
+
+
 def _senders_organisation(address: str) -> tuple[Organisation | None, User | None, Contact | None, str]:
     """The one organisation a sender belongs to, as a user or a contact; a reason when none or several."""
     user = _user_by_address(address)
     if user is not None and user.is_support_staff:
-        return None, None, None, _("Support staff mail names no ticket.")
+        raise StaffMailWithoutTicket
     if user is not None and user.is_customer and getattr(user, "membership", None) is not None:
         return user.membership.organisation, user, None, ""
     contacts = list(Contact.objects.filter(email__iexact=address).select_related("organisation")[:2])
@@ -283,9 +287,13 @@ def _senders_organisation(address: str) -> tuple[Organisation | None, User | Non
 
 
 def _new_message(row: InboundMessage, mail: parsing.ParsedMail) -> None:
-    organisation, user, contact, problem = _senders_organisation(mail.from_address)
+    try:
+        organisation, user, contact, problem = _senders_organisation(mail.from_address)
+    except StaffMailWithoutTicket:
+        _finish(row, Outcome.REFUSED, _("Support staff mail names no ticket."))
+        return
     if organisation is None:
-        _finish(row, Outcome.REFUSED if problem.startswith(_("Support staff")) else Outcome.UNKNOWN_SENDER, problem)
+        _finish(row, Outcome.UNKNOWN_SENDER, problem)
         return
     ticket_open_from(row=row, mail=mail, organisation=organisation, user=user, contact=contact)
 

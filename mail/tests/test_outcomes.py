@@ -211,3 +211,9 @@ def test_the_emergency_contact_without_a_login_escalates_by_mail(world, deliver)
     no_reason = deliver(mail(sender=contact.email, to="support.escalate@supportdesk.example",
                              subject=f"Escalating {world.alice_ticket.reference}", text=""))
     assert no_reason.outcome == "refused"
+
+
+def test_an_agent_mailing_support_without_naming_a_ticket_opens_nothing(world, deliver):
+    tickets = Ticket.objects.count()
+    row = deliver(mail(sender=world.agent.email, subject="Lunch?"))
+    assert row.outcome == "refused" and Ticket.objects.count() == tickets
