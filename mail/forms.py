@@ -9,8 +9,9 @@ from customers.models import Organisation
 class LinkForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.only("pk", "name").order_by("name"), label=_("Organisation"),
+        widget=forms.Select(attrs={"class": "input"}),
     )
 
 
 class AnswerForm(forms.Form):
-    body = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    body = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6, "class": "input"}), max_length=20000)
