@@ -217,3 +217,20 @@ def test_an_agent_mailing_support_without_naming_a_ticket_opens_nothing(world, d
     tickets = Ticket.objects.count()
     row = deliver(mail(sender=world.agent.email, subject="Lunch?"))
     assert row.outcome == "refused" and Ticket.objects.count() == tickets
+
+
+def test_the_desk_list_costs_the_same_queries_for_few_or_many_messages(world, deliver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agent = Client()
+    agent.force_login(world.agent)
+    counts = []
+    for batch in (2, 12):
+        for i in range(batch):
+            deliver(mail(sender=f"stranger{batch}-{i}@else.example", subject=f"Question {batch}-{i}"))
+        with CaptureQueriesContext(connection) as queries:
+            response = agent.get("/desk/mail/")
+        assert response.status_code == 200 and f"Question {batch}-0" in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] and counts[1] <= 8, counts
