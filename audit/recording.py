@@ -66,6 +66,8 @@ NOT_AUDITED: dict[str, str] = {
     "desk.CannedReply": "agents' text snippets; what is sent is recorded on each ticket",
     "api.ApiToken": "a person's own token; its creation and revocation are the person's own",
     "webhooks.WebhookDelivery": "the delivery log is itself the record",
+    "mail.InboundMessage": "the intake's record of every message received, with its outcome; read-only in the admin",
+    "mail.ThreadMessage": "the Message-IDs of sent ticket mail; written by the outbox's callers, read-only in the admin",
 }
 
 
