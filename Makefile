@@ -34,7 +34,7 @@ test: install
 	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile
 
 ## Fault drills with real processes: kill the worker, stop Redis, refuse SMTP,
-## run two beats side by side.
+## run two beats side by side, kill the worker while it polls IMAP (Dovecot).
 ## Needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL); prints what was lost.
 faults: install
 	$(BIN)/python -m pytest faults -s -p no:cacheprovider

@@ -73,6 +73,8 @@ NOT_AUDITED: dict[str, str] = {
     "notifications.TypedAddressMail": "the log of requests to mail a typed address is itself the record",
     "monitoring.Alert": "written only by what monitoring sends; every payload is kept with its outcome",
     "monitoring.ReceivedPayload": "the intake's log is itself the record",
+    "mail.InboundMessage": "the intake's record of every message received, with its outcome; read-only in the admin",
+    "mail.ThreadMessage": "the Message-IDs of sent ticket mail; written by the outbox's callers, read-only in the admin",
 }
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contacts_in_emergency_order, emergency_ordering
+from mail.outgoing import thread_record, ticket_email_headers
 from monitoring.models import ServiceKey
 from notices.delivery import SendTime, send_time
 from notices.emails import notice_email
@@ -165,15 +166,17 @@ def _mail(
     queued = []
     for contact in [requester, *copied]:
         in_reply_to, references = _thread(notice=notice, recipient=contact.email, before=update) if update else ("", "")
+        email = notice_email(notice=notice, contact=contact, requester=requester, copied=copied, update=update)
         row = email_queue(
             event_key=event_key,
-            email=notice_email(notice=notice, contact=contact, requester=requester, copied=copied, update=update),
+            email=ticket_email_headers(number=notice.ticket.number, email=email, automatic=True),
             not_before=when.not_before,
             held_reason=when.held_reason,
             in_reply_to=in_reply_to,
             references=references,
         )
         if row is not None:
+            thread_record(ticket_id=notice.ticket_id, row=row)
             queued.append(contact.email)
     event_record(
         ticket=notice.ticket, kind=TicketEvent.Kind.NOTIFIED, actor=actor, actor_label=actor_label, is_public=False,

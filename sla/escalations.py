@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from customers.models import Contact
 from notifications.services import Email, emails_queue
 from sla import selectors
 from sla.clocks import ACK, SLA_ACTOR, _record, clock_snapshot, target_for
@@ -63,12 +64,14 @@ def _staff(role: str) -> list[User]:
     return list(User.objects.filter(role=role, is_active=True).order_by("pk"))
 
 
-def _mail(*, event_key: str, addresses: Iterable[str], subject: str, body: str) -> int:
+def _mail(*, event_key: str, addresses: Iterable[str], subject: str, body: str, ticket: Ticket | None = None) -> int:
     unique = list(dict.fromkeys(address.strip().lower() for address in addresses if address and address.strip()))
-    rows = emails_queue(
-        event_key=event_key, emails=[Email(recipient=address, subject=subject, body_text=body) for address in unique],
-    )
-    return len(rows)
+    emails = [Email(recipient=address, subject=subject, body_text=body) for address in unique]
+    if ticket is not None:  # a ticket's mail: its reply address, its thread, Auto-Submitted
+        from mail.outgoing import ticket_emails_queue
+
+        return len(ticket_emails_queue(ticket_id=ticket.pk, number=ticket.number, event_key=event_key, emails=emails))
+    return len(emails_queue(event_key=event_key, emails=emails))
 
 
 def _escalation_addresses(ticket: Ticket) -> list[str]:
@@ -106,7 +109,9 @@ def _escalation_mail(escalation: Escalation, *, number: int) -> int:
         % {"interval": ticket.organisation.tier.escalation_reminder_interval},
         _desk_url(ticket),
     ])
-    return _mail(event_key=f"escalation:{escalation.pk}:{number}", addresses=addresses, subject=subject, body=body)
+    return _mail(
+        event_key=f"escalation:{escalation.pk}:{number}", addresses=addresses, subject=subject, body=body, ticket=ticket,
+    )
 
 
 # --- The tick ------------------------------------------------------------------------------------
@@ -184,7 +189,10 @@ def clock_warn(*, clock_id: int, ticket_id: int, now: datetime) -> bool:
     }
     body = "\n\n".join([f"{ticket.reference} · {ticket.summary}", reason, _desk_url(ticket)])
     stamp = clock.warn_at.strftime("%Y%m%dT%H%M%S") if clock.warn_at else "none"
-    _mail(event_key=f"sla-warn:{clock.pk}:{clock.metric}:{stamp}", addresses=addresses, subject=subject, body=body)
+    _mail(
+        event_key=f"sla-warn:{clock.pk}:{clock.metric}:{stamp}", addresses=addresses, subject=subject, body=body,
+        ticket=ticket,
+    )
     return True
 
 
@@ -304,9 +312,15 @@ def escalation_refusal(ticket: Ticket) -> str:
 
 @transaction.atomic
 def escalation_raise(
-    *, ticket: Ticket, user: User, description: str, environment: str, justification: str,
+    *, ticket: Ticket, user: User | None, description: str, environment: str, justification: str,
+    contact: Contact | None = None,
 ) -> Escalation:
-    """A customer brings the ticket to a support lead, saying why. The target does not change."""
+    """A customer brings the ticket to a support lead, saying why. The target does not change.
+
+    The customer is a user, or a contact of the ticket's organisation escalating by mail without a login.
+    """
+    if (user is None) == (contact is None) or (contact is not None and contact.organisation_id != ticket.organisation_id):
+        raise ValueError("a user or a contact of the ticket's organisation escalates, not both")
     errors = {}
     for field, value, message in (
         ("description", description, _("Describe the problem.")),
@@ -328,7 +342,8 @@ def escalation_raise(
         next_reminder_at=now + locked.organisation.tier.escalation_reminder_interval,
     )
     event_record(
-        ticket=locked, kind=TicketEvent.Kind.ESCALATED, actor=user, is_public=True,
+        ticket=locked, kind=TicketEvent.Kind.ESCALATED, actor=user, actor_label=contact.name if contact else "",
+        is_public=True,
         after={"escalation": escalation.pk, "kind": escalation.kind, "environment": escalation.environment},
         reason=escalation.justification,
     )

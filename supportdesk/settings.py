@@ -8,6 +8,7 @@ fails loudly at start-up rather than at the first request.
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "notifications",
     "notices",
     "monitoring",
+    "mail",
     "portal",
     "desk",
     "audit",
@@ -217,6 +219,24 @@ OUTBOX_REQUEUE_AFTER = timedelta(seconds=env.int("OUTBOX_REQUEUE_AFTER_SECONDS",
 MAIL_PER_ADDRESS_PER_DAY = env.int("MAIL_PER_ADDRESS_PER_DAY", default=3)
 MAIL_PER_CLIENT_PER_HOUR = env.int("MAIL_PER_CLIENT_PER_HOUR", default=10)
 
+# --- Inbound mail (the email channel) -------------------------------------------------------
+# Replies come back to INBOUND_ADDRESS with a signed "+token" (support+1042-…@domain); new mail
+# to it opens tickets. Only these addresses (and their +tokens) are accepted by the SMTP intake.
+INBOUND_ADDRESS = env.str("INBOUND_ADDRESS", default=parseaddr(DEFAULT_FROM_EMAIL)[1] or "support@supportdesk.example")
+INBOUND_ESCALATION_ADDRESS = env.str(
+    "INBOUND_ESCALATION_ADDRESS", default="support.escalate@" + INBOUND_ADDRESS.rpartition("@")[2],
+)
+# Above the attachment limit: base64 makes a 25 MB file 34 MB of message.
+INBOUND_MAX_BYTES = env.int("INBOUND_MAX_BYTES", default=40 * 1024 * 1024)
+INBOUND_SMTP_HOST = env.str("INBOUND_SMTP_HOST", default="127.0.0.1")
+INBOUND_SMTP_PORT = env.int("INBOUND_SMTP_PORT", default=2525)
+# imaps://user:password@imap.example.com:993/INBOX (imap:// for plain, tests only). Empty: no polling.
+INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+# More messages than this in an hour from one sender, or on one ticket, are held: a mail loop.
+INBOUND_HOURLY_LIMIT = env.int("INBOUND_HOURLY_LIMIT", default=20)
+# A message still unprocessed after this long (its task lost) is queued again by the sweep.
+INBOUND_REQUEUE_AFTER = timedelta(seconds=env.int("INBOUND_REQUEUE_AFTER_SECONDS", default=60))
+
 # --- Celery ----------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -261,6 +281,9 @@ CELERY_BEAT_SCHEDULE = {
     "idempotency-keys-purge": {"task": "api.tasks.idempotency_keys_purge", "schedule": 3600.0},
     "webhook-deliveries-sweep": {"task": "webhooks.tasks.deliveries_sweep", "schedule": 30.0},
     "retention-sweep": {"task": "retention.tasks.retention_sweep", "schedule": 86400.0},
+    # Inbound mail whose processing task was lost; and the IMAP mailbox, when one is configured.
+    "inbound-sweep": {"task": "mail.tasks.inbound_sweep", "schedule": 30.0},
+    "imap-poll": {"task": "mail.tasks.imap_poll", "schedule": 30.0},
 }
 
 # --- REST API ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ urlpatterns = [
     path("desk/status/", include("incidents.desk_urls")),
     path("desk/reports/", include("reports.urls_desk")),
     path("desk/monitoring/", include("monitoring.urls")),
+    path("desk/mail/", include("mail.urls")),
     path("desk/", include("desk.urls")),
     path("desk/", include("sla.urls_desk")),
     path("", include("api.token_urls")),

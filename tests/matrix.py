@@ -147,6 +147,7 @@ def outsider_tables(world: Any) -> dict[str, Any]:
     from customers.models import AccessGrant, Contact, Environment, Membership, Organisation
     from desk.models import TicketLink
     from incidents.models import Component, Incident, IncidentComponent, IncidentUpdate
+    from mail.models import InboundMessage
     from monitoring.models import Alert
     from notices.models import Notice
     from sla.models import Escalation, SlaClock
@@ -172,6 +173,9 @@ def outsider_tables(world: Any) -> dict[str, Any]:
         "ticket links": TicketLink.objects.filter(Q(from_ticket__organisation=org) | Q(to_ticket__organisation=org)),
         "notices": Notice.objects.filter(**by_org),
         "monitoring alerts": Alert.objects.filter(**by_org),
+        "inbound mail": InboundMessage.objects.filter(
+            Q(ticket__organisation=org) | Q(from_address__in=User.objects.filter(membership__organisation=org).values("email")),
+        ),
         "api tokens": ApiToken.objects.filter(user__membership__organisation=org),
         "access transparency log": AccessRecord.objects.filter(**by_org),
         "status incidents": Incident.objects.all(),

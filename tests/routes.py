@@ -126,6 +126,14 @@ ACCESS: dict[str, Access] = {
     "reports_portal:report": Access.CUSTOMER,
     "api:monitoring-alertmanager": Access.API_MONITORING,
     "api:monitoring-pagerduty": Access.API_MONITORING,
+    "mail_desk:list": Access.STAFF,
+    "mail_desk:detail": Access.STAFF,
+    "mail_desk:original": Access.STAFF,
+    "mail_desk:link": Access.STAFF,
+    "mail_desk:answer": Access.STAFF,
+    "mail_desk:discard": Access.STAFF,
+    "mail_desk:release": Access.STAFF,
+    "mail_desk:comment_original": Access.STAFF,
 }
 
 # The only API routes a monitoring system's service key may use; every other one answers it 403.
@@ -200,7 +208,8 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
     fillers: dict[str, Callable[[], Any]] = {
         "number": lambda: world.outsider_ticket.number,
         "attachment_id": lambda: world.outsider_attachment.pk,
-        "comment_id": lambda: _outsider_comment(world).pk,
+        # The outsider's comment came by mail: its original is there for the desk's download too.
+        "comment_id": lambda: _outsider_inbound(world).comment.pk,
         "grant_id": lambda: world.outsider_grant.pk,
         "contact_id": lambda: world.outsider.contacts.first().pk,
         "token_id": lambda: _outsider_token(world).pk,
@@ -209,6 +218,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "token": lambda: "set-password",
         "incident_id": lambda: unpublished_incident().pk,
         "component_id": lambda: _status_component().pk,
+        "inbound_id": lambda: _outsider_inbound(world).pk,
     }
     values = {}
     for keyword in route.keywords:
@@ -233,6 +243,19 @@ def _outsider_comment(world: Any) -> Any:
 
         world.outsider_comment = comment_add(ticket=world.outsider_ticket, author=world.charlie, body="CANARY-outsider-comment")
     return world.outsider_comment
+
+
+def _outsider_inbound(world: Any) -> Any:
+    """A mail from the outsider's requester, on the outsider's ticket, made on first use."""
+    if getattr(world, "outsider_inbound", None) is None:
+        from mail.models import InboundMessage
+
+        world.outsider_inbound = InboundMessage.objects.create(
+            message_id="<canary-outsider@outsider.example>", via="smtp", from_address=world.charlie.email,
+            subject="CANARY-outsider-mail", raw=b"Subject: CANARY-outsider-mail\r\n\r\nCANARY-outsider-mail\r\n",
+            outcome="unknown_sender", ticket=world.outsider_ticket, comment=_outsider_comment(world),
+        )
+    return world.outsider_inbound
 
 
 def _outsider_notice(world: Any) -> Any:

@@ -50,6 +50,9 @@ def available(service: str) -> tuple[bool, str]:
         return connection.vendor == "postgresql", "needs PostgreSQL: set DATABASE_URL=postgres://…"
     if service == "redis":
         return _reachable(redis_url()), f"needs Redis at {redis_url()}"
+    if service == "dovecot":
+        found = shutil.which("dovecot") or (os.path.exists("/usr/sbin/dovecot") and "/usr/sbin/dovecot")
+        return bool(found), "needs Dovecot (apt-get install dovecot-imapd)"
     if service == "chromium":
         return bool(shutil.which(CHROMIUM)), f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
     if service == "alertmanager":

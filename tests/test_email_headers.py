@@ -9,6 +9,7 @@ compared with that of the same message sent with harmless words.
 from __future__ import annotations
 
 import base64
+import re
 from collections import Counter
 from email.utils import getaddresses
 from typing import Any
@@ -74,7 +75,9 @@ def check(received: list[Received], *, baseline: list[Received], allowed: set[st
     for message in received:
         if not set(message.envelope_to) <= allowed:
             problems.append(f"{words!r}: delivered to {message.envelope_to}")
-        if not addresses_in_headers(message) <= allowed | {"support@supportdesk.example"}:
+        # Our own addresses: the support address and its signed reply addresses (support+<token>@…).
+        theirs = {a for a in addresses_in_headers(message) if not re.fullmatch(r"support(\+[a-z0-9-]+)?@supportdesk\.example", a)}
+        if not theirs <= allowed:
             problems.append(f"{words!r}: headers name {addresses_in_headers(message)}")
         for name, value in message.message.items():
             if any(ch in str(value) for ch in "\r\n"):

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from notifications.services import Email, emails_queue
+from mail.outgoing import ticket_emails_queue
+from notifications.services import Email
 from tickets.models import Comment, Ticket, TicketType
 
 
@@ -82,7 +83,9 @@ def ticket_created_emails_queue(*, ticket: Ticket) -> int:
             else _("[%(reference)s] Copy: %(summary)s")
         )
         emails.append(_render("ticket_created", recipient, subject, {**context, "is_requester": is_requester}))
-    return len(emails_queue(event_key=f"ticket-created:{ticket.number}", emails=emails))
+    return len(ticket_emails_queue(
+        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-created:{ticket.number}", emails=emails,
+    ))
 
 
 def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bool = False) -> int:
@@ -101,7 +104,11 @@ def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bo
             else _("[%(reference)s] New reply: %(summary)s")
         )
         emails.append(_render("ticket_reply", recipient, subject, context))
-    return len(emails_queue(event_key=f"ticket-reply:{comment.pk}", emails=emails))
+    # A person's words, not an automatic message: no Auto-Submitted, so that the reader's own rules treat it as mail.
+    return len(ticket_emails_queue(
+        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-reply:{comment.pk}", emails=emails,
+        automatic=False,
+    ))
 
 
 def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
@@ -115,4 +122,6 @@ def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
     subject = _("[%(reference)s] Customer comment: %(summary)s")
     link = f"{settings.SITE_URL}{reverse('desk:ticket', kwargs={'number': ticket.number})}"
     email = _render("ticket_customer_comment", recipient, subject, {"ticket": ticket, "comment": comment, "link": link})
-    return len(emails_queue(event_key=f"ticket-comment:{comment.pk}", emails=[email]))
+    return len(ticket_emails_queue(
+        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-comment:{comment.pk}", emails=[email],
+    ))
