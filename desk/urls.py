@@ -1,6 +1,6 @@
 from django.urls import path
 
-from desk import views
+from desk import organisation_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("bulk/", views.bulk, name="bulk"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
+    path("organisations/", organisation_views.organisation_list, name="organisations"),
+    path("organisations/<int:organisation_id>/", organisation_views.organisation_detail, name="organisation"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket"),
     path("tickets/<int:number>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("tickets/<int:number>/assign/", views.assign, name="assign"),

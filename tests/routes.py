@@ -75,6 +75,8 @@ ACCESS: dict[str, Access] = {
     "desk:send_back": Access.STAFF,
     "desk:link": Access.STAFF,
     "desk:presence": Access.STAFF,
+    "desk:organisations": Access.STAFF,
+    "desk:organisation": Access.STAFF,
     "status:index": Access.PUBLIC,
     "status:history": Access.PUBLIC,
     "status:incident": Access.PUBLIC,
@@ -195,6 +197,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "token": lambda: "set-password",
         "incident_id": lambda: unpublished_incident().pk,
         "component_id": lambda: _status_component().pk,
+        "organisation_id": lambda: world.outsider.pk,
     }
     values = {}
     for keyword in route.keywords:

@@ -1,0 +1,53 @@
+"""The agent's day in a real browser: the customer in view, the next ticket, filing for a customer."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import SCREENSHOTS, sign_in
+from tests.factories import AccessGrantFactory, TicketFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LAPTOP_1280 = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def shots(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The page at laptop and at phone width, full length, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for suffix, size in (("", LAPTOP_1280), ("-phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=True)
+    page.set_viewport_size(LAPTOP_1280)
+
+
+def test_from_a_ticket_to_its_organisation_and_back_through_the_list(shipped_defaults, page, world):
+    sev1 = TicketFactory(organisation=world.alpha, severity=1, type_slug="production-issue",
+                         summary="Checkout down in live1")
+    TicketFactory(organisation=world.alpha, severity=3, type_slug="production-issue", summary="Slow console export")
+    AccessGrantFactory(organisation=world.alpha, granted_by=world.alan, reason="Carrier debugging, INC-7")
+
+    sign_in(page, world.agent.email)
+    page.goto(f"/desk/tickets/{sev1.number}/")
+    page.locator(".ticket-head .crumbs").get_by_role("link", name="Alpha Shop").click()
+    page.wait_for_url(f"**/desk/organisations/{world.alpha.pk}/")
+    head = page.locator(".page-head").inner_text()
+    assert "Premium" in head and "Contract active" in head
+    assert "opens" in head or "Open now" in head
+    rows = page.locator("#open-tickets tbody tr")
+    assert rows.count() == 3 and sev1.reference in rows.nth(0).inner_text()
+    assert "Carrier debugging, INC-7" in page.locator("#grants").inner_text()
+    assert "Registered emergency contact" in page.locator("#contacts").inner_text()
+    shots(page, "desk-organisation")
+
+    page.get_by_role("link", name="Organisations").first.click()
+    page.fill("#org-q", "outsi")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**q=outsi**")
+    listed = page.locator("table.organisations tbody tr")
+    assert listed.count() == 1 and "Outsider Corp" in listed.inner_text()
+    page.goto("/desk/organisations/")
+    shots(page, "desk-organisations")
+    page.get_by_role("link", name="Alpha Shop").click()
+    page.wait_for_url(f"**/desk/organisations/{world.alpha.pk}/")
