@@ -6,6 +6,7 @@ app_name = "desk"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("bulk/", views.bulk, name="bulk"),
+    path("next/", views.take_next, name="take_next"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("organisations/", organisation_views.organisation_list, name="organisations"),

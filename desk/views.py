@@ -32,7 +32,7 @@ from desk.forms import (
     SeverityForm,
     StatusForm,
 )
-from desk.services import presence_touch, ticket_link
+from desk.services import presence_touch, ticket_link, ticket_take_next
 from tickets import workflow
 from tickets.models import Ticket
 from tickets.selectors import attachments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
@@ -95,6 +95,17 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if refused:
         messages.error(request, _("Not changed: %(refs)s.") % {"refs": ", ".join(refused)})
     return redirect(next_url)
+
+
+@support_staff_required
+@require_POST
+def take_next(request: HttpRequest) -> HttpResponse:
+    ticket = ticket_take_next(user=request.user)
+    if ticket is None:
+        messages.info(request, _("No unassigned ticket is waiting."))
+        return redirect("desk:queue")
+    messages.success(request, _("%(ref)s is yours: the most urgent unassigned ticket.") % {"ref": ticket.reference})
+    return redirect("desk:ticket", number=ticket.number)
 
 
 # --- Ticket workspace --------------------------------------------------------------------

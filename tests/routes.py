@@ -76,6 +76,7 @@ ACCESS: dict[str, Access] = {
     "desk:link": Access.STAFF,
     "desk:presence": Access.STAFF,
     "desk:organisations": Access.STAFF,
+    "desk:take_next": Access.STAFF,
     "desk:organisation": Access.STAFF,
     "status:index": Access.PUBLIC,
     "status:history": Access.PUBLIC,

@@ -51,3 +51,18 @@ def test_from_a_ticket_to_its_organisation_and_back_through_the_list(shipped_def
     shots(page, "desk-organisations")
     page.get_by_role("link", name="Alpha Shop").click()
     page.wait_for_url(f"**/desk/organisations/{world.alpha.pk}/")
+
+
+def test_take_next_opens_the_most_urgent_unassigned_ticket_as_mine(shipped_defaults, page, world):
+    TicketFactory(organisation=world.alpha, severity=3, type_slug="production-issue", summary="Slow console export")
+    sev1 = TicketFactory(organisation=world.outsider, severity=1, type_slug="production-issue",
+                         summary="Labels fail for every carrier")
+
+    sign_in(page, world.agent.email)
+    page.goto("/desk/")
+    shots(page, "desk-queue-take-next")
+    page.get_by_role("button", name="Take next").click()
+    page.wait_for_url(f"**/desk/tickets/{sev1.number}/")
+    page.get_by_text(f"{sev1.reference} is yours").wait_for()
+    assert "Sam Agent" in page.locator("#id_assignee option:checked").inner_text()
+    shots(page, "desk-take-next-landed")
