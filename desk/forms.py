@@ -9,11 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from customers.models import Organisation
+from customers.models import Contact, Organisation
 from desk.models import TicketLink
 from desk.selectors import REFERENCE, QueueFilters, assignable_staff
 from sla.models import Severity, SupportTier
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketType
 
 
 class QueueFilterForm(forms.Form):
@@ -125,3 +125,40 @@ class ProfileForm(forms.ModelForm):
             choices=[(zone, zone) for zone in zones], label=_("Timezone"),
             help_text=_("Every time in the desk is shown in this timezone; hover a time to see it in UTC."),
         )
+
+
+class OnBehalfMixin(forms.Form):
+    """What an agent adds to a customer's request form when filing it for them."""
+
+    via = forms.ChoiceField(label=_("They got in touch"), choices=[
+        ("phone", _("by phone")), ("chat", _("by chat")), ("email", _("by email")),
+    ])
+    received_at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("When the customer called or wrote, in your timezone: the SLA clock counts from then."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")  # type: ignore[attr-defined]
+        self.fields["requester_contact"] = ContactChoiceField(
+            label=_("For"), queryset=contacts, empty_label=None,
+            help_text=_("The requester: they get the reception mail with the ticket's number."),
+        )
+        self.fields.pop("attachments", None)
+        self.fields["cc_contacts"].help_text = _("They receive a copy of the reception mail and of our replies.")
+        order = ["requester_contact", "via", "received_at"]
+        self.order_fields(order + [name for name in self.fields if name not in order])
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Contact) -> str:
+        return f"{obj.name} <{obj.email}>"
+
+
+def on_behalf_form_class(*, ticket_type: TicketType, organisation: Organisation) -> type[forms.Form]:
+    """The customer's own request form for this type, plus who it is for, the channel and the time."""
+    from portal.forms import request_form_class
+
+    base = request_form_class(ticket_type=ticket_type, organisation=organisation)
+    return type(f"OnBehalf{base.__name__}", (OnBehalfMixin, base), {})

@@ -27,6 +27,7 @@ from notices.models import Notice
 from notices.selectors import HeldMessage, held_notice_mail
 from sla.clocks import calendar_for
 from sla.models import Calendar, SlaClock, SlaTarget
+from tickets.models import TicketType
 from tickets.selectors import tickets_visible_to
 
 OPEN_TICKETS_SHOWN = 25
@@ -171,3 +172,15 @@ def open_tickets_of(*, user: User, organisation: Organisation, now: datetime | N
         user=user, filters=selectors.QueueFilters(organisation=organisation.pk), page_number=1,
         per_page=OPEN_TICKETS_SHOWN, now=now,
     )
+
+
+def ticket_types_for_agents() -> QuerySet[TicketType]:
+    """Every active type an agent may file for a customer; proactive notices have their own form."""
+    return TicketType.objects.filter(active=True).exclude(category=TicketType.Category.PROACTIVE).order_by("order", "name")
+
+
+def ticket_type_for_agents_get(*, slug: str) -> TicketType:
+    try:
+        return ticket_types_for_agents().prefetch_related("fields").get(slug=slug)
+    except TicketType.DoesNotExist as exc:
+        raise Http404 from exc

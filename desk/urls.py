@@ -11,6 +11,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("organisations/", organisation_views.organisation_list, name="organisations"),
     path("organisations/<int:organisation_id>/", organisation_views.organisation_detail, name="organisation"),
+    path("organisations/<int:organisation_id>/file/", organisation_views.file_on_behalf, name="file_on_behalf"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket"),
     path("tickets/<int:number>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("tickets/<int:number>/assign/", views.assign, name="assign"),

@@ -77,6 +77,7 @@ ACCESS: dict[str, Access] = {
     "desk:presence": Access.STAFF,
     "desk:organisations": Access.STAFF,
     "desk:take_next": Access.STAFF,
+    "desk:file_on_behalf": Access.STAFF,
     "desk:organisation": Access.STAFF,
     "status:index": Access.PUBLIC,
     "status:history": Access.PUBLIC,

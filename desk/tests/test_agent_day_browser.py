@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser import SCREENSHOTS, sign_in
 from tests.factories import AccessGrantFactory, TicketFactory
+from tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +67,31 @@ def test_take_next_opens_the_most_urgent_unassigned_ticket_as_mine(shipped_defau
     page.get_by_text(f"{sev1.reference} is yours").wait_for()
     assert "Sam Agent" in page.locator("#id_assignee option:checked").inner_text()
     shots(page, "desk-take-next-landed")
+
+
+def test_an_agent_files_a_ticket_for_a_caller_who_is_mailed_its_number(shipped_defaults, page, world, smtp):
+    contact = world.alpha.contacts.get(emergency_role="registered")
+
+    sign_in(page, world.agent.email)
+    page.goto(f"/desk/organisations/{world.alpha.pk}/")
+    page.get_by_role("link", name="File a ticket for them").click()
+    shots(page, "desk-file-types")
+    page.get_by_role("link", name="Development question").click()
+    page.select_option("#id_requester_contact", str(contact.pk))
+    page.select_option("#id_via", "phone")
+    page.fill("#id_received_at", "2026-11-24T08:40")
+    page.fill("#id_summary", "How do we paginate the orders API?")
+    page.fill("#id_description", "Asked on the phone; they page by offset today.")
+    page.select_option("#id_environment", label="test1 (Sandbox / test)")
+    for field in page.locator(".request-form .field.required input[type=text], .request-form .field.required textarea").all():
+        if not field.input_value():
+            field.fill("Answered on the call")
+    shots(page, "desk-file-on-behalf")
+    page.get_by_role("button", name="File the ticket").click()
+    page.get_by_text("was filed for").wait_for()
+    ticket = Ticket.objects.get(summary="How do we paginate the orders API?")
+    assert page.url.endswith(f"/desk/tickets/{ticket.number}/")
+    assert "Filed by Sam Agent for" in page.locator("ol.timeline").inner_text()
+    smtp.wait_for(1)
+    mail = smtp.to(contact.email)[0]
+    assert ticket.reference in mail["Subject"] and ticket.reference in mail.text
