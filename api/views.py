@@ -75,7 +75,7 @@ class TicketQuerysetMixin:
     def get_queryset(self) -> QuerySet[Ticket]:
         return tickets_visible_to(self.request.user).select_related(
             "organisation", "ticket_type", "environment", "assignee", "requester_user", "requester_contact",
-        )
+        ).prefetch_related("tag_links__tag")
 
 
 @extend_schema_view(
@@ -179,7 +179,8 @@ class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView):
                 _ticket_update(ticket=ticket, user=request.user, changes=changes)
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
-        return Response(s.TicketSerializer(ticket_get_for(user=request.user, number=number)).data)
+        ticket = ticket_get_for(user=request.user, number=number)
+        return Response(s.TicketSerializer(ticket, context=self.get_serializer_context()).data)
 
 
 def _ticket_update(*, ticket: Ticket, user: User, changes: dict[str, Any]) -> None:

@@ -39,6 +39,9 @@ class QueueFilterForm(forms.Form):
     who = forms.ChoiceField(required=False, label=_("Assignee"), choices=[
         ("", _("Anyone")), ("mine", _("Mine")), ("unassigned", _("Unassigned")),
     ])
+    tag = forms.CharField(required=False, label=_("Tag"), max_length=40, widget=forms.TextInput(
+        attrs={"list": "known-tags", "autocomplete": "off", "placeholder": _("Any tag")},
+    ))
     sla = forms.ChoiceField(required=False, label=_("SLA"), choices=[
         ("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk (past the warning)")),
         ("due_soon", _("Due within 4 hours")),
@@ -55,6 +58,7 @@ class QueueFilterForm(forms.Form):
             who=data.get("who") or "",
             sla=data.get("sla") or "",
             q=data.get("q") or "",
+            tag=(data.get("tag") or "").strip().lower(),
         )
 
 
@@ -100,6 +104,17 @@ class LinkForm(forms.Form):
         if not match:
             raise forms.ValidationError(_("Enter a ticket number."))
         return int(match.group(1))
+
+
+class TagsForm(forms.Form):
+    tags = forms.CharField(label=_("Tags"), max_length=500, required=False, widget=forms.TextInput(
+        attrs={"placeholder": _("e.g. carrier-dhl, refunds"), "list": "known-tags", "autocomplete": "off"},
+    ), help_text=_("Separated by commas or spaces."))
+
+
+class CcForm(forms.Form):
+    contact = forms.IntegerField(label=_("Contact"))
+    action = forms.ChoiceField(choices=[("add", _("Add")), ("remove", _("Remove"))])
 
 
 class BulkForm(forms.Form):

@@ -1,4 +1,4 @@
-"""What the desk adds around tickets: canned replies and links between tickets."""
+"""What the desk adds around tickets: canned replies, links between tickets, tags and followers."""
 
 from __future__ import annotations
 
@@ -52,3 +52,55 @@ class TicketLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_ticket_id} {self.kind} {self.to_ticket_id}"
+
+
+class Tag(models.Model):
+    """A free label agents put on tickets to group them; kept tidy: lower case, words joined by hyphens."""
+
+    name = models.SlugField(_("name"), max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketTag(models.Model):
+    """One tag on one ticket. Internal: customers never see tags."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="ticket_links")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ticket tag")
+        verbose_name_plural = _("ticket tags")
+        ordering = ["tag__name"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "tag"], name="ticket_tag_once")]
+        # The queue's tag filter reads the tickets of one tag.
+        indexes = [models.Index(fields=["tag", "ticket"], name="ticket_tag_by_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} #{self.tag_id}"
+
+
+class TicketFollower(models.Model):
+    """An agent who wants to hear about a ticket without owning it."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_tickets")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "user"], name="ticket_follower_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.ticket_id}"

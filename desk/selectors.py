@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from desk import clocks
-from desk.models import CannedReply, TicketLink
+from desk.models import CannedReply, TicketLink, TicketTag
 from tickets.models import Comment, Ticket, TicketEvent
 from tickets.selectors import tickets_visible_to
 
@@ -36,6 +36,7 @@ class QueueFilters:
     who: str = ""  # mine / unassigned / "" (anyone)
     sla: str = ""  # breached / at_risk / ""
     q: str = ""
+    tag: str = ""
 
 
 def _escalated() -> Exists:
@@ -106,6 +107,8 @@ def queue_for(
         tickets = tickets.filter(clocks.due_soon_q(now=now))
     if filters.q.strip():
         tickets = _search(tickets, filters.q.strip())
+    if filters.tag:
+        tickets = tickets.filter(pk__in=TicketTag.objects.filter(tag__name=filters.tag).values("ticket_id"))
     return clocks.by_urgency(tickets, now=now, count=count)
 
 

@@ -22,4 +22,7 @@ urlpatterns = [
     path("tickets/<int:number>/send-back/", views.send_back, name="send_back"),
     path("tickets/<int:number>/link/", views.link, name="link"),
     path("tickets/<int:number>/presence/", views.presence, name="presence"),
+    path("tickets/<int:number>/tags/", views.tags, name="tags"),
+    path("tickets/<int:number>/follow/", views.follow, name="follow"),
+    path("tickets/<int:number>/cc/", views.cc, name="cc"),
 ]

@@ -20,10 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
 from customers.selectors import contacts_of
-from desk import clocks, selectors
+from desk import clocks, housekeeping, selectors
 from desk.forms import (
     AssignForm,
     BulkForm,
+    CcForm,
     LinkForm,
     ProfileForm,
     QueueFilterForm,
@@ -31,6 +32,7 @@ from desk.forms import (
     SendBackForm,
     SeverityForm,
     StatusForm,
+    TagsForm,
 )
 from desk.services import presence_touch, ticket_link, ticket_take_next
 from tickets import workflow
@@ -61,6 +63,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
         "bulk_form": BulkForm(), "next": request.get_full_path(), "counts": counts,
+        "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
     if partial:
         return render(request, "desk/_queue_rows.html", context)
@@ -150,6 +153,13 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
         "note_form": ReplyForm(prefix="note"),
         "send_back_form": SendBackForm(),
         "link_form": LinkForm(),
+        "tags": (tags := housekeeping.tags_of(ticket=ticket)),
+        "tags_form": TagsForm(initial={"tags": ", ".join(tags)}),
+        "known_tags": housekeeping.tags_all(),
+        "followers": (followers := housekeeping.followers_of(ticket=ticket)),
+        "following": request.user in followers,
+        "cc_contacts": (copied := list(ticket.cc_contacts.all())),
+        "cc_candidates": [c for c in contacts_of(organisation=ticket.organisation) if c not in copied],
         "me": request.user,
     }
     context.update(forms)
@@ -269,6 +279,46 @@ def link(request: HttpRequest, number: int) -> HttpResponse:
         return _("Linked to %(ref)s.") % {"ref": other.reference}
 
     return _act(request, number, form_name="link_form", form=LinkForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def tags(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        names = housekeeping.tags_parse(data["tags"])
+        housekeeping.ticket_tags_set(ticket=ticket, names=names, actor=request.user)
+        return _("Tags saved.")
+
+    return _act(request, number, form_name="tags_form", form=TagsForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def follow(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, number=number)
+    if request.POST.get("action") == "unfollow":
+        housekeeping.ticket_unfollow(ticket=ticket, user=request.user)
+        messages.success(request, _("You no longer follow this ticket."))
+    else:
+        housekeeping.ticket_follow(ticket=ticket, user=request.user)
+        messages.success(request, _("You follow this ticket: you hear of its customer comments."))
+    return redirect("desk:ticket", number=ticket.number)
+
+
+@support_staff_required
+@require_POST
+def cc(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        contact = contacts_of(organisation=ticket.organisation).filter(pk=data["contact"]).first()
+        if contact is None:  # another organisation's contact, or none: the same answer
+            raise ValidationError({"contact": _("Only contacts of the ticket's organisation can be copied.")})
+        if data["action"] == "remove":
+            housekeeping.ticket_cc_remove(ticket=ticket, contact=contact, actor=request.user)
+            return _("%(name)s is no longer in copy.") % {"name": contact.name}
+        housekeeping.ticket_cc_add(ticket=ticket, contact=contact, actor=request.user)
+        return _("%(name)s is now in copy.") % {"name": contact.name}
+
+    return _act(request, number, form_name="cc_form", form=CcForm(request.POST), action=run)
 
 
 def _headline(changes: list[Any]) -> Any:

@@ -95,3 +95,26 @@ def test_an_agent_files_a_ticket_for_a_caller_who_is_mailed_its_number(shipped_d
     smtp.wait_for(1)
     mail = smtp.to(contact.email)[0]
     assert ticket.reference in mail["Subject"] and ticket.reference in mail.text
+
+
+def test_an_agent_tags_follows_and_copies_then_finds_the_ticket_by_its_tag(shipped_defaults, page, world):
+    ops = world.alpha.contacts.get(kind="list")
+    sign_in(page, world.agent.email)
+    page.goto(f"/desk/tickets/{world.alice_ticket.number}/")
+    page.fill("#id_tags", "Carrier DHL, refunds")
+    page.get_by_role("button", name="Save tags").click()
+    page.get_by_text("Tags saved.").wait_for()
+    assert page.locator(".tags").inner_text().split() == ["carrier", "dhl", "refunds"]
+    page.get_by_role("button", name="Follow").click()
+    page.get_by_text("You follow this ticket").wait_for()
+    page.select_option("#cc-contact", str(ops.pk))
+    page.get_by_role("button", name="Add to copy").click()
+    page.get_by_text(f"{ops.name} is now in copy.").wait_for()
+    assert ops.email in page.locator(".cc-list").inner_text()
+    assert "tagged carrier, dhl, refunds" in page.locator("ol.timeline").inner_text()
+    shots(page, "desk-ticket-housekeeping")
+
+    page.locator(".tags").get_by_role("link", name="refunds").click()
+    page.wait_for_url("**tag=refunds**")
+    rows = page.locator("table.queue tbody tr")
+    assert rows.count() == 1 and world.alice_ticket.reference in rows.inner_text()
