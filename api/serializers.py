@@ -95,6 +95,10 @@ class TicketCreateSerializer(serializers.Serializer):
         return value
 
 
+class TicketMergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1, help_text=_("The number of the ticket to keep."))
+
+
 class TicketUpdateSerializer(serializers.Serializer):
     """What may change. Customers may only close; staff change status, severity (with a reason) and assignee."""
 

@@ -117,6 +117,17 @@ class CcForm(forms.Form):
     action = forms.ChoiceField(choices=[("add", _("Add")), ("remove", _("Remove"))])
 
 
+class MergeForm(forms.Form):
+    other = forms.CharField(label=_("Merge into"), max_length=32,
+                            widget=forms.TextInput(attrs={"placeholder": _("Number of the ticket to keep")}))
+
+    def clean_other(self) -> int:
+        match = REFERENCE.match(self.cleaned_data["other"])
+        if not match:
+            raise forms.ValidationError(_("Enter a ticket number."))
+        return int(match.group(1))
+
+
 class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("assign", _("Assign")), ("close", _("Close"))])
     tickets = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("Tickets"))

@@ -34,6 +34,8 @@ class TicketLink(models.Model):
     class Kind(models.TextChoices):
         RELATED = "related", _("Related")
         DUPLICATE = "duplicate", _("Duplicate of")
+        # The duplicate (from) was merged into the kept ticket (to): its number leads there.
+        MERGED = "merged", _("Merged into")
 
     from_ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="links_out")
     to_ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="links_in")
@@ -47,6 +49,7 @@ class TicketLink(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["from_ticket", "to_ticket"], name="ticket_link_unique_pair"),
+            models.UniqueConstraint(fields=["from_ticket"], condition=Q(kind="merged"), name="ticket_merged_once"),
             models.CheckConstraint(condition=~Q(from_ticket=F("to_ticket")), name="ticket_link_not_to_itself"),
         ]
 

@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from desk import clocks
@@ -175,7 +176,9 @@ def links_of(*, ticket: Ticket) -> list[tuple[str, Ticket]]:
         if link.from_ticket_id == ticket.pk:
             result.append((str(link.get_kind_display()), link.to_ticket))
         else:
-            label = link.get_kind_display() if link.kind == TicketLink.Kind.RELATED else "Duplicated by"
+            label = {TicketLink.Kind.RELATED: link.get_kind_display(), TicketLink.Kind.MERGED: _("Merged from")}.get(
+                link.kind, _("Duplicated by"),
+            )
             result.append((str(label), link.from_ticket))
     return result
 

@@ -25,4 +25,5 @@ urlpatterns = [
     path("tickets/<int:number>/tags/", views.tags, name="tags"),
     path("tickets/<int:number>/follow/", views.follow, name="follow"),
     path("tickets/<int:number>/cc/", views.cc, name="cc"),
+    path("tickets/<int:number>/merge/", views.merge, name="merge"),
 ]

@@ -26,6 +26,7 @@ from desk.forms import (
     BulkForm,
     CcForm,
     LinkForm,
+    MergeForm,
     ProfileForm,
     QueueFilterForm,
     ReplyForm,
@@ -34,6 +35,7 @@ from desk.forms import (
     StatusForm,
     TagsForm,
 )
+from desk.merging import merged_into, ticket_merge, ticket_merge_target
 from desk.services import presence_touch, ticket_link, ticket_take_next
 from tickets import workflow
 from tickets.models import Ticket
@@ -153,6 +155,8 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
         "note_form": ReplyForm(prefix="note"),
         "send_back_form": SendBackForm(),
         "link_form": LinkForm(),
+        "merge_form": MergeForm(),
+        "merged_into": merged_into(ticket=ticket),
         "tags": (tags := housekeeping.tags_of(ticket=ticket)),
         "tags_form": TagsForm(initial={"tags": ", ".join(tags)}),
         "known_tags": housekeeping.tags_all(),
@@ -170,6 +174,10 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
 @require_GET
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
+    target = ticket_merge_target(ticket=ticket)
+    if target.pk != ticket.pk and "stay" not in request.GET:  # the old number leads to the kept ticket
+        messages.info(request, _("%(old)s was merged into %(new)s.") % {"old": ticket.reference, "new": target.reference})
+        return redirect("desk:ticket", number=target.number)
     return _workspace(request, ticket)
 
 
@@ -319,6 +327,20 @@ def cc(request: HttpRequest, number: int) -> HttpResponse:
         return _("%(name)s is now in copy.") % {"name": contact.name}
 
     return _act(request, number, form_name="cc_form", form=CcForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def merge(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        try:
+            kept = ticket_get_for(user=request.user, number=data["other"])
+        except Http404 as exc:
+            raise ValidationError({"other": _("There is no ticket with this number.")}) from exc
+        ticket_merge(duplicate=ticket, kept=kept, actor=request.user)
+        return _("Merged into %(ref)s.") % {"ref": kept.reference}
+
+    return _act(request, number, form_name="merge_form", form=MergeForm(request.POST), action=run)
 
 
 def _headline(changes: list[Any]) -> Any:

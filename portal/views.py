@@ -28,6 +28,7 @@ from customers.selectors import (
     organisation_admin_of,
     organisation_of,
 )
+from desk.merging import ticket_merge_target
 from portal.forms import AccessGrantForm, CommentForm, ContactForm, SeverityHelperForm, TicketFilter, request_form_class
 from portal.services import JUSTIFICATION_FIELD, justification_missing, request_submit
 from portal.timeline import timeline_entries
@@ -72,6 +73,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @customer_required
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
+    kept = ticket_merge_target(ticket=ticket)  # a merged duplicate's number leads to the kept ticket
+    if kept.pk != ticket.pk and request.method == "GET" and tickets_visible_to(request.user).filter(pk=kept.pk).exists():
+        return redirect("portal:ticket", number=kept.number)
     form = CommentForm()
     if request.method == "POST":
         form = CommentForm(request.POST, request.FILES)

@@ -81,6 +81,7 @@ ACCESS: dict[str, Access] = {
     "desk:tags": Access.STAFF,
     "desk:follow": Access.STAFF,
     "desk:cc": Access.STAFF,
+    "desk:merge": Access.STAFF,
     "desk:organisation": Access.STAFF,
     "status:index": Access.PUBLIC,
     "status:history": Access.PUBLIC,
@@ -119,6 +120,7 @@ ACCESS: dict[str, Access] = {
     "api:incident-updates": Access.API_STAFF,
     "api:incident-publish": Access.API_STAFF,
     "api:component-list": Access.API_STAFF,
+    "api:ticket-merge": Access.API_STAFF,
 }
 
 # The only API routes a monitoring system's service key may use; every other one answers it 403.

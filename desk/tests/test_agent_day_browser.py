@@ -118,3 +118,29 @@ def test_an_agent_tags_follows_and_copies_then_finds_the_ticket_by_its_tag(shipp
     page.wait_for_url("**tag=refunds**")
     rows = page.locator("table.queue tbody tr")
     assert rows.count() == 1 and world.alice_ticket.reference in rows.inner_text()
+
+
+def test_an_agent_merges_a_duplicate_and_the_old_number_leads_to_the_kept_ticket(shipped_defaults, page, world):
+    from tickets.workflow import comment_add
+
+    duplicate = TicketFactory(organisation=world.alpha, requester_user=world.alan, summary="Checkout slow again")
+    comment_add(ticket=duplicate, author=world.alan, body="Slow on the basket page too.")
+
+    sign_in(page, world.agent.email)
+    page.goto(f"/desk/tickets/{duplicate.number}/")
+    page.fill("#merge input[name=other]", world.outsider_ticket.reference)
+    page.get_by_role("button", name="Merge into it").click()
+    page.get_by_text("Only tickets of the same organisation can be merged.").wait_for()
+    page.fill("#merge input[name=other]", world.alice_ticket.reference)
+    page.get_by_role("button", name="Merge into it").click()
+    page.get_by_text(f"Merged into {world.alice_ticket.reference}.", exact=True).wait_for()
+    page.goto(f"/desk/tickets/{duplicate.number}/")
+    page.wait_for_url(f"**/desk/tickets/{world.alice_ticket.number}/")
+    assert "Slow on the basket page too." in page.locator("ol.timeline").inner_text()
+    shots(page, "desk-ticket-merged")
+
+    page.context.clear_cookies()
+    sign_in(page, world.alan.email)
+    page.goto(f"/portal/tickets/{duplicate.number}/")
+    page.wait_for_url(f"**/portal/tickets/{world.alice_ticket.number}/")
+    assert "Slow on the basket page too." in page.content()
