@@ -8,6 +8,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
+def _ticket_statuses() -> list[tuple[str, str]]:
+    from tickets.models import Ticket
+
+    return list(Ticket.Status.choices)
+
+
 class CannedReply(models.Model):
     """A prepared answer agents pick to prefill the reply box; managed in the admin."""
 
@@ -107,3 +113,51 @@ class TicketFollower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.ticket_id}"
+
+
+class Macro(models.Model):
+    """A canned reply plus field changes, applied to a ticket in one click; managed in the admin.
+
+    Applied, each part is its own change on the timeline (the reply, the severity with its
+    reason, the status, the assignee, the tags), exactly as if made by hand.
+    """
+
+    class Assign(models.TextChoices):
+        KEEP = "", _("Leave as it is")
+        ME = "me", _("The agent applying it")
+        NOBODY = "nobody", _("Nobody")
+        SOMEONE = "someone", _("The agent chosen below")
+
+    title = models.CharField(_("title"), max_length=120, unique=True)
+    reply = models.TextField(_("public reply"), blank=True, help_text=_("Sent to the customer; empty: no reply."))
+    status = models.CharField(_("status"), max_length=20, blank=True, choices=[("", _("Leave as it is")),
+                              *[(value, label) for value, label in _ticket_statuses()]])
+    assign = models.CharField(_("assign to"), max_length=8, blank=True, choices=Assign.choices, default=Assign.KEEP)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("agent"), limit_choices_to={"role__in": ["agent", "lead"]},
+    )
+    severity = models.ForeignKey(
+        "sla.Severity", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("severity"),
+    )
+    severity_reason = models.CharField(
+        _("severity reason"), max_length=500, blank=True, help_text=_("Required with a severity: the customer sees it."),
+    )
+    tags = models.CharField(_("tags to add"), max_length=300, blank=True, help_text=_("Separated by commas."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.severity_id and not self.severity_reason.strip():
+            raise ValidationError({"severity_reason": _("Say why the severity changes; the customer sees it.")})
+        if self.assign == self.Assign.SOMEONE and not self.assignee_id:
+            raise ValidationError({"assignee": _("Choose the agent.")})

@@ -26,4 +26,5 @@ urlpatterns = [
     path("tickets/<int:number>/follow/", views.follow, name="follow"),
     path("tickets/<int:number>/cc/", views.cc, name="cc"),
     path("tickets/<int:number>/merge/", views.merge, name="merge"),
+    path("tickets/<int:number>/macro/", views.macro, name="macro"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
 from customers.selectors import contacts_of
-from desk import clocks, housekeeping, selectors
+from desk import clocks, housekeeping, macros, selectors
 from desk.forms import (
     AssignForm,
     BulkForm,
@@ -156,6 +156,7 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
         "send_back_form": SendBackForm(),
         "link_form": LinkForm(),
         "merge_form": MergeForm(),
+        "macros": list(macros.macros_active()),
         "merged_into": merged_into(ticket=ticket),
         "tags": (tags := housekeeping.tags_of(ticket=ticket)),
         "tags_form": TagsForm(initial={"tags": ", ".join(tags)}),
@@ -341,6 +342,23 @@ def merge(request: HttpRequest, number: int) -> HttpResponse:
         return _("Merged into %(ref)s.") % {"ref": kept.reference}
 
     return _act(request, number, form_name="merge_form", form=MergeForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def macro(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, number=number)
+    try:
+        chosen = macros.macro_get(macro_id=int(request.POST.get("macro", "")))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        macros.macro_apply(ticket=ticket, macro=chosen, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _("“%(macro)s” was not applied: %(why)s") % {"macro": chosen.title, "why": " ".join(exc.messages)})
+    else:
+        messages.success(request, _("Applied “%(macro)s”.") % {"macro": chosen.title})
+    return redirect("desk:ticket", number=ticket.number)
 
 
 def _headline(changes: list[Any]) -> Any:

@@ -82,6 +82,7 @@ ACCESS: dict[str, Access] = {
     "desk:follow": Access.STAFF,
     "desk:cc": Access.STAFF,
     "desk:merge": Access.STAFF,
+    "desk:macro": Access.STAFF,
     "desk:organisation": Access.STAFF,
     "status:index": Access.PUBLIC,
     "status:history": Access.PUBLIC,

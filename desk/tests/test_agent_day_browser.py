@@ -144,3 +144,21 @@ def test_an_agent_merges_a_duplicate_and_the_old_number_leads_to_the_kept_ticket
     page.goto(f"/portal/tickets/{duplicate.number}/")
     page.wait_for_url(f"**/portal/tickets/{world.alice_ticket.number}/")
     assert "Slow on the basket page too." in page.content()
+
+
+def test_an_agent_applies_a_macro_in_one_click(shipped_defaults, page, world):
+    from desk.models import Macro
+
+    Macro.objects.create(title="Waiting on the carrier", reply="The carrier confirmed an outage; we follow it.",
+                         status="waiting_vendor", assign=Macro.Assign.ME, tags="carrier-outage")
+    ticket = TicketFactory(organisation=world.alpha, severity=2, type_slug="production-issue", summary="Labels fail")
+
+    sign_in(page, world.agent.email)
+    page.goto(f"/desk/tickets/{ticket.number}/")
+    page.select_option(".macro-form select", label="Waiting on the carrier")
+    page.get_by_role("button", name="Apply macro").click()
+    page.get_by_text("Applied “Waiting on the carrier”.").wait_for()
+    timeline = page.locator("ol.timeline").inner_text()
+    assert "The carrier confirmed an outage" in timeline and "Waiting on vendor" in timeline
+    assert "tagged carrier-outage" in timeline and "Sam Agent" in page.locator("#id_assignee option:checked").inner_text()
+    shots(page, "desk-ticket-macro")
