@@ -161,3 +161,84 @@ class Macro(models.Model):
             raise ValidationError({"severity_reason": _("Say why the severity changes; the customer sees it.")})
         if self.assign == self.Assign.SOMEONE and not self.assignee_id:
             raise ValidationError({"assignee": _("Choose the agent.")})
+
+
+class NotificationEvent(models.TextChoices):
+    """What an agent can be told of."""
+
+    NEW_TICKET = "new_ticket", _("A new ticket in a queue I watch")
+    CUSTOMER_COMMENT = "customer_comment", _("A customer's comment on a ticket I have or follow")
+    ASSIGNED = "assigned", _("A ticket assigned to me")
+    MENTION = "mention", _("A colleague mentions me in a note")
+    ESCALATION = "escalation", _("An escalation of a ticket I have (leads: every escalation)")
+    BREACH_SOON = "breach_soon", _("A clock about to breach on my ticket")
+
+
+class NotificationChannel(models.TextChoices):
+    DESK = "desk", _("In the desk")
+    EMAIL = "email", _("By email")
+    BOTH = "both", _("Both")
+    OFF = "off", _("Not at all")
+
+
+class NotificationSetting(models.Model):
+    """How one agent wants to hear of one kind of event; no row means the default (both)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings")
+    event = models.CharField(_("event"), max_length=20, choices=NotificationEvent.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=NotificationChannel.choices,
+                               default=NotificationChannel.BOTH)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="notification_setting_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.event}: {self.channel}"
+
+
+class QueueWatch(models.Model):
+    """New tickets an agent wants to hear of: those matching every field set here (none set: all)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_watches")
+    tier = models.ForeignKey("sla.SupportTier", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                             verbose_name=_("tier"))
+    severity = models.ForeignKey("sla.Severity", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                 verbose_name=_("severity"))
+    organisation = models.ForeignKey("customers.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="+", verbose_name=_("organisation"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("queue watch")
+        verbose_name_plural = _("queue watches")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} watches {self.tier_id}/{self.severity_id}/{self.organisation_id}"
+
+
+class AgentNotification(models.Model):
+    """One thing an agent is told of in the desk; read once they mark it so."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_notifications")
+    event = models.CharField(_("event"), max_length=20, choices=NotificationEvent.choices)
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("text"), max_length=300)
+    source_key = models.CharField(max_length=80, help_text=_("What caused it, so that one cause notifies once."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("desk notification")
+        verbose_name_plural = _("desk notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "source_key"], name="agent_notification_once_per_cause"),
+        ]
+        # The header's count, polled every few seconds by every agent: unread rows only.
+        indexes = [models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="agent_notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text

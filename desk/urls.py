@@ -1,12 +1,17 @@
 from django.urls import path
 
-from desk import organisation_views, views
+from desk import notification_views, organisation_views, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("bulk/", views.bulk, name="bulk"),
     path("next/", views.take_next, name="take_next"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/count/", notification_views.count, name="notification_count"),
+    path("notifications/read/", notification_views.mark_read, name="notifications_read"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification_settings"),
+    path("notifications/watches/<int:watch_id>/remove/", notification_views.watch_remove, name="watch_remove"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("organisations/", organisation_views.organisation_list, name="organisations"),

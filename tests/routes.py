@@ -83,6 +83,11 @@ ACCESS: dict[str, Access] = {
     "desk:cc": Access.STAFF,
     "desk:merge": Access.STAFF,
     "desk:macro": Access.STAFF,
+    "desk:notifications": Access.STAFF,
+    "desk:notification_count": Access.STAFF,
+    "desk:notifications_read": Access.STAFF,
+    "desk:notification_settings": Access.STAFF,
+    "desk:watch_remove": Access.STAFF,
     "desk:organisation": Access.STAFF,
     "status:index": Access.PUBLIC,
     "status:history": Access.PUBLIC,
@@ -206,6 +211,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "incident_id": lambda: unpublished_incident().pk,
         "component_id": lambda: _status_component().pk,
         "organisation_id": lambda: world.outsider.pk,
+        "watch_id": lambda: _outsider_watch(world).pk,
     }
     values = {}
     for keyword in route.keywords:
@@ -213,6 +219,14 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
             return None
         values[keyword] = fillers[keyword]()
     return values
+
+
+def _outsider_watch(world: Any) -> Any:
+    """A queue watch of the lead's, on the outsider: nobody else may remove it."""
+    from desk.models import QueueWatch
+
+    watch, _created = QueueWatch.objects.get_or_create(user=world.lead, organisation=world.outsider)
+    return watch
 
 
 def _outsider_token(world: Any) -> Any:

@@ -162,3 +162,38 @@ def test_an_agent_applies_a_macro_in_one_click(shipped_defaults, page, world):
     assert "The carrier confirmed an outage" in timeline and "Waiting on vendor" in timeline
     assert "tagged carrier-outage" in timeline and "Sam Agent" in page.locator("#id_assignee option:checked").inner_text()
     shots(page, "desk-ticket-macro")
+
+
+def test_a_mention_arrives_live_in_the_header_and_by_mail(shipped_defaults, page, world, smtp):
+    from tickets.workflow import comment_add
+
+    sign_in(page, world.agent.email)
+    page.goto("/desk/")
+    page.locator("#notification-count .count").wait_for()
+    assert page.locator("#notification-count .count").inner_text() == "0"
+
+    comment_add(ticket=world.alice_ticket, author=world.lead, body="@sam the gateway again, can you look?",
+                is_internal=True)
+    page.locator("#notification-count .count.hot").wait_for(timeout=30_000)  # the header polls every 15 s
+    assert page.locator("#notification-count .count").inner_text() == "1"
+    smtp.wait_for(1)
+    mail = smtp.to(world.agent.email)[0]
+    assert mail["Subject"] == f"[{world.alice_ticket.reference}] Lee Lead mentioned you on {world.alice_ticket.reference}"
+    assert f"/desk/tickets/{world.alice_ticket.number}/" in mail.text
+
+    page.locator("#notification-count").click()
+    page.wait_for_url("**/desk/notifications/")
+    shots(page, "desk-notifications")
+    page.get_by_role("button", name="Mark all read").click()
+    page.get_by_role("link", name=f"Lee Lead mentioned you on {world.alice_ticket.reference}").click()
+    page.wait_for_url(f"**/desk/tickets/{world.alice_ticket.number}/")
+
+    page.goto("/desk/notifications/settings/")
+    page.select_option("#id_assigned", "desk")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved: this is how you will be told.").wait_for()
+    page.select_option("#watches select[name=severity]", "1")
+    page.get_by_role("button", name="Watch").click()
+    page.get_by_text("You will hear of new tickets like these.").wait_for()
+    assert "S1 Critical" in page.locator("#watches").inner_text()
+    shots(page, "desk-notification-settings")
