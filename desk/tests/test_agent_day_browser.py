@@ -197,3 +197,42 @@ def test_a_mention_arrives_live_in_the_header_and_by_mail(shipped_defaults, page
     page.get_by_text("You will hear of new tickets like these.").wait_for()
     assert "S1 Critical" in page.locator("#watches").inner_text()
     shots(page, "desk-notification-settings")
+
+
+def test_keyboard_shortcuts_for_the_queue_and_the_ticket_listed_under_question_mark(shipped_defaults, page, world):
+    sev1 = TicketFactory(organisation=world.alpha, severity=1, type_slug="production-issue", summary="Checkout down")
+    sev3 = TicketFactory(organisation=world.alpha, severity=3, type_slug="production-issue", summary="Slow export")
+
+    sign_in(page, world.agent.email)
+    page.goto("/desk/")
+    page.keyboard.press("?")
+    dialog = page.locator("dialog#shortcuts")
+    dialog.wait_for()
+    assert "Assign to me" in dialog.inner_text() and "Acknowledge" in dialog.inner_text()
+    shots(page, "desk-shortcuts")
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    assert sev1.reference in page.locator("tr.kbd-current").inner_text()
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/desk/tickets/{sev1.number}/")
+
+    page.keyboard.press("a")
+    page.get_by_text("Acknowledged.").wait_for()
+    page.keyboard.press("m")
+    page.get_by_text("Assigned to Sam Agent.").wait_for()
+    page.keyboard.press("r")
+    assert page.evaluate("document.activeElement.id") == "id_body"
+    page.keyboard.type("j and k typed here stay text")
+    assert page.input_value("#id_body") == "j and k typed here stay text"
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("n")
+    assert page.evaluate("document.activeElement.id") == "id_note-body"
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/desk/tickets/{sev3.number}/")
+    page.keyboard.press("k")
+    page.wait_for_url(f"**/desk/tickets/{sev1.number}/")
+    sev1.refresh_from_db()
+    assert sev1.acknowledged_at is not None and sev1.assignee == world.agent
