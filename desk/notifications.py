@@ -58,8 +58,13 @@ def notification_settings_set(*, user: User, channels: dict[str, str]) -> None:
 
 def agent_notify(
     *, users: Iterable[User], event: str, ticket: Ticket, text: str, source_key: str, actor: User | None = None,
+    mailed_elsewhere: bool = False,
 ) -> int:
-    """Tell each user (support staff, active, not the actor) once per ``source_key``; returns how many were told."""
+    """Tell each user (support staff, active, not the actor) once per ``source_key``; returns how many were told.
+
+    ``mailed_elsewhere``: the SLA engine already mails this event (escalations, warnings) to these
+    people, so only the desk is added, whatever they chose, rather than a second mail.
+    """
     told = 0
     for user in {u.pk: u for u in users}.values():
         if not (user.is_active and user.is_support_staff) or (actor is not None and user.pk == actor.pk):
@@ -75,7 +80,7 @@ def agent_notify(
                     )
             except IntegrityError:
                 continue  # told already of this very cause
-        if channel in (NotificationChannel.EMAIL, NotificationChannel.BOTH):
+        if channel in (NotificationChannel.EMAIL, NotificationChannel.BOTH) and not mailed_elsewhere:
             _mail(user=user, ticket=ticket, text=text, source_key=source_key)
         told += 1
     return told
@@ -159,10 +164,10 @@ def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
     elif kind == Kind.ESCALATED:
         people = [*_leads(), *([ticket.assignee] if ticket.assignee_id else [])]
         agent_notify(users=people, event=NotificationEvent.ESCALATION, ticket=ticket, actor=actor, source_key=key,
-                     text=_("%(ref)s was escalated") % {"ref": ticket.reference})
+                     text=_("%(ref)s was escalated") % {"ref": ticket.reference}, mailed_elsewhere=True)
     elif kind == Kind.SLA and ticket.assignee_id and event.after.get("warned_at") and not event.before.get("warned_at"):
         agent_notify(users=[ticket.assignee], event=NotificationEvent.BREACH_SOON, ticket=ticket, source_key=key,
-                     text=_("%(ref)s is close to breaching its SLA") % {"ref": ticket.reference})
+                     text=_("%(ref)s is close to breaching its SLA") % {"ref": ticket.reference}, mailed_elsewhere=True)
 
 
 def on_customer_comment_unattended(sender: Any, ticket: Ticket, comment: Comment, **kwargs: Any) -> None:

@@ -106,3 +106,13 @@ def test_the_header_count_and_the_list(world):
     client.post("/desk/notifications/read/")
     assert '<span class="count">0</span>' in client.get("/desk/notifications/count/").content.decode()
     assert desk_client(world.alan).get("/desk/notifications/count/").status_code == 403
+
+
+def test_escalations_and_near_breaches_add_the_desk_to_the_sla_engines_own_mail(world):
+    from tickets.models import TicketEvent
+    from tickets.services import event_record
+
+    ticket_assign(ticket=world.alice_ticket, actor=world.lead, assignee=world.agent)
+    event_record(ticket=world.alice_ticket, kind=TicketEvent.Kind.ESCALATED, actor_label="SLA", is_public=False)
+    assert "escalation" in told(world.lead) and "escalation" in told(world.agent)
+    assert mailed(world.lead) == []  # the escalation mail itself comes from the SLA engine
