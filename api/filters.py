@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from rest_framework import filters
 from rest_framework.request import Request
 
+from desk.models import TicketTag
 from tickets.models import Ticket
 from tickets.selectors import tickets_search
 
@@ -32,6 +33,14 @@ class TicketFilter(django_filters.FilterSet):
         field_name="organisation__account_id", help_text="Account id of the organisation (useful to support staff).",
     )
 
+    tag = django_filters.CharFilter(method="by_tag", help_text="Tickets with this tag (support staff only; tags are internal).")
+
     class Meta:
         model = Ticket
-        fields = ["status", "severity", "type", "organisation"]
+        fields = ["status", "severity", "type", "organisation", "tag"]
+
+    def by_tag(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_support_staff:
+            return queryset
+        return queryset.filter(pk__in=TicketTag.objects.filter(tag__name=value.strip().lower()).values("ticket_id"))

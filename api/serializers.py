@@ -47,18 +47,27 @@ class TicketSerializer(serializers.ModelSerializer):
     requester = serializers.SerializerMethodField()
     assignee = serializers.SerializerMethodField()
     details = serializers.DictField(read_only=True)
+    tags = serializers.SerializerMethodField(help_text=_("The desk's tags; support staff only (empty for customers)."))
 
     class Meta:
         model = Ticket
         fields = [
             "number", "reference", "organisation", "type", "status", "severity", "environment", "summary", "description",
             "details", "requester", "assignee", "created_at", "updated_at", "acknowledged_at", "resolved_at", "closed_at",
+            "tags",
         ]
         read_only_fields = fields
 
     @extend_schema_field(PersonSerializer)
     def get_requester(self, ticket: Ticket) -> dict[str, str]:
         return {"name": ticket.requester_name, "email": ticket.requester_email}
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, ticket: Ticket) -> list[str]:
+        request = self.context.get("request")
+        if request is None or not request.user.is_support_staff:
+            return []
+        return sorted(link.tag.name for link in ticket.tag_links.all())
 
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_assignee(self, ticket: Ticket) -> dict[str, str] | None:
@@ -84,6 +93,10 @@ class TicketCreateSerializer(serializers.Serializer):
         if not value.strip():
             raise serializers.ValidationError(_("Write a summary."))
         return value
+
+
+class TicketMergeSerializer(serializers.Serializer):
+    into = serializers.IntegerField(min_value=1, help_text=_("The number of the ticket to keep."))
 
 
 class TicketUpdateSerializer(serializers.Serializer):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("tickets/", views.TicketListView.as_view(), name="ticket-list"),
     path("tickets/<id:number>/", views.TicketDetailView.as_view(), name="ticket-detail"),
     path("tickets/<id:number>/comments/", views.CommentListView.as_view(), name="ticket-comments"),
+    path("tickets/<id:number>/merge/", views.TicketMergeView.as_view(), name="ticket-merge"),
     path("tickets/<id:number>/timeline/", views.TimelineView.as_view(), name="ticket-timeline"),
     path("tickets/<id:number>/attachments/", views.AttachmentListView.as_view(), name="ticket-attachments"),
     path(

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -23,12 +23,13 @@ from api import serializers as s
 from api.exceptions import django_validation_to_drf
 from api.filters import TicketFilter, TicketSearch
 from api.idempotency import idempotent
-from api.permissions import IsAuthenticatedPerson
+from api.permissions import IsAuthenticatedPerson, IsSupportStaff
 from audit import access_log
 from audit.models import AccessRecord
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contact_get_for, contacts_of, is_organisation_admin, organisation_of, organisations_visible_to
 from customers.services import contact_create, contact_remove, contact_update
+from desk.merging import ticket_merge
 from sla.models import Severity
 from tickets import workflow
 from tickets.attachments import PREVIEWABLE_TYPES, attachment_response
@@ -78,7 +79,7 @@ class TicketQuerysetMixin:
     def get_queryset(self) -> QuerySet[Ticket]:
         return tickets_visible_to(self.request.user).select_related(
             "organisation", "ticket_type", "environment", "assignee", "requester_user", "requester_contact",
-        )
+        ).prefetch_related("tag_links__tag")
 
 
 @extend_schema_view(
@@ -188,7 +189,35 @@ class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView):
                 _ticket_update(ticket=ticket, user=request.user, changes=changes)
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
-        return Response(s.TicketSerializer(ticket_get_for(user=request.user, number=number)).data)
+        ticket = ticket_get_for(user=request.user, number=number)
+        return Response(s.TicketSerializer(ticket, context=self.get_serializer_context()).data)
+
+
+class TicketMergeView(ApiView):
+    """Merge this ticket (the duplicate) into another of the same organisation; support staff only."""
+
+    permission_classes = [IsSupportStaff]
+
+    @extend_schema(
+        operation_id="tickets_merge", summary="Merge a duplicate into another ticket",
+        description="Comments, attachments and copies move to `into`; this ticket closes with a public note "
+        "pointing there. Both tickets must belong to the same organisation.",
+        request=s.TicketMergeSerializer, responses={200: s.TicketSerializer}, parameters=[NUMBER],
+    )
+    def post(self, request: Request, number: int) -> Response:
+        data = s.TicketMergeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        duplicate = ticket_get_for(user=request.user, number=number)
+        try:
+            kept = ticket_get_for(user=request.user, number=data.validated_data["into"])
+        except Http404 as exc:
+            raise _invalid("into", _("There is no ticket with this number.")) from exc
+        try:
+            ticket_merge(duplicate=duplicate, kept=kept, actor=request.user)
+        except DjangoValidationError as exc:
+            raise _invalid("into", " ".join(exc.messages)) from exc
+        kept = ticket_get_for(user=request.user, number=kept.number)
+        return Response(s.TicketSerializer(kept, context=self.get_serializer_context()).data)
 
 
 def _ticket_update(*, ticket: Ticket, user: User, changes: dict[str, Any]) -> None:

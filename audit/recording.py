@@ -66,6 +66,7 @@ NOT_AUDITED: dict[str, str] = {
     "notices.Notice": "its ticket, on the audit trail and the ticket's timeline, records it",
     "incidents.Subscriber": "a member of the public's own subscription, kept by double opt-in",
     "desk.CannedReply": "agents' text snippets; what is sent is recorded on each ticket",
+    "desk.Macro": "agents' prepared actions; each change a macro makes is recorded on the ticket's timeline",
     "api.ApiToken": "a person's own token; its creation and revocation are the person's own",
     "webhooks.WebhookDelivery": "the delivery log is itself the record",
     "otp_static.StaticDevice": "recovery codes, replaced as a whole when their owner enrols again",

@@ -8,7 +8,8 @@ event each, a comment on every fifth and an acknowledgement clock on each ticket
 (running for the unacknowledged ones, due within two days either side of now), then renders
 in-process with Django's test client, signed in as an agent: the queue (default view, first page
 of 50), a later page, the htmx table refresh, two saved views, a search, a ticket page and the
-dashboard. Prints median and p90 wall time per page, the number of SQL queries and the median
+dashboard, the organisation list and its search, and the busiest organisation's page.
+Prints median and p90 wall time per page, the number of SQL queries and the median
 time spent waiting for them.
 """
 
@@ -200,6 +201,8 @@ def main() -> None:
     setup_test_environment(debug=False)  # no query logging, 'testserver' allowed
     assert not settings.DEBUG
 
+    from django.db.models import Count
+
     from accounts.models import User
     from tickets.models import Ticket
 
@@ -209,6 +212,8 @@ def main() -> None:
     client.force_login(agent)
     total = Ticket.objects.count()
     open_ticket = Ticket.objects.filter(status="open").order_by("-created_at").first()
+    busiest = (Ticket.objects.values("organisation_id").annotate(n=Count("pk")).order_by("-n")
+               .values_list("organisation_id", flat=True).first())
     print(f"{total:,} tickets, {Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES).count():,} open; "
           f"{args.runs} runs per page, wall time in ms")
     pages = [
@@ -220,6 +225,9 @@ def main() -> None:
         ("queue, search 'gateway timeout'", "/desk/?q=gateway+timeout", None),
         ("ticket page", f"/desk/tickets/{open_ticket.number}/", None),
         ("dashboard", "/desk/dashboard/", None),
+        ("organisation list", "/desk/organisations/", None),
+        ("organisations, search 'organisation 1'", "/desk/organisations/?q=bench+organisation+1", None),
+        ("organisation page (busiest)", f"/desk/organisations/{busiest}/", None),
     ]
     print(f"{'page':<40} {'median':>8} {'p90':>8} {'queries':>8} {'in SQL':>8}")
     for label, url, headers in pages:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from desk.models import CannedReply
+from desk.models import CannedReply, Macro
 
 
 @admin.register(CannedReply)
@@ -11,3 +11,11 @@ class CannedReplyAdmin(admin.ModelAdmin):
     list_editable = ["active"]
     list_filter = ["active"]
     search_fields = ["title", "body"]
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "assign", "severity", "tags", "active"]
+    list_editable = ["active"]
+    list_filter = ["active"]
+    search_fields = ["title", "reply", "tags"]

@@ -9,11 +9,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from customers.models import Organisation
+from customers.models import Contact, Organisation
 from desk.models import TicketLink
 from desk.selectors import QueueFilters, assignable_staff
 from sla.models import Severity, SupportTier
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketType
 from tickets.selectors import REFERENCE
 
 
@@ -40,6 +40,9 @@ class QueueFilterForm(forms.Form):
     who = forms.ChoiceField(required=False, label=_("Assignee"), choices=[
         ("", _("Anyone")), ("mine", _("Mine")), ("unassigned", _("Unassigned")),
     ])
+    tag = forms.CharField(required=False, label=_("Tag"), max_length=40, widget=forms.TextInput(
+        attrs={"list": "known-tags", "autocomplete": "off", "placeholder": _("Any tag")},
+    ))
     sla = forms.ChoiceField(required=False, label=_("SLA"), choices=[
         ("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk (past the warning)")),
         ("due_soon", _("Due within 4 hours")),
@@ -56,6 +59,7 @@ class QueueFilterForm(forms.Form):
             who=data.get("who") or "",
             sla=data.get("sla") or "",
             q=data.get("q") or "",
+            tag=(data.get("tag") or "").strip().lower(),
         )
 
 
@@ -103,6 +107,28 @@ class LinkForm(forms.Form):
         return int(match.group(1))
 
 
+class TagsForm(forms.Form):
+    tags = forms.CharField(label=_("Tags"), max_length=500, required=False, widget=forms.TextInput(
+        attrs={"placeholder": _("e.g. carrier-dhl, refunds"), "list": "known-tags", "autocomplete": "off"},
+    ), help_text=_("Separated by commas or spaces."))
+
+
+class CcForm(forms.Form):
+    contact = forms.IntegerField(label=_("Contact"))
+    action = forms.ChoiceField(choices=[("add", _("Add")), ("remove", _("Remove"))])
+
+
+class MergeForm(forms.Form):
+    other = forms.CharField(label=_("Merge into"), max_length=32,
+                            widget=forms.TextInput(attrs={"placeholder": _("Number of the ticket to keep")}))
+
+    def clean_other(self) -> int:
+        match = REFERENCE.match(self.cleaned_data["other"])
+        if not match:
+            raise forms.ValidationError(_("Enter a ticket number."))
+        return int(match.group(1))
+
+
 class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("assign", _("Assign")), ("close", _("Close"))])
     tickets = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=_("Tickets"))
@@ -126,3 +152,40 @@ class ProfileForm(forms.ModelForm):
             choices=[(zone, zone) for zone in zones], label=_("Timezone"),
             help_text=_("Every time in the desk is shown in this timezone; hover a time to see it in UTC."),
         )
+
+
+class OnBehalfMixin(forms.Form):
+    """What an agent adds to a customer's request form when filing it for them."""
+
+    via = forms.ChoiceField(label=_("They got in touch"), choices=[
+        ("phone", _("by phone")), ("chat", _("by chat")), ("email", _("by email")),
+    ])
+    received_at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("When the customer called or wrote, in your timezone: the SLA clock counts from then."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")  # type: ignore[attr-defined]
+        self.fields["requester_contact"] = ContactChoiceField(
+            label=_("For"), queryset=contacts, empty_label=None,
+            help_text=_("The requester: they get the reception mail with the ticket's number."),
+        )
+        self.fields.pop("attachments", None)
+        self.fields["cc_contacts"].help_text = _("They receive a copy of the reception mail and of our replies.")
+        order = ["requester_contact", "via", "received_at"]
+        self.order_fields(order + [name for name in self.fields if name not in order])
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Contact) -> str:
+        return f"{obj.name} <{obj.email}>"
+
+
+def on_behalf_form_class(*, ticket_type: TicketType, organisation: Organisation) -> type[forms.Form]:
+    """The customer's own request form for this type, plus who it is for, the channel and the time."""
+    from portal.forms import request_form_class
+
+    base = request_form_class(ticket_type=ticket_type, organisation=organisation)
+    return type(f"OnBehalf{base.__name__}", (OnBehalfMixin, base), {})

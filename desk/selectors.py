@@ -11,10 +11,11 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from desk import clocks
-from desk.models import CannedReply, TicketLink
+from desk.models import CannedReply, TicketLink, TicketTag
 from tickets.models import Ticket, TicketEvent
 from tickets.selectors import tickets_search, tickets_visible_to
 
@@ -33,6 +34,7 @@ class QueueFilters:
     who: str = ""  # mine / unassigned / "" (anyone)
     sla: str = ""  # breached / at_risk / ""
     q: str = ""
+    tag: str = ""
 
 
 def _escalated() -> Exists:
@@ -84,6 +86,8 @@ def queue_for(
         tickets = tickets.filter(clocks.due_soon_q(now=now))
     if filters.q.strip():
         tickets = tickets_search(tickets, text=filters.q, user=user)
+    if filters.tag:
+        tickets = tickets.filter(pk__in=TicketTag.objects.filter(tag__name=filters.tag).values("ticket_id"))
     return clocks.by_urgency(tickets, now=now, count=count)
 
 
@@ -150,7 +154,9 @@ def links_of(*, ticket: Ticket) -> list[tuple[str, Ticket]]:
         if link.from_ticket_id == ticket.pk:
             result.append((str(link.get_kind_display()), link.to_ticket))
         else:
-            label = link.get_kind_display() if link.kind == TicketLink.Kind.RELATED else "Duplicated by"
+            label = {TicketLink.Kind.RELATED: link.get_kind_display(), TicketLink.Kind.MERGED: _("Merged from")}.get(
+                link.kind, _("Duplicated by"),
+            )
             result.append((str(label), link.from_ticket))
     return result
 

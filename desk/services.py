@@ -1,12 +1,14 @@
-"""Desk actions that are not ticket workflow: linking tickets, presence on a ticket page."""
+"""Desk actions that are not ticket workflow: linking tickets, presence on a ticket page, taking the next ticket."""
 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -58,3 +60,48 @@ def presence_touch(*, ticket: Ticket, user: User, now: float | None = None) -> l
     seen[user.pk] = (user.get_short_name(), now)
     cache.set(key, seen, PRESENCE_TTL_SECONDS)
     return sorted(name for uid, (name, _seen) in seen.items() if uid != user.pk)
+
+
+TAKE_NEXT_BATCH = 20  # candidates read at once; a claim lost to a colleague moves on to the next
+
+
+def ticket_take_next(*, user: User, now: datetime | None = None) -> Ticket | None:
+    """Assign the most urgent unassigned open ticket to ``user``, in the queue's own order; None when none is left.
+
+    Two agents pressing "take next" at once read the same candidates; each claims one with a
+    conditional update (still unassigned, still open) and checks the row count, so the loser of a
+    race moves on to the next ticket instead of taking the same one. The claim and its timeline
+    entry commit together.
+    """
+    from desk.selectors import QueueFilters, queue_for
+
+    if not user.is_support_staff:
+        raise PermissionError("Only support staff take tickets.")
+    now = now or timezone.now()
+    order = queue_for(user=user, filters=QueueFilters(view="unassigned"), now=now)
+    start = 0
+    while True:
+        candidates = order[start:start + TAKE_NEXT_BATCH]
+        if not candidates:
+            return None
+        for ticket_id in candidates:
+            claimed = _claim(ticket_id=ticket_id, user=user)
+            if claimed is not None:
+                return claimed
+        start += TAKE_NEXT_BATCH
+
+
+@transaction.atomic
+def _claim(*, ticket_id: int, user: User) -> Ticket | None:
+    taken = Ticket.objects.filter(pk=ticket_id, assignee__isnull=True, status__in=Ticket.OPEN_STATUSES).update(
+        assignee=user, updated_at=timezone.now(),
+    )
+    if taken != 1:
+        return None
+    ticket = Ticket.objects.select_related("organisation").get(pk=ticket_id)
+    event_record(
+        ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=user, is_public=False,
+        before={"assignee": None}, after={"assignee": user.get_full_name()},
+        reason=_("Taken as the next most urgent ticket."),
+    )
+    return ticket

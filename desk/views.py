@@ -22,19 +22,23 @@ from accounts.access import support_staff_required
 from audit import access_log
 from audit.models import AccessRecord
 from customers.selectors import contacts_of
-from desk import clocks, selectors
+from desk import clocks, housekeeping, macros, selectors
 from desk.forms import (
     AssignForm,
     BulkForm,
+    CcForm,
     LinkForm,
+    MergeForm,
     ProfileForm,
     QueueFilterForm,
     ReplyForm,
     SendBackForm,
     SeverityForm,
     StatusForm,
+    TagsForm,
 )
-from desk.services import presence_touch, ticket_link
+from desk.merging import merged_into, ticket_merge, ticket_merge_target
+from desk.services import presence_touch, ticket_link, ticket_take_next
 from notifications import floodgate
 from tickets import workflow
 from tickets.models import Ticket
@@ -64,6 +68,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
         "bulk_form": BulkForm(), "next": request.get_full_path(), "counts": counts,
+        "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
     if partial:
         return render(request, "desk/_queue_rows.html", context)
@@ -98,6 +103,17 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if refused:
         messages.error(request, _("Not changed: %(refs)s.") % {"refs": ", ".join(refused)})
     return redirect(next_url)
+
+
+@support_staff_required
+@require_POST
+def take_next(request: HttpRequest) -> HttpResponse:
+    ticket = ticket_take_next(user=request.user)
+    if ticket is None:
+        messages.info(request, _("No unassigned ticket is waiting."))
+        return redirect("desk:queue")
+    messages.success(request, _("%(ref)s is yours: the most urgent unassigned ticket.") % {"ref": ticket.reference})
+    return redirect("desk:ticket", number=ticket.number)
 
 
 # --- Ticket workspace --------------------------------------------------------------------
@@ -142,6 +158,16 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
         "note_form": ReplyForm(prefix="note"),
         "send_back_form": SendBackForm(),
         "link_form": LinkForm(),
+        "merge_form": MergeForm(),
+        "macros": list(macros.macros_active()),
+        "merged_into": merged_into(ticket=ticket),
+        "tags": (tags := housekeeping.tags_of(ticket=ticket)),
+        "tags_form": TagsForm(initial={"tags": ", ".join(tags)}),
+        "known_tags": housekeeping.tags_all(),
+        "followers": (followers := housekeeping.followers_of(ticket=ticket)),
+        "following": request.user in followers,
+        "cc_contacts": (copied := list(ticket.cc_contacts.all())),
+        "cc_candidates": [c for c in contacts_of(organisation=ticket.organisation) if c not in copied],
         "me": request.user,
     }
     context.update(forms)
@@ -152,6 +178,10 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
 @require_GET
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
+    target = ticket_merge_target(ticket=ticket)
+    if target.pk != ticket.pk and "stay" not in request.GET:  # the old number leads to the kept ticket
+        messages.info(request, _("%(old)s was merged into %(new)s.") % {"old": ticket.reference, "new": target.reference})
+        return redirect("desk:ticket", number=target.number)
     access_log.access_record(request=request, actor=request.user, organisation=ticket.organisation,
                              action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket)
     return _workspace(request, ticket)
@@ -263,6 +293,77 @@ def link(request: HttpRequest, number: int) -> HttpResponse:
         return _("Linked to %(ref)s.") % {"ref": other.reference}
 
     return _act(request, number, form_name="link_form", form=LinkForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def tags(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        names = housekeeping.tags_parse(data["tags"])
+        housekeeping.ticket_tags_set(ticket=ticket, names=names, actor=request.user)
+        return _("Tags saved.")
+
+    return _act(request, number, form_name="tags_form", form=TagsForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def follow(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, number=number)
+    if request.POST.get("action") == "unfollow":
+        housekeeping.ticket_unfollow(ticket=ticket, user=request.user)
+        messages.success(request, _("You no longer follow this ticket."))
+    else:
+        housekeeping.ticket_follow(ticket=ticket, user=request.user)
+        messages.success(request, _("You follow this ticket: you hear of its customer comments."))
+    return redirect("desk:ticket", number=ticket.number)
+
+
+@support_staff_required
+@require_POST
+def cc(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        contact = contacts_of(organisation=ticket.organisation).filter(pk=data["contact"]).first()
+        if contact is None:  # another organisation's contact, or none: the same answer
+            raise ValidationError({"contact": _("Only contacts of the ticket's organisation can be copied.")})
+        if data["action"] == "remove":
+            housekeeping.ticket_cc_remove(ticket=ticket, contact=contact, actor=request.user)
+            return _("%(name)s is no longer in copy.") % {"name": contact.name}
+        housekeeping.ticket_cc_add(ticket=ticket, contact=contact, actor=request.user)
+        return _("%(name)s is now in copy.") % {"name": contact.name}
+
+    return _act(request, number, form_name="cc_form", form=CcForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def merge(request: HttpRequest, number: int) -> HttpResponse:
+    def run(ticket: Ticket, data: dict[str, Any]) -> str:
+        try:
+            kept = ticket_get_for(user=request.user, number=data["other"])
+        except Http404 as exc:
+            raise ValidationError({"other": _("There is no ticket with this number.")}) from exc
+        ticket_merge(duplicate=ticket, kept=kept, actor=request.user)
+        return _("Merged into %(ref)s.") % {"ref": kept.reference}
+
+    return _act(request, number, form_name="merge_form", form=MergeForm(request.POST), action=run)
+
+
+@support_staff_required
+@require_POST
+def macro(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, number=number)
+    try:
+        chosen = macros.macro_get(macro_id=int(request.POST.get("macro", "")))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        macros.macro_apply(ticket=ticket, macro=chosen, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _("“%(macro)s” was not applied: %(why)s") % {"macro": chosen.title, "why": " ".join(exc.messages)})
+    else:
+        messages.success(request, _("Applied “%(macro)s”.") % {"macro": chosen.title})
+    return redirect("desk:ticket", number=ticket.number)
 
 
 def _headline(changes: list[Any]) -> Any:

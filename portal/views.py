@@ -30,6 +30,7 @@ from customers.selectors import (
     organisation_of,
 )
 from customers.services import CONTACT_FIELDS, contact_create, contact_make_registered, contact_remove, contact_update
+from desk.merging import ticket_merge_target
 from portal.forms import (
     AccessGrantForm,
     AccessLogFilter,
@@ -82,6 +83,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @customer_required
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
+    kept = ticket_merge_target(ticket=ticket)  # a merged duplicate's number leads to the kept ticket
+    if kept.pk != ticket.pk and request.method == "GET" and tickets_visible_to(request.user).filter(pk=kept.pk).exists():
+        return redirect("portal:ticket", number=kept.number)
     form = CommentForm()
     if request.method == "POST":
         form = CommentForm(request.POST, request.FILES)

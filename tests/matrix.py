@@ -133,7 +133,7 @@ def attack_body(world: Any) -> dict[str, Any]:
         "organisation": str(world.outsider.pk), "assignee": str(world.agent.pk), "confirm": "yes",
         "cc_contacts": str(outsider_contact.pk), "contact": str(outsider_contact.pk),
         "tickets": str(world.outsider_ticket.number), "action": "close", "other": world.outsider_ticket.reference,
-        "is_internal": "false", "impact": "major_outage", "timezone": "UTC",
+        "is_internal": "false", "impact": "major_outage", "timezone": "UTC", "into": world.outsider_ticket.number,
     }
 
 
@@ -458,3 +458,35 @@ def matrix_table() -> str:
     return "\n".join(lines)
 
 
+
+
+# --- merging across organisations ---------------------------------------------------------------
+
+
+def check_cross_organisation_merge(world: Any) -> list[Problem]:
+    """Support staff may merge within an organisation only: as every vendor role, in the desk and the API,
+    merging one of Alpha's tickets into the outsider's (and the other way) is refused and changes nothing."""
+    from rest_framework.test import APIClient
+
+    problems: list[Problem] = []
+    users = role_users(world)
+    pairs = ((world.alice_ticket, world.outsider_ticket), (world.outsider_ticket, world.alice_ticket))
+    for role in (Role.AGENT, Role.LEAD, Role.ADMIN):
+        page, api = Client(), APIClient()
+        page.force_login(users[role])
+        api.force_authenticate(users[role])
+        for duplicate, kept in pairs:
+            before = outsider_rows(world)
+            answers = {
+                "desk": page.post(reverse("desk:merge", kwargs={"number": duplicate.number}), {"other": kept.reference}),
+                "api": api.post(reverse("api:ticket-merge", kwargs={"number": duplicate.number}), {"into": kept.number},
+                                format="json"),
+            }
+            for where, response in answers.items():
+                if response.status_code != 400:
+                    problems.append(Problem(f"{where} merge {duplicate.reference}→{kept.reference}", role.value, "post",
+                                            f"a cross-organisation merge answered {response.status_code}"))
+            for table in changed_tables(before, outsider_rows(world)):
+                problems.append(Problem(f"merge {duplicate.reference}→{kept.reference}", role.value, "post",
+                                        f"changed another organisation's {table}"))
+    return problems

@@ -81,6 +81,20 @@ ACCESS: dict[str, Access] = {
     "desk:send_back": Access.STAFF,
     "desk:link": Access.STAFF,
     "desk:presence": Access.STAFF,
+    "desk:organisations": Access.STAFF,
+    "desk:take_next": Access.STAFF,
+    "desk:file_on_behalf": Access.STAFF,
+    "desk:tags": Access.STAFF,
+    "desk:follow": Access.STAFF,
+    "desk:cc": Access.STAFF,
+    "desk:merge": Access.STAFF,
+    "desk:macro": Access.STAFF,
+    "desk:notifications": Access.STAFF,
+    "desk:notification_count": Access.STAFF,
+    "desk:notifications_read": Access.STAFF,
+    "desk:notification_settings": Access.STAFF,
+    "desk:watch_remove": Access.STAFF,
+    "desk:organisation": Access.STAFF,
     "status:index": Access.PUBLIC,
     "status:history": Access.PUBLIC,
     "status:incident": Access.PUBLIC,
@@ -134,6 +148,7 @@ ACCESS: dict[str, Access] = {
     "mail_desk:discard": Access.STAFF,
     "mail_desk:release": Access.STAFF,
     "mail_desk:comment_original": Access.STAFF,
+    "api:ticket-merge": Access.API_STAFF,
 }
 
 # The only API routes a monitoring system's service key may use; every other one answers it 403.
@@ -219,6 +234,8 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "incident_id": lambda: unpublished_incident().pk,
         "component_id": lambda: _status_component().pk,
         "inbound_id": lambda: _outsider_inbound(world).pk,
+        "organisation_id": lambda: world.outsider.pk,
+        "watch_id": lambda: _outsider_watch(world).pk,
     }
     values = {}
     for keyword in route.keywords:
@@ -226,6 +243,14 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
             return None
         values[keyword] = fillers[keyword]()
     return values
+
+
+def _outsider_watch(world: Any) -> Any:
+    """A queue watch of the lead's, on the outsider: nobody else may remove it."""
+    from desk.models import QueueWatch
+
+    watch, _created = QueueWatch.objects.get_or_create(user=world.lead, organisation=world.outsider)
+    return watch
 
 
 def _outsider_token(world: Any) -> Any:

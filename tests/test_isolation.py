@@ -22,6 +22,11 @@ def test_every_role_gets_what_the_matrix_allows_and_the_outsider_is_untouched(wo
     assert not problems, matrix.matrix_table() + "\n\n" + "\n".join(map(str, problems))
 
 
+def test_merging_across_organisations_is_refused_in_the_desk_and_the_api(world) -> None:
+    problems = matrix.check_cross_organisation_merge(world)
+    assert not problems, "\n".join(map(str, problems))
+
+
 def test_the_walk_covers_the_pages_that_matter() -> None:
     names = {route.name for route in routes.routes()}
     assert {"portal:home", "portal:ticket", "desk:queue", "desk:ticket", "login"} <= names
