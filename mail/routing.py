@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Contact, Organisation
+from desk.merging import ticket_merge_target
 from mail import parsing, tokens
 from mail.filing import ticket_file_from_mail
 from mail.models import InboundMessage, ThreadMessage
@@ -203,6 +204,8 @@ def message_route(row: InboundMessage, *, hold: bool = True) -> None:
         return
     if ticket is None:
         ticket = _ticket_by_thread(mail)
+    if ticket is not None:
+        ticket = ticket_merge_target(ticket=ticket)  # a merged duplicate's thread goes on on the kept ticket
     if mail.auto_reply:
         _auto_reply(row, mail, ticket)
         return

@@ -234,3 +234,16 @@ def test_the_desk_list_costs_the_same_queries_for_few_or_many_messages(world, de
         assert response.status_code == 200 and f"Question {batch}-0" in response.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1] and counts[1] <= 8, counts
+
+
+def test_a_reply_to_a_merged_duplicates_mail_lands_on_the_kept_ticket(world, deliver):
+    from desk.merging import ticket_merge
+
+    duplicate = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Checkout slow, again")
+    kept = world.alice_ticket
+    ticket_merge(duplicate=duplicate, kept=kept, actor=world.agent)
+    row = deliver(mail(sender=world.alice.email, to=reply_to_ticket(duplicate.number, world.alice.email),
+                       text="Any news?"))
+    assert row.outcome == "attached"
+    assert row.comment.ticket == kept
+    assert not duplicate.comments.filter(body="Any news?").exists()
