@@ -32,6 +32,7 @@ ACCESS: dict[str, Access] = {
     "home": Access.SIGNED_IN,
     "login": Access.PUBLIC,
     "logout": Access.SIGNED_IN,
+    "set_language": Access.PUBLIC,
     "password_change": Access.SIGNED_IN,
     "password_change_done": Access.SIGNED_IN,
     "password_reset": Access.PUBLIC,
