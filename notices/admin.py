@@ -5,13 +5,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from modeltranslation.admin import TranslationAdmin
 
 from audit.admin import AuditedAdmin
 from notices.models import Notice, NoticeUpdate, ProductArea, ServiceKey
 
 
 @admin.register(ProductArea)
-class ProductAreaAdmin(AuditedAdmin):
+class ProductAreaAdmin(TranslationAdmin, AuditedAdmin):
     list_display = ["name", "active", "order"]
     list_editable = ["active", "order"]
     search_fields = ["name"]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
+from modeltranslation.admin import TranslationAdmin
 
 from audit.admin import AuditedAdmin
 from sla.models import Calendar, CalendarHoliday, CalendarInterval, Severity, SlaTarget, SupportTier
@@ -94,7 +95,7 @@ class SlaTargetAdmin(AuditedAdmin):
 
 
 @admin.register(Severity)
-class SeverityAdmin(AuditedAdmin):
+class SeverityAdmin(TranslationAdmin, AuditedAdmin):
     list_display = ["level", "name", "definition"]
     ordering = ["level"]
 

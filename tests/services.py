@@ -51,6 +51,8 @@ def available(service: str) -> tuple[bool, str]:
         return _reachable(redis_url()), f"needs Redis at {redis_url()}"
     if service == "chromium":
         return bool(shutil.which(CHROMIUM)), f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    if service == "gettext":
+        return bool(shutil.which("msgfmt")), "needs gettext's msgfmt (apt-get install gettext)"
     raise ValueError(service)
 
 
