@@ -4,7 +4,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --noinput
+RUN DEBUG=true python manage.py collectstatic --noinput && python -m supportdesk.catalogs compile
 RUN useradd --create-home supportdesk && mkdir -p /app/var && chown -R supportdesk /app/var
 USER supportdesk
 EXPOSE 8000

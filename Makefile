@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test faults install migrate demo lint clean backup restore audit
+.PHONY: run test faults install migrate demo lint clean backup restore audit messages catalogs
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -16,7 +16,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) catalogs
+
+## Compile locale/*/LC_MESSAGES/*.po into the .mo files Django reads (pure Python: no gettext needed).
+catalogs: $(STAMP)
+	$(BIN)/python -m supportdesk.catalogs compile
+
+## After marking new strings: extract them into locale/es and locale/pt_BR, then list what needs
+## translating in var/untranslated.tsv. Fill its es and pt_BR columns (docs/glossary.md) and run
+## `.venv/bin/python -m supportdesk.catalogs fill var/untranslated.tsv`.
+messages: $(STAMP)
+	$(BIN)/python -m supportdesk.catalogs extract
+	mkdir -p var
+	$(BIN)/python -m supportdesk.catalogs untranslated var/untranslated.tsv
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -18,6 +18,13 @@ from tests.factories import AccessGrantFactory, AttachmentFactory, OrganisationF
 from tests.smtp import SmtpSink, smtp_sink
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The .mo files are built, not committed: compile what changed, as `make install` does."""
+    from supportdesk.catalogs import compile_all
+
+    compile_all()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_runs_inline() -> Iterator[None]:
     """Unit tests run tasks in-process; the end-to-end tests start a real worker."""

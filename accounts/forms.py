@@ -7,9 +7,11 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
+from accounts.languages import language_for_recipient
 from notifications import floodgate
 from notifications.services import Email, email_queue
 
@@ -52,11 +54,17 @@ class OutboxPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        subject = loader.render_to_string(subject_template_name, context)
-        body = loader.render_to_string(email_template_name, context)
+        user = context["user"]
+        membership = getattr(user, "membership", None) if user.is_customer else None
+        language = language_for_recipient(
+            own=user.language, organisation=membership.organisation.language if membership else None,
+        )
+        with translation.override(language):
+            subject = loader.render_to_string(subject_template_name, context)
+            body = loader.render_to_string(email_template_name, context)
         email_queue(
             event_key=f"password-reset:{context['uid']}:{context['token']}",
-            email=Email(recipient=to_email, subject=subject, body_text=body),
+            email=Email(recipient=to_email, subject=subject, body_text=body, language=language),
         )
 
 

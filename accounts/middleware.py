@@ -3,8 +3,12 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
+
+from accounts.languages import language_from_accept_header, language_supported
 
 
 class UserTimezoneMiddleware:
@@ -23,3 +27,31 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class UserLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware with the profile first and the organisation last (accounts/languages.py).
+
+    It runs after authentication; its response half (Content-Language, Vary) is Django's.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = request_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def request_language(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    if signed_in and (chosen := language_supported(user.language)):
+        return chosen
+    if chosen := language_supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)):
+        return chosen
+    if browser := language_from_accept_header(request.headers.get("Accept-Language", "")):
+        return browser
+    if signed_in and user.is_customer:
+        membership = getattr(user, "membership", None)
+        if membership is not None and (preferred := language_supported(membership.organisation.language)):
+            return preferred
+    return settings.LANGUAGE_CODE

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -67,7 +68,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("timezone"), max_length=64, default="UTC", validators=[validate_timezone],
         help_text=_("Times are shown to this person in this timezone."),
     )
-    language = models.CharField(_("language"), max_length=8, default="en")
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="",
+        help_text=_("Empty: the browser's language, else the organisation's."),
+    )
     is_staff = models.BooleanField(
         _("admin site access"), default=False,
         help_text=_("Whether this person may sign in to the Django admin."),

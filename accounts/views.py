@@ -3,15 +3,19 @@ from __future__ import annotations
 from base64 import b32encode
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from accounts import second_factor
 from accounts.forms import SecondFactorForm
+from accounts.languages import language_supported
+from accounts.services import user_language_set
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,3 +65,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
         "required": second_factor.second_factor_required(request.user) and not enrolled,
     }, status=400 if form.errors else 200)
+
+
+@login_not_required
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (cookie, safe `next`), and the signed-in person's profile keeps the choice."""
+    response = set_language(request)
+    language = language_supported(request.POST.get("language"))
+    if language and request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+    return response

@@ -98,11 +98,32 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
+def _translation_mirrors(model: type[models.Model] | None) -> set[str]:
+    """Columns django-modeltranslation keeps as a copy of a per-language one (name of name_en, name_es…).
+
+    The change is on the trail once, under the language's column.
+    """
+    if model is None:
+        return set()
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return set(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return set()
+
+
+def _same(before: Any, after: Any) -> bool:
+    # An untranslated text is NULL until a form saves it as "": both are "no text".
+    return _plain(before) == _plain(after) or (before in (None, "") and after in (None, ""))
+
+
 def _diff(before: dict[str, Any], after: dict[str, Any], model: type[models.Model] | None = None) -> dict[str, list[Any]]:
+    mirrors = _translation_mirrors(model)
     changes = {
         field: [_plain(before.get(field)), _plain(after.get(field))]
         for field in after
-        if _plain(before.get(field)) != _plain(after.get(field))
+        if field not in mirrors and not _same(before.get(field), after.get(field))
     }
     if model is not None:
         for field in changes:

@@ -53,7 +53,7 @@ ORGANISATIONS = [
     },
     {
         "name": "Initech Commerce", "account_id": "IN-3003", "tier": "Break-Fix", "timezone": "America/Sao_Paulo",
-        "language": "pt", "retailer_ids": "IN-BR", "executive": ("Rui Costa", "rui.costa@supportdesk.example"),
+        "language": "pt-br", "retailer_ids": "IN-BR", "executive": ("Rui Costa", "rui.costa@supportdesk.example"),
         "escalation": "",
         "contacts": [
             ("Isabel Rocha", "isabel@initech.example", Contact.Kind.PERSON, Contact.EmergencyRole.REGISTERED),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from audit.admin import AuditedAdmin
 from incidents import publishing
@@ -20,14 +21,14 @@ from incidents.models import (
 )
 
 
-class ComponentInline(admin.TabularInline):
+class ComponentInline(TranslationTabularInline):
     model = Component
     extra = 0
     fields = ["name", "order", "status", "showcase", "only_show_if_degraded"]
 
 
 @admin.register(ComponentGroup)
-class ComponentGroupAdmin(AuditedAdmin):
+class ComponentGroupAdmin(TranslationAdmin, AuditedAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -35,7 +36,7 @@ class ComponentGroupAdmin(AuditedAdmin):
 
 
 @admin.register(Component)
-class ComponentAdmin(AuditedAdmin):
+class ComponentAdmin(TranslationAdmin, AuditedAdmin):
     list_display = ["name", "group", "order", "status", "showcase", "updated_at"]
     list_filter = ["group", "status", "showcase"]
     list_editable = ["order", "status"]

@@ -64,14 +64,57 @@ UPDATES = [
 SYSTEM = "Status page rules"
 
 
+# What the public reads in Spanish and Brazilian Portuguese (docs/glossary.md); carriers, shops and
+# products keep their names.
+TRANSLATED = {
+    "Platform": ("Plataforma", "Plataforma"),
+    "The platform and its features": ("La plataforma y sus funcionalidades", "A plataforma e suas funcionalidades"),
+    "Dashboard": ("Panel", "Painel"),
+    "Sign-in, settings and the order overview": (
+        "Inicio de sesión, ajustes y resumen de pedidos",
+        "Login, configurações e visão geral dos pedidos",
+    ),
+    "Label creation": ("Creación de etiquetas", "Criação de etiquetas"),
+    "Creating and printing shipping labels": ("Crear e imprimir etiquetas de envío", "Criar e imprimir etiquetas de envio"),
+    "Tracking & notifications": ("Seguimiento y notificaciones", "Rastreamento e notificações"),
+    "Tracking pages and the emails to your customers": (
+        "Páginas de seguimiento y los correos a tus clientes",
+        "Páginas de rastreamento e os e-mails para os seus clientes",
+    ),
+    "Returns portal": ("Portal de devoluciones", "Portal de devoluções"),
+    "Public API": ("API pública", "API pública"),
+    "REST API and webhooks": ("API REST y webhooks", "API REST e webhooks"),
+    "Carriers · Spain": ("Transportistas · España", "Transportadoras · Espanha"),
+    "Carriers · Portugal": ("Transportistas · Portugal", "Transportadoras · Portugal"),
+    "Carriers · Netherlands": ("Transportistas · Países Bajos", "Transportadoras · Países Baixos"),
+    "Shop integrations": ("Integraciones de tienda", "Integrações de loja"),
+    "Order import and status sync with online shops": (
+        "Importación de pedidos y sincronización de estados con las tiendas online",
+        "Importação de pedidos e sincronização de status com as lojas online",
+    ),
+    "Search & merchandising · live1": ("Búsqueda y merchandising · live1", "Busca e merchandising · live1"),
+    "Search & merchandising · test1": ("Búsqueda y merchandising · test1", "Busca e merchandising · test1"),
+    "Production": ("Producción", "Produção"),
+    "Sandbox": ("Sandbox", "Sandbox"),
+}
+
+
+def _in_every_language(field: str, text: str) -> dict[str, str]:
+    es, pt = TRANSLATED.get(text, (text, text)) if text else ("", "")
+    return {field: text, f"{field}_en": text, f"{field}_es": es, f"{field}_pt_br": pt}
+
+
 def _components() -> dict[tuple[str, str], Component]:
     made = {}
     for order, (group_name, description, members) in enumerate(GROUPS):
-        group, _created = ComponentGroup.objects.get_or_create(name=group_name, defaults={"order": order, "description": description})
+        group, _created = ComponentGroup.objects.get_or_create(name_en=group_name, defaults={
+            "order": order, **_in_every_language("name", group_name), **_in_every_language("description", description),
+        })
         for position, (name, text) in enumerate(members):
             component, _created = Component.objects.get_or_create(
-                group=group, name=name,
-                defaults={"order": position, "description": text, "start_date": (timezone.now() - timedelta(days=365)).date()},
+                group=group, name_en=name,
+                defaults={"order": position, "start_date": (timezone.now() - timedelta(days=365)).date(),
+                          **_in_every_language("name", name), **_in_every_language("description", text)},
             )
             made[(group_name, name)] = component
     return made

@@ -341,7 +341,7 @@ class Subscriber(models.Model):
     email = models.EmailField(_("email"), unique=True)
     all_components = models.BooleanField(_("all components"), default=True)
     components = models.ManyToManyField(Component, blank=True, related_name="subscribers", verbose_name=_("components"))
-    language = models.CharField(_("language"), max_length=8, default="en")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
     created_at = models.DateTimeField(_("subscribed"), auto_now_add=True)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from incidents import rollup
@@ -41,7 +41,7 @@ class ComponentView:
 
     @property
     def uptime_percent(self) -> str:
-        return f"{self.uptime * 100:.2f}"
+        return number_format(self.uptime * 100, decimal_pos=2)  # 99.95 in English, 99,95 in Spanish
 
     @property
     def bars(self) -> list[Bar]:
@@ -53,7 +53,7 @@ class ComponentView:
                 result.append(Bar("none", _("%(day)s: no data") % {"day": when}))
                 continue
             label = _("No incidents") if day.status == rollup.OPERATIONAL else ComponentStatus(day.status).label
-            result.append(Bar(day.status, f"{when}: {label} · {day.uptime * 100:.2f} %"))
+            result.append(Bar(day.status, f"{when}: {label} · {number_format(day.uptime * 100, decimal_pos=2)} %"))
         return result
 
 

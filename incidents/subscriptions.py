@@ -137,7 +137,10 @@ def update_announce(*, update: IncidentUpdate) -> None:
                 event_key=f"status-update:{update.pk}",
                 emails=[Email(
                     recipient=subscriber.email,
-                    subject=f"[{settings.VENDOR_NAME} status] {kind}: {incident.title} – {update.get_status_display()}",
+                    subject=_("[%(vendor)s status] %(kind)s: %(title)s – %(status)s") % {
+                        "vendor": settings.VENDOR_NAME, "kind": kind, "title": incident.title,
+                        "status": update.get_status_display(),
+                    },
                     body_text=render_to_string("status/email/update.txt", context),
                     language=subscriber.language,
                     headers=unsubscribe_headers(subscriber),

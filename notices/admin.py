@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin
 
 from audit.admin import AuditedAdmin
 from notices.models import Notice, NoticeUpdate, ProductArea
 
 
 @admin.register(ProductArea)
-class ProductAreaAdmin(AuditedAdmin):
+class ProductAreaAdmin(TranslationAdmin, AuditedAdmin):
     list_display = ["name", "active", "order"]
     list_editable = ["active", "order"]
     search_fields = ["name"]

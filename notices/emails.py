@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_for_recipient
 from customers.models import Contact
 from notices.models import Notice, NoticeUpdate
 from notifications.services import ENCODED_WORD, Email, header_words, single_line
@@ -45,7 +46,7 @@ def notice_email(
     update: NoticeUpdate | None = None,
 ) -> Email:
     """One recipient's copy: To names the registered emergency contact, Cc the others."""
-    language = contact.language or notice.organisation.language
+    language = language_for_recipient(own=contact.language, organisation=notice.organisation.language)
     with translation.override(language):
         context = {
             "vendor_name": settings.VENDOR_NAME,

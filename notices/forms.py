@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Environment, Organisation
@@ -85,7 +86,8 @@ class NoticeApiForm(_NoticeFields):
 
     def clean_area(self) -> ProductArea:
         name = self.cleaned_data["area"].strip()
-        area = ProductArea.objects.filter(active=True, name__iexact=name).first()
+        # Monitoring names an area in English or in the language it asked for.
+        area = ProductArea.objects.filter(Q(name_en__iexact=name) | Q(name__iexact=name), active=True).first()
         if area is None:
             known = ", ".join(ProductArea.objects.filter(active=True).values_list("name", flat=True))
             raise forms.ValidationError(_("Unknown product area “%(name)s”; use one of: %(known)s.") % {"name": name, "known": known})

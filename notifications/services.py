@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
+from accounts.languages import language_tag
 from notifications.models import OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -213,7 +214,8 @@ def outbox_claim(*, outbox_id: int) -> OutboundEmail | None:
 
 
 def _message(row: OutboundEmail) -> EmailMultiAlternatives:
-    headers = {**row.headers, "Message-ID": row.message_id}
+    # The language the mail was written in (RFC 3282), so that mail readers and screen readers know it.
+    headers = {**row.headers, "Message-ID": row.message_id, "Content-Language": language_tag(row.language or settings.LANGUAGE_CODE)}
     if row.in_reply_to:
         headers["In-Reply-To"] = row.in_reply_to
     if row.references:

@@ -143,7 +143,7 @@ def _detail_field(field: TicketField) -> forms.Field:
     if kind == TicketField.Kind.TEXTAREA:
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
     if kind == TicketField.Kind.CHOICE:
-        return forms.ChoiceField(choices=[("", "—"), *[(c, c) for c in field.choices]], **common)
+        return forms.ChoiceField(choices=[("", "—"), *field.choice_pairs()], **common)
     if kind == TicketField.Kind.DATETIME:
         return UtcDateTimeField(**common)
     if kind in (TicketField.Kind.ID_LIST, TicketField.Kind.RETAILER_IDS):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
 from audit.admin import AuditedAdmin
 from sla.models import Calendar, CalendarHoliday, CalendarInterval, Severity, SlaTarget, SupportTier
@@ -105,7 +106,7 @@ class SlaTargetAdmin(AuditedAdmin):
 
 
 @admin.register(Severity)
-class SeverityAdmin(AuditedAdmin):
+class SeverityAdmin(TranslationAdmin, AuditedAdmin):
     list_display = ["level", "name", "definition"]
     ordering = ["level"]
 

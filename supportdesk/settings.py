@@ -36,6 +36,7 @@ VENDOR_NAME = env.str("VENDOR_NAME", default="Supportdesk")
 TICKET_PREFIX = env.str("TICKET_PREFIX", default="SD")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, whose forms it extends with a column per language
     "supportdesk.admin_site.SupportdeskAdminConfig",  # the Django admin, for Administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -80,10 +81,11 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the profile's language comes first (accounts/languages.py).
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.second_factor.SecondFactorMiddleware",
@@ -170,11 +172,23 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # --- Internationalisation --------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("pt", _("Portuguese"))]
+# Brazilian Portuguese, not European: the vendor's Portuguese-speaking customers are in Brazil (seed 003).
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("pt-br", _("Brazilian Portuguese"))]
+# One catalog for the whole project (locale/es, locale/pt_BR), built by `make messages`.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switch remembers an anonymous visitor's choice for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+
+# Admin-written texts a customer reads (severities, ticket types and their fields, product areas,
+# status components and groups) get a column per language, edited side by side in the admin;
+# an empty translation falls back to English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es", "pt-br")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 # --- Static files and uploads ------------------------------------------------------
 STATIC_URL = "static/"
@@ -362,6 +376,8 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = VENDOR_NAME
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

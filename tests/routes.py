@@ -35,6 +35,7 @@ ACCESS: dict[str, Access] = {
     "logout": Access.SIGNED_IN,
     "two_factor": Access.SIGNED_IN,
     "two_factor_setup": Access.SIGNED_IN,
+    "set_language": Access.PUBLIC,
     "password_change": Access.SIGNED_IN,
     "password_change_done": Access.SIGNED_IN,
     "password_reset": Access.PUBLIC,

@@ -57,6 +57,8 @@ def available(service: str) -> tuple[bool, str]:
         return bool(shutil.which(CHROMIUM)), f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
     if service == "alertmanager":
         return bool(shutil.which(ALERTMANAGER)), f"needs Alertmanager at {ALERTMANAGER} (apt-get install prometheus-alertmanager)"
+    if service == "gettext":
+        return bool(shutil.which("msgfmt")), "needs gettext's msgfmt (apt-get install gettext)"
     raise ValueError(service)
 
 

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from audit.admin import AuditedAdmin
 from tickets.models import Comment, Ticket, TicketEvent, TicketField, TicketType
 
 
-class TicketFieldInline(admin.TabularInline):
+class TicketFieldInline(TranslationStackedInline):
     model = TicketField
     extra = 0
     fields = ["order", "key", "label", "kind", "required", "choices", "help_text"]
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(AuditedAdmin):
+class TicketTypeAdmin(TranslationAdmin, AuditedAdmin):
     list_display = ["name", "slug", "category", "environment_kind", "asks_severity", "customer_can_file", "active", "order"]
     list_editable = ["order", "active"]
     list_filter = ["category", "active", "customer_can_file"]

@@ -60,8 +60,8 @@ def _clean_value(field: TicketField, raw: Any, organisation: Organisation | None
         return value
     if kind == TicketField.Kind.CHOICE:
         value = str(raw).strip()
-        if value not in field.choices:
-            raise ValidationError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(field.choices)})
+        if value not in field.choice_values:
+            raise ValidationError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(field.choice_values)})
         return value
     if kind == TicketField.Kind.DATETIME:
         if isinstance(raw, datetime):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import language_for_recipient
 from mail.outgoing import ticket_emails_queue
 from notifications.services import Email
 from tickets.models import Comment, Ticket, TicketType
@@ -33,17 +34,22 @@ def ticket_link(ticket: Ticket) -> str:
 
 
 def _requester(ticket: Ticket) -> Recipient | None:
+    preferred = ticket.organisation.language
     if ticket.requester_user_id:
         user = ticket.requester_user
-        return Recipient(user.email, user.get_full_name(), user.language or "en")
+        return Recipient(user.email, user.get_full_name(), language_for_recipient(own=user.language, organisation=preferred))
     if ticket.requester_contact_id:
         contact = ticket.requester_contact
-        return Recipient(contact.email, contact.name, contact.language or "en")
+        return Recipient(contact.email, contact.name, language_for_recipient(own=contact.language, organisation=preferred))
     return None
 
 
 def _copied(ticket: Ticket) -> list[Recipient]:
-    return [Recipient(c.email, c.name, c.language or "en") for c in ticket.cc_contacts.all()]
+    preferred = ticket.organisation.language
+    return [
+        Recipient(c.email, c.name, language_for_recipient(own=c.language, organisation=preferred))
+        for c in ticket.cc_contacts.all()
+    ]
 
 
 def _render(template: str, recipient: Recipient, subject: Any, context: dict[str, Any]) -> Email:
@@ -116,7 +122,7 @@ def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
     if not ticket.assignee_id:
         return 0
     assignee = ticket.assignee
-    recipient = Recipient(assignee.email, assignee.get_full_name(), assignee.language or "en")
+    recipient = Recipient(assignee.email, assignee.get_full_name(), language_for_recipient(own=assignee.language))
     if comment.author_id == assignee.pk:
         return 0
     subject = _("[%(reference)s] Customer comment: %(summary)s")

@@ -85,8 +85,24 @@ class TicketField(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def choice_values(self) -> list[str]:
+        """What a ticket stores: the English list, whatever language the form was shown in."""
+        values = getattr(self, "choices_en", None) or self.choices
+        return [str(value) for value in values or []]
+
+    def choice_pairs(self) -> list[tuple[str, str]]:
+        """(stored value, label in the current language); a translation of another length is ignored."""
+        values = self.choice_values
+        labels = [str(label) for label in self.choices or []]
+        return list(zip(values, labels if len(labels) == len(values) else values, strict=True))
+
+    def choice_label(self, value: object) -> str:
+        return dict(self.choice_pairs()).get(str(value), str(value))
+
     def clean(self) -> None:
-        choices_ok = isinstance(self.choices, list) and self.choices and all(isinstance(c, str) for c in self.choices)
+        choices = getattr(self, "choices_en", None) or self.choices
+        choices_ok = isinstance(choices, list) and choices and all(isinstance(c, str) for c in choices)
         if self.kind == self.Kind.CHOICE and not choices_ok:
             raise ValidationError({"choices": _('List the choices as a JSON list of strings, for example ["API", "Other"].')})
 

@@ -118,7 +118,8 @@ CASES: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any], dict[str, Any
     "calendar": (_calendar, lambda o: o, {"name": "Standard hours (Chicago)"}, "name", "Standard hours (Chicago)"),
     "holiday": (_holiday, lambda o: o.calendar, {"name": "Christmas Eve (observed)"}, "name", "Christmas Eve (observed)"),
     "incident": (_incident, lambda o: o, {"title": "Label printing fails for UPS"}, "title", "Label printing fails for UPS"),
-    "component": (_component, lambda o: o, {"name": "Query API (EU)"}, "name", "Query API (EU)"),
+    # A status component's name is written per language in the admin (django-modeltranslation).
+    "component": (_component, lambda o: o, {"name_en": "Query API (EU)"}, "name_en", "Query API (EU)"),
 }
 
 

@@ -37,6 +37,8 @@ def detail_value(field: TicketField, value: Any) -> SafeString | str:
         )
     if kind == TicketField.Kind.BOOLEAN:
         return _("Yes") if value else _("No")
+    if kind == TicketField.Kind.CHOICE:
+        return field.choice_label(value)
     if kind == TicketField.Kind.ORDER_LIST and isinstance(value, dict):
         orders = format_html_join(", ", "<code>{}</code>", ((order,) for order in value.get("orders", [])))
         if value.get("scope") == "examples":
