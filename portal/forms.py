@@ -259,11 +259,19 @@ class SeverityHelperForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 4}))
+    """A comment is words, files, or both."""
+
+    body = forms.CharField(label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"] = attachments_field()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not (cleaned.get("body") or "").strip() and not cleaned.get("attachments") and "attachments" not in self.errors:
+            self.add_error("body", _("Write a comment or choose a file."))
+        return cleaned
 
 
 class TicketFilter(django_filters.FilterSet):

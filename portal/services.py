@@ -16,7 +16,7 @@ from sla.models import Severity
 from tickets import emails
 from tickets.models import Attachment, Ticket, TicketType
 from tickets.services import attachments_add, attachments_discard_files, ticket_create
-from tickets.workflow import ticket_send_back
+from tickets.workflow import CommentOutcome, ticket_send_back
 
 # Seed 002: without this justification a production issue goes back to its reporter.
 JUSTIFICATION_FIELD = "platform_justification"
@@ -66,3 +66,21 @@ def request_submit(
         attachments_discard_files(stored)
         raise
     return ticket
+
+
+def comment_outcome_message(outcome: CommentOutcome) -> str:
+    """What the customer is told after commenting: only what did happen."""
+    parts = []
+    if outcome.follow_up is not None:
+        parts.append(_(
+            "That request was closed, so your comment opened a new one, %(reference)s, linked to it."
+        ) % {"reference": outcome.follow_up.reference})
+    elif outcome.reopened:
+        parts.append(_("Your comment was added and the request is open again."))
+    else:
+        parts.append(_("Your comment was added."))
+    if outcome.notified == "assignee":
+        parts.append(_("%(name)s, who handles it, has been told.") % {"name": outcome.assignee_name})
+    elif outcome.notified == "team":
+        parts.append(_("Nobody has taken it yet, so the support team has been told."))
+    return " ".join(parts)

@@ -29,7 +29,7 @@ from customers.selectors import (
     organisation_of,
 )
 from portal.forms import AccessGrantForm, CommentForm, ContactForm, SeverityHelperForm, TicketFilter, request_form_class
-from portal.services import JUSTIFICATION_FIELD, justification_missing, request_submit
+from portal.services import JUSTIFICATION_FIELD, comment_outcome_message, justification_missing, request_submit
 from portal.timeline import timeline_entries
 from sla.models import Severity
 from tickets.attachments import attachment_response
@@ -43,9 +43,8 @@ from tickets.selectors import (
     tickets_mine,
     tickets_visible_to,
 )
-from tickets.services import attachments_add
 from tickets.severity_suggest import Environment, Impact, severity_suggest
-from tickets.workflow import comment_add
+from tickets.workflow import comment_add, ticket_past_reopening
 
 PAGE_SIZE = 25
 
@@ -77,17 +76,15 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
         form = CommentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    comment = comment_add(ticket=ticket, author=request.user, body=form.cleaned_data["body"])
-                    attachments_add(
-                        ticket=ticket, uploads=form.cleaned_data["attachments"], uploaded_by=request.user,
-                        comment=comment,
-                    )
+                comment = comment_add(
+                    ticket=ticket, author=request.user, body=form.cleaned_data["body"],
+                    uploads=form.cleaned_data["attachments"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Your comment was added. The support team has been told."))
-                return redirect("portal:ticket", number=ticket.number)
+                messages.success(request, comment_outcome_message(comment.outcome))
+                return redirect("portal:ticket", number=comment.ticket.number)
     attachments = list(attachments_visible_to(user=request.user, ticket=ticket))
     from tickets.selectors import timeline_visible_to
 
@@ -100,6 +97,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
         "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
         "cc_contacts": ticket.cc_contacts.all(),
         "form": form,
+        "comment_opens_new": ticket_past_reopening(ticket),
         "needs_justification": ticket.status == ticket.Status.WAITING_ON_CUSTOMER
         and justification_missing(ticket_type=ticket.ticket_type, details=ticket.details),
     }, status=400 if form.is_bound and form.errors else 200)

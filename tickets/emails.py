@@ -113,6 +113,29 @@ def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
     if comment.author_id == assignee.pk:
         return 0
     subject = _("[%(reference)s] Customer comment: %(summary)s")
-    link = f"{settings.SITE_URL}{reverse('desk:ticket', kwargs={'number': ticket.number})}"
-    email = _render("ticket_customer_comment", recipient, subject, {"ticket": ticket, "comment": comment, "link": link})
+    email = _render("ticket_customer_comment", recipient, subject, {
+        "ticket": ticket, "comment": comment, "link": desk_link(ticket), "unassigned": False,
+    })
     return len(emails_queue(event_key=f"ticket-comment:{comment.pk}", emails=[email]))
+
+
+def desk_link(ticket: Ticket) -> str:
+    return f"{settings.SITE_URL}{reverse('desk:ticket', kwargs={'number': ticket.number})}"
+
+
+def _team() -> list[Recipient]:
+    """The team address (``SUPPORT_TEAM_EMAIL``), or every active agent when none is set."""
+    from accounts.models import User
+
+    if settings.SUPPORT_TEAM_EMAIL:
+        return [Recipient(settings.SUPPORT_TEAM_EMAIL, str(_("Support team")), settings.LANGUAGE_CODE)]
+    agents = User.objects.filter(role=User.Role.AGENT, is_active=True).order_by("pk")
+    return [Recipient(agent.email, agent.get_full_name(), agent.language or "en") for agent in agents]
+
+
+def unattended_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
+    """A customer's comment on a ticket nobody has: the team hears of it."""
+    subject = _("[%(reference)s] Unassigned: customer comment: %(summary)s")
+    context = {"ticket": ticket, "comment": comment, "link": desk_link(ticket), "unassigned": True}
+    emails = [_render("ticket_customer_comment", recipient, subject, context) for recipient in _unique(_team())]
+    return len(emails_queue(event_key=f"ticket-comment:{comment.pk}", emails=emails))

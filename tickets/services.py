@@ -78,14 +78,22 @@ def ticket_create(
     details: dict[str, Any] | None = None,
     actor: User | None = None,
     actor_label: str = "",
+    details_checked: bool = False,
 ) -> Ticket:
-    """File a ticket for an organisation. Raises ValidationError on bad details."""
+    """File a ticket for an organisation. Raises ValidationError on bad details.
+
+    ``details_checked``: the details come from a ticket filed before (a follow-up
+    copies them) and were cleaned then; the type's fields may have changed since.
+    """
     if environment is not None and environment.organisation_id != organisation.pk:
         raise ValueError("The environment belongs to another organisation.")
     cc_contacts = list(cc_contacts)
     if any(contact.organisation_id != organisation.pk for contact in cc_contacts):
         raise ValueError("A contact in copy belongs to another organisation.")
-    cleaned = details_clean(fields=ticket_type.fields.all(), data=details or {}, organisation=organisation)
+    cleaned = (
+        dict(details or {}) if details_checked
+        else details_clean(fields=ticket_type.fields.all(), data=details or {}, organisation=organisation)
+    )
     ticket = Ticket.objects.create(
         organisation=organisation,
         number=ticket_number_next(),

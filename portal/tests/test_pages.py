@@ -130,7 +130,7 @@ def test_customer_comment_goes_through_the_workflow_and_tells_the_assignee(alice
 def test_an_empty_comment_shows_an_error_and_saves_nothing(alice_client, world):
     response = alice_client.post(f"/portal/tickets/{world.alice_ticket.number}/", {"body": "  "})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Write a comment or choose a file." in response.content.decode()
     assert not world.alice_ticket.comments.exists()
 
 
