@@ -211,6 +211,8 @@ def outbox_claim(*, outbox_id: int) -> OutboundEmail | None:
 
 def _message(row: OutboundEmail) -> EmailMultiAlternatives:
     headers = {**row.headers, "Message-ID": row.message_id}
+    if row.language:
+        headers.setdefault("Content-Language", row.language)  # RFC 3282: the language the recipient reads it in
     if row.in_reply_to:
         headers["In-Reply-To"] = row.in_reply_to
     if row.references:

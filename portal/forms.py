@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import AccessGrant, Contact, Environment, Organisation
 from sla.models import Severity
 from tickets.attachments import MAX_FILES
-from tickets.models import Ticket, TicketField, TicketType
+from tickets.models import SatisfactionRating, Ticket, TicketField, TicketType
 from tickets.richtext import admin_html
 from tickets.services import attachment_validate
 from tickets.severity_suggest import Environment as SuggestEnvironment
@@ -272,6 +272,13 @@ class CommentForm(forms.Form):
         if not (cleaned.get("body") or "").strip() and not cleaned.get("attachments") and "attachments" not in self.errors:
             self.add_error("body", _("Write a comment or choose a file."))
         return cleaned
+
+
+class RatingForm(forms.Form):
+    score = forms.ChoiceField(label=_("How did we do?"), choices=SatisfactionRating.Score.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Anything to add? (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class TicketFilter(django_filters.FilterSet):

@@ -28,12 +28,21 @@ from customers.selectors import (
     organisation_admin_of,
     organisation_of,
 )
-from portal.forms import AccessGrantForm, CommentForm, ContactForm, SeverityHelperForm, TicketFilter, request_form_class
+from portal.forms import (
+    AccessGrantForm,
+    CommentForm,
+    ContactForm,
+    RatingForm,
+    SeverityHelperForm,
+    TicketFilter,
+    request_form_class,
+)
 from portal.services import JUSTIFICATION_FIELD, comment_outcome_message, justification_missing, request_submit
 from portal.timeline import timeline_entries
 from sla.models import Severity
 from tickets.attachments import attachment_response
 from tickets.details import details_rows
+from tickets.models import SatisfactionRating
 from tickets.selectors import (
     attachment_get_for,
     attachments_visible_to,
@@ -44,7 +53,7 @@ from tickets.selectors import (
     tickets_visible_to,
 )
 from tickets.severity_suggest import Environment, Impact, severity_suggest
-from tickets.workflow import comment_add, ticket_past_reopening
+from tickets.workflow import comment_add, rating_record, ticket_customer_close, ticket_past_reopening
 
 PAGE_SIZE = 25
 
@@ -98,9 +107,56 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
         "cc_contacts": ticket.cc_contacts.all(),
         "form": form,
         "comment_opens_new": ticket_past_reopening(ticket),
+        **_rating_context(request, ticket),
         "needs_justification": ticket.status == ticket.Status.WAITING_ON_CUSTOMER
         and justification_missing(ticket_type=ticket.ticket_type, details=ticket.details),
     }, status=400 if form.is_bound and form.errors else 200)
+
+
+@customer_required
+@require_POST
+def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
+    """The customer marks their request resolved, or closes it."""
+    ticket = ticket_get_for(user=request.user, number=number)
+    status = request.POST.get("status", "")
+    try:
+        ticket_customer_close(ticket=ticket, user=request.user, status=status)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if status == ticket.Status.CLOSED:
+            messages.success(request, _("%(reference)s is closed. A comment opens a new request linked to it.") % {
+                "reference": ticket.reference})
+        else:
+            messages.success(request, _("%(reference)s is marked resolved. A comment reopens it.") % {
+                "reference": ticket.reference})
+    return redirect("portal:ticket", number=ticket.number)
+
+
+@customer_required
+@require_POST
+def ticket_rate(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, number=number)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose good or bad."))
+        return redirect("portal:ticket", number=ticket.number)
+    try:
+        rating_record(ticket=ticket, user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you for rating %(reference)s.") % {"reference": ticket.reference})
+    return redirect("portal:ticket", number=ticket.number)
+
+
+def _rating_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
+    """The rating card of a resolved or closed ticket; a mail's one-click link preselects its answer."""
+    if ticket.is_open:
+        return {"rating": None, "rating_form": None, "rating_chosen": ""}
+    rating = SatisfactionRating.objects.filter(ticket=ticket).first()
+    chosen = request.GET.get("rate") or (rating.score if rating else "")
+    return {"rating": rating, "rating_form": RatingForm(), "rating_chosen": chosen}
 
 
 def attachment_download(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:

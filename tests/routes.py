@@ -41,6 +41,8 @@ ACCESS: dict[str, Access] = {
     "help": Access.PUBLIC,
     "portal:home": Access.CUSTOMER,
     "portal:ticket": Access.CUSTOMER,
+    "portal:ticket_close": Access.CUSTOMER,
+    "portal:ticket_rate": Access.CUSTOMER,
     "portal:new": Access.CUSTOMER,
     "portal:severity_suggest": Access.CUSTOMER,
     # Support staff download through the same checked view.

@@ -8,6 +8,7 @@ transaction or a second call never mails anyone twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -139,3 +140,31 @@ def unattended_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
     context = {"ticket": ticket, "comment": comment, "link": desk_link(ticket), "unassigned": True}
     emails = [_render("ticket_customer_comment", recipient, subject, context) for recipient in _unique(_team())]
     return len(emails_queue(event_key=f"ticket-comment:{comment.pk}", emails=emails))
+
+
+def ticket_resolved_emails_queue(*, ticket: Ticket, actor: Any, reopen_window: timedelta) -> int:
+    """The requester and the contacts in copy hear that the request is resolved, and how to reopen or rate it.
+
+    Whoever resolved it themselves (a customer marking their own request) is not told what they just did.
+    Proactive notices are the notices app's to mail.
+    """
+    if ticket.ticket_type.category == TicketType.Category.PROACTIVE or ticket.resolved_at is None:
+        return 0
+    skip = actor.email if actor is not None and not actor.is_support_staff else ""
+    emails = []
+    for recipient in _unique([_requester(ticket), *_copied(ticket)], skip=skip):
+        link = recipient_ticket_link(ticket, recipient)
+        context = {
+            "ticket": ticket, "link": link, "reopen_days": reopen_window.days,
+            "reopen_until": ticket.resolved_at + reopen_window, "by_customer": bool(skip),
+            "rate_good": f"{link}{'&' if '?' in link else '?'}rate=good#rating",
+            "rate_bad": f"{link}{'&' if '?' in link else '?'}rate=bad#rating",
+        }
+        emails.append(_render("ticket_resolved", recipient, _("[%(reference)s] Resolved: %(summary)s"), context))
+    stamp = ticket.resolved_at.strftime("%Y%m%dT%H%M%S")
+    return len(emails_queue(event_key=f"ticket-resolved:{ticket.pk}:{stamp}", emails=emails))
+
+
+def recipient_ticket_link(ticket: Ticket, recipient: Recipient) -> str:
+    """The portal link for one recipient of a ticket's mail."""
+    return ticket_link(ticket)

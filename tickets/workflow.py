@@ -17,12 +17,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from customers.models import Contact
 from sla.models import Severity
 from tickets import emails
-from tickets.models import Comment, Ticket, TicketEvent
+from tickets.models import Comment, SatisfactionRating, Ticket, TicketEvent
 from tickets.services import attachments_add, event_record, ticket_create
 from tickets.signals import customer_comment_unattended
 
@@ -123,6 +124,44 @@ def ticket_status_change(
         ticket=ticket, kind=TicketEvent.Kind.STATUS, actor=actor, actor_label=actor_label,
         before={"status": before}, after={"status": status}, reason=reason,
     )
+    if status == Ticket.Status.RESOLVED:
+        emails.ticket_resolved_emails_queue(ticket=ticket, actor=actor, reopen_window=_reopen_window())
+
+
+# What a customer may do to their own request's status, and the words the timeline keeps.
+CUSTOMER_STATUSES = {
+    Ticket.Status.RESOLVED: _lazy("Marked resolved by the customer."),
+    Ticket.Status.CLOSED: _lazy("Closed by the customer."),
+}
+
+
+def ticket_customer_close(*, ticket: Ticket, user: User, status: str) -> None:
+    """The customer says their request is resolved, or closes it. Support's statuses stay support's."""
+    if user.is_support_staff or status not in CUSTOMER_STATUSES:
+        raise ValidationError({"status": _("You can mark a request resolved, or close it.")})
+    ticket_status_change(ticket=ticket, actor=user, status=status, reason=str(CUSTOMER_STATUSES[status]))
+
+
+@transaction.atomic
+def rating_record(
+    *, ticket: Ticket, score: str, comment: str = "", user: User | None = None, contact: Contact | None = None,
+) -> SatisfactionRating:
+    """The customer's verdict on a resolved or closed ticket; a second one replaces the first."""
+    if score not in SatisfactionRating.Score.values:
+        raise ValidationError({"score": _("Choose good or bad.")})
+    if (user is None) == (contact is None):
+        raise ValueError("a rating is given by a user or by a contact")
+    if contact is not None and contact.organisation_id != ticket.organisation_id:
+        raise ValueError("a contact rates only its own organisation's tickets")
+    _locked(ticket)
+    if ticket.is_open:
+        raise ValidationError({"score": _("A request can be rated once it is resolved.")})
+    rating, _created = SatisfactionRating.objects.update_or_create(
+        ticket=ticket, defaults={
+            "score": score, "comment": comment.strip(), "rated_by": user, "rated_by_contact": contact,
+        },
+    )
+    return rating
 
 
 @transaction.atomic
