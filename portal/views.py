@@ -39,6 +39,7 @@ from portal.forms import (
 )
 from portal.services import JUSTIFICATION_FIELD, comment_outcome_message, justification_missing, request_submit
 from portal.timeline import timeline_entries
+from sla.escalations import escalation_panel_for
 from sla.models import Severity
 from tickets.attachments import attachment_response
 from tickets.details import details_rows
@@ -107,6 +108,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
         "cc_contacts": ticket.cc_contacts.all(),
         "form": form,
         "comment_opens_new": ticket_past_reopening(ticket),
+        "escalation_panel": escalation_panel_for(ticket),
         **_rating_context(request, ticket),
         "needs_justification": ticket.status == ticket.Status.WAITING_ON_CUSTOMER
         and justification_missing(ticket_type=ticket.ticket_type, details=ticket.details),
