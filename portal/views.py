@@ -40,6 +40,7 @@ from portal.forms import (
 from portal.services import JUSTIFICATION_FIELD, comment_outcome_message, justification_missing, request_submit
 from portal.timeline import timeline_entries
 from sla.escalations import escalation_panel_for
+from sla.explain import target_line
 from sla.models import Severity
 from tickets.attachments import attachment_response
 from tickets.details import details_rows
@@ -109,6 +110,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
         "form": form,
         "comment_opens_new": ticket_past_reopening(ticket),
         "escalation_panel": escalation_panel_for(ticket),
+        "target_line": target_line(ticket=ticket, zone=request.user.timezone or "UTC"),
         **_rating_context(request, ticket),
         "needs_justification": ticket.status == ticket.Status.WAITING_ON_CUSTOMER
         and justification_missing(ticket_type=ticket.ticket_type, details=ticket.details),

@@ -26,6 +26,7 @@ class Recipient:
     email: str
     name: str
     language: str
+    zone: str = "UTC"
 
 
 def ticket_link(ticket: Ticket) -> str:
@@ -35,15 +36,20 @@ def ticket_link(ticket: Ticket) -> str:
 def _requester(ticket: Ticket) -> Recipient | None:
     if ticket.requester_user_id:
         user = ticket.requester_user
-        return Recipient(user.email, user.get_full_name(), user.language or "en")
+        return Recipient(user.email, user.get_full_name(), user.language or "en", user.timezone or "UTC")
     if ticket.requester_contact_id:
         contact = ticket.requester_contact
-        return Recipient(contact.email, contact.name, contact.language or "en")
+        return Recipient(contact.email, contact.name, contact.language or "en", _organisation_zone(ticket))
     return None
 
 
+def _organisation_zone(ticket: Ticket) -> str:
+    return getattr(ticket.organisation, "timezone", "") or "UTC"
+
+
 def _copied(ticket: Ticket) -> list[Recipient]:
-    return [Recipient(c.email, c.name, c.language or "en") for c in ticket.cc_contacts.all()]
+    zone = _organisation_zone(ticket)
+    return [Recipient(c.email, c.name, c.language or "en", zone) for c in ticket.cc_contacts.all()]
 
 
 def _render(template: str, recipient: Recipient, subject: Any, context: dict[str, Any]) -> Email:
@@ -72,7 +78,9 @@ def _unique(recipients: list[Recipient | None], *, skip: str = "") -> list[Recip
 
 
 def ticket_created_emails_queue(*, ticket: Ticket) -> int:
-    """The requester gets the ticket number and a link; the contacts in copy a copy."""
+    """The requester gets the ticket number, the target it is counted against and a link; the contacts in copy a copy."""
+    from sla.explain import target_line
+
     requester = _requester(ticket)
     emails = []
     context = {"ticket": ticket, "link": ticket_link(ticket), "requester": requester}
@@ -82,7 +90,11 @@ def ticket_created_emails_queue(*, ticket: Ticket) -> int:
             _("[%(reference)s] We received your request: %(summary)s") if is_requester
             else _("[%(reference)s] Copy: %(summary)s")
         )
-        emails.append(_render("ticket_created", recipient, subject, {**context, "is_requester": is_requester}))
+        with translation.override(recipient.language):
+            target = target_line(ticket=ticket, zone=recipient.zone)
+        emails.append(_render("ticket_created", recipient, subject, {
+            **context, "is_requester": is_requester, "target_line": target,
+        }))
     return len(emails_queue(event_key=f"ticket-created:{ticket.number}", emails=emails))
 
 
