@@ -263,13 +263,15 @@ class CommentForm(forms.Form):
 
     body = forms.CharField(label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kept_files: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"] = attachments_field()
+        self.kept_files = kept_files  # files kept from an earlier try (tickets.drafts)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not (cleaned.get("body") or "").strip() and not cleaned.get("attachments") and "attachments" not in self.errors:
+        has_files = cleaned.get("attachments") or self.kept_files or "attachments" in self.errors
+        if not (cleaned.get("body") or "").strip() and not has_files:
             self.add_error("body", _("Write a comment or choose a file."))
         return cleaned
 

@@ -44,6 +44,7 @@ from sla.explain import target_line
 from sla.models import Severity
 from tickets.attachments import attachment_response
 from tickets.details import details_rows
+from tickets.drafts import Draft, draft_discard, draft_keep, draft_load
 from tickets.models import SatisfactionRating
 from tickets.selectors import (
     attachment_get_for,
@@ -83,19 +84,23 @@ def home(request: HttpRequest) -> HttpResponse:
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     form = CommentForm()
+    draft = Draft()
     if request.method == "POST":
-        form = CommentForm(request.POST, request.FILES)
+        draft = _draft(request)
+        form = CommentForm(request.POST, request.FILES, kept_files=len(draft.files))
         if form.is_valid():
             try:
                 comment = comment_add(
                     ticket=ticket, author=request.user, body=form.cleaned_data["body"],
-                    uploads=form.cleaned_data["attachments"],
+                    uploads=[*draft.uploads(), *form.cleaned_data["attachments"]],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                draft_discard(draft)
                 messages.success(request, comment_outcome_message(comment.outcome))
                 return redirect("portal:ticket", number=comment.ticket.number)
+        draft = draft_keep(user=request.user, draft=draft, uploads=request.FILES.getlist("attachments"))
     attachments = list(attachments_visible_to(user=request.user, ticket=ticket))
     from tickets.selectors import timeline_visible_to
 
@@ -108,6 +113,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
         "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
         "cc_contacts": ticket.cc_contacts.all(),
         "form": form,
+        "draft": draft,
         "comment_opens_new": ticket_past_reopening(ticket),
         "escalation_panel": escalation_panel_for(ticket),
         "target_line": target_line(ticket=ticket, zone=request.user.timezone or "UTC"),
@@ -152,6 +158,11 @@ def ticket_rate(request: HttpRequest, number: int) -> HttpResponse:
     else:
         messages.success(request, _("Thank you for rating %(reference)s.") % {"reference": ticket.reference})
     return redirect("portal:ticket", number=ticket.number)
+
+
+def _draft(request: HttpRequest) -> Draft:
+    """The files kept from the page's previous try, less those the customer unticked."""
+    return draft_load(user=request.user, token=request.POST.get("draft", ""), keep=request.POST.getlist("draft_keep"))
 
 
 def _rating_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
@@ -202,7 +213,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
     helper = SeverityHelperForm(prefix="helper")
     suggestion = None
     status = 200
+    draft = Draft()
     if request.method == "POST":
+        draft = _draft(request)
         if "suggest" in request.POST:
             helper = SeverityHelperForm(request.POST, prefix="helper")
             suggestion = _suggestion(helper)
@@ -215,10 +228,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
             form = form_class(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    ticket = _submit(request, form)
+                    ticket = _submit(request, form, draft)
                 except ValidationError as exc:
                     form.add_error(None, exc)
                 else:
+                    draft_discard(draft)
                     if justification_missing(ticket_type=ticket_type, details=ticket.details):
                         messages.warning(request, _(
                             "%(reference)s was filed, and is waiting for you: production issues need a platform "
@@ -230,6 +244,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                         ) % {"reference": ticket.reference})
                     return redirect("portal:ticket", number=ticket.number)
             status = 400
+        draft = draft_keep(user=request.user, draft=draft, uploads=request.FILES.getlist("attachments"))
     else:
         initial = {"severity": request.GET.get("severity")} if request.GET.get("severity") else {}
         form = form_class(initial=initial)
@@ -237,18 +252,18 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/request_form.html", {
         "ticket_type": ticket_type, "form": form, "helper": helper, "suggestion": suggestion,
         "severities": severities, "justification_field": f"detail_{JUSTIFICATION_FIELD}",
-        "user_timezone": request.user.timezone, "files_chosen": bool(request.FILES),
+        "user_timezone": request.user.timezone, "draft": draft,
         "detail_names": set(form.detail_names),
     }, status=status)
 
 
-def _submit(request: HttpRequest, form: Any) -> Any:
+def _submit(request: HttpRequest, form: Any, draft: Draft) -> Any:
     cleaned = form.cleaned_data
     return request_submit(
         user=request.user, organisation=form.organisation, ticket_type=form.ticket_type,
         summary=cleaned["summary"], description=cleaned["description"], severity=cleaned.get("severity"),
         environment=cleaned.get("environment"), details=cleaned["details"], cc_contacts=cleaned["cc_contacts"],
-        uploads=cleaned["attachments"],
+        uploads=[*draft.uploads(), *cleaned["attachments"]],
     )
 
 

@@ -65,3 +65,42 @@ def test_a_file_alone_is_a_comment(page, world):
     assert page.get_by_text("Your comment was added.").is_visible()
     assert page.locator(".timeline a", has_text="trace.log").count() == 1
     assert [a.original_name for a in ticket.comments.get().attachments.all()] == ["trace.log"]
+
+
+def test_chosen_files_survive_an_error_on_the_new_request_form_and_on_a_comment(page, world):
+    sign_in(page, "alice@alpha.example")
+    page.goto("/portal/new/?type=development-question")
+    page.set_input_files("input[name=attachments]", [
+        {"name": "query.graphql", "mimeType": "text/plain", "buffer": b"{ orders { id } }\n"},
+        {"name": "run.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"},
+    ])
+    page.click("button:has-text('Create')")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".field.has-error").count() >= 1
+    kept = page.locator(".draft-files")
+    assert kept.get_by_text("query.graphql").is_visible() and "run.exe" not in kept.inner_text()
+    screenshot(page, "portal-new-files-kept")
+    screenshot(page, "portal-new-files-kept", phone=True)
+    page.fill("input[name=summary]", "How do I page orders?")
+    page.fill("textarea[name=description]", "The query below returns only 50.")
+    page.select_option("select[name=environment]", index=1)
+    for field in page.locator(".field.required.has-error textarea, .field.required.has-error input[type=text]").all():
+        if not field.input_value():
+            field.fill("sample")
+    page.click("button:has-text('Create')")
+    page.wait_for_load_state("networkidle")
+    ticket = Ticket.objects.get(summary="How do I page orders?")
+    assert [a.original_name for a in ticket.attachments.all()] == ["query.graphql"]
+    assert ticket.attachments.get().file.read() == b"{ orders { id } }\n"
+
+    page.set_input_files("#comment input[name=attachments]", [
+        {"name": "more.log", "mimeType": "text/plain", "buffer": b"more\n"},
+        {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
+    ])
+    page.click("#comment button:has-text('Add')")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#comment .draft-files").get_by_text("more.log").is_visible()
+    page.fill("textarea[name=body]", "And the log.")
+    page.click("#comment button:has-text('Add')")
+    page.wait_for_load_state("networkidle")
+    assert [a.original_name for a in ticket.comments.get().attachments.all()] == ["more.log"]
