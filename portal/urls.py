@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import contact_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("tickets/<int:number>/close/", views.ticket_close, name="ticket_close"),
     path("tickets/<int:number>/rate/", views.ticket_rate, name="ticket_rate"),
     path("tickets/<int:number>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("t/<str:token>/", contact_views.contact_ticket, name="contact_ticket"),
+    path("t/<str:token>/files/<int:attachment_id>/", contact_views.contact_attachment, name="contact_attachment"),
+    path("t/<str:token>/account/", contact_views.contact_account, name="contact_account"),
     path("organisation/", views.organisation, name="organisation"),
     path("organisation/contacts/", views.contacts, name="contacts"),
     path("organisation/contacts/new/", views.contact_new, name="contact_new"),

@@ -42,6 +42,10 @@ ACCESS: dict[str, Access] = {
     "portal:home": Access.CUSTOMER,
     "portal:ticket": Access.CUSTOMER,
     "portal:ticket_close": Access.CUSTOMER,
+    # A signed token is the credential: a forged or foreign one answers 404 like a missing ticket.
+    "portal:contact_ticket": Access.PUBLIC,
+    "portal:contact_attachment": Access.PUBLIC,
+    "portal:contact_account": Access.PUBLIC,
     "portal:ticket_rate": Access.CUSTOMER,
     "portal:new": Access.CUSTOMER,
     "portal:severity_suggest": Access.CUSTOMER,

@@ -27,6 +27,7 @@ class Recipient:
     name: str
     language: str
     zone: str = "UTC"
+    contact: Any = None  # the Contact this recipient is, when mailed as a contact
 
 
 def ticket_link(ticket: Ticket) -> str:
@@ -39,7 +40,7 @@ def _requester(ticket: Ticket) -> Recipient | None:
         return Recipient(user.email, user.get_full_name(), user.language or "en", user.timezone or "UTC")
     if ticket.requester_contact_id:
         contact = ticket.requester_contact
-        return Recipient(contact.email, contact.name, contact.language or "en", _organisation_zone(ticket))
+        return Recipient(contact.email, contact.name, contact.language or "en", _organisation_zone(ticket), contact)
     return None
 
 
@@ -49,7 +50,7 @@ def _organisation_zone(ticket: Ticket) -> str:
 
 def _copied(ticket: Ticket) -> list[Recipient]:
     zone = _organisation_zone(ticket)
-    return [Recipient(c.email, c.name, c.language or "en", zone) for c in ticket.cc_contacts.all()]
+    return [Recipient(c.email, c.name, c.language or "en", zone, c) for c in ticket.cc_contacts.all()]
 
 
 def _render(template: str, recipient: Recipient, subject: Any, context: dict[str, Any]) -> Email:
@@ -83,7 +84,7 @@ def ticket_created_emails_queue(*, ticket: Ticket) -> int:
 
     requester = _requester(ticket)
     emails = []
-    context = {"ticket": ticket, "link": ticket_link(ticket), "requester": requester}
+    context = {"ticket": ticket, "requester": requester}
     for recipient in _unique([requester, *_copied(ticket)]):
         is_requester = requester is not None and recipient.email == requester.email
         subject = (
@@ -94,6 +95,7 @@ def ticket_created_emails_queue(*, ticket: Ticket) -> int:
             target = target_line(ticket=ticket, zone=recipient.zone)
         emails.append(_render("ticket_created", recipient, subject, {
             **context, "is_requester": is_requester, "target_line": target,
+            "link": recipient_ticket_link(ticket, recipient),
         }))
     return len(emails_queue(event_key=f"ticket-created:{ticket.number}", emails=emails))
 
@@ -106,14 +108,16 @@ def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bo
     """
     if ticket.ticket_type.category == TicketType.Category.PROACTIVE:
         return 0
-    context = {"ticket": ticket, "comment": comment, "link": ticket_link(ticket), "sent_back": sent_back}
+    context = {"ticket": ticket, "comment": comment, "sent_back": sent_back}
     emails = []
     for recipient in _unique([_requester(ticket), *_copied(ticket)]):
         subject = (
             _("[%(reference)s] Information needed: %(summary)s") if sent_back
             else _("[%(reference)s] New reply: %(summary)s")
         )
-        emails.append(_render("ticket_reply", recipient, subject, context))
+        emails.append(_render("ticket_reply", recipient, subject, {
+            **context, "link": recipient_ticket_link(ticket, recipient),
+        }))
     return len(emails_queue(event_key=f"ticket-reply:{comment.pk}", emails=emails))
 
 
@@ -178,5 +182,9 @@ def ticket_resolved_emails_queue(*, ticket: Ticket, actor: Any, reopen_window: t
 
 
 def recipient_ticket_link(ticket: Ticket, recipient: Recipient) -> str:
-    """The portal link for one recipient of a ticket's mail."""
+    """The portal link for one recipient: a contact without a login gets a signed link to this ticket."""
+    from tickets.links import contact_has_login, contact_ticket_url
+
+    if recipient.contact is not None and not contact_has_login(recipient.contact):
+        return contact_ticket_url(ticket=ticket, contact=recipient.contact)
     return ticket_link(ticket)

@@ -83,3 +83,12 @@ def ticket_type_fileable_get(*, slug: str) -> TicketType:
         return ticket_types_fileable_by_customers().prefetch_related("fields").get(slug=slug)
     except TicketType.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def timeline_public_of(*, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """What a customer sees of a ticket's timeline, for a contact reading it through a signed link."""
+    return TicketEvent.objects.filter(ticket=ticket, is_public=True).select_related("actor", "comment")
+
+
+def attachments_public_of(*, ticket: Ticket) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(ticket=ticket).filter(Q(comment__isnull=True) | Q(comment__is_internal=False))
