@@ -276,6 +276,15 @@ class CommentForm(forms.Form):
         return cleaned
 
 
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=[
+        ("customer", _("Customer: files and follows their own requests")),
+        ("admin", _("Organisation admin: also sees all requests, manages contacts, people and support access")),
+    ], initial="customer", widget=forms.RadioSelect)
+
+
 class RatingForm(forms.Form):
     score = forms.ChoiceField(label=_("How did we do?"), choices=SatisfactionRating.Score.choices, widget=forms.RadioSelect)
     comment = forms.CharField(

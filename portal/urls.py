@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import contact_views, views
+from portal import contact_views, people_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("organisation/contacts/<int:contact_id>/", views.contact_edit, name="contact_edit"),
     path("organisation/contacts/<int:contact_id>/register/", views.contact_register, name="contact_register"),
     path("organisation/contacts/<int:contact_id>/delete/", views.contact_delete, name="contact_delete"),
+    path("organisation/people/", people_views.people, name="people"),
+    path("organisation/people/<int:member_id>/revoke/", people_views.person_revoke, name="person_revoke"),
     path("organisation/access/", views.access_grants, name="access"),
     path("organisation/access/<int:grant_id>/revoke/", views.access_grant_revoke, name="access_revoke"),
 ]

@@ -25,6 +25,7 @@ from customers.selectors import (
     contact_get_for,
     contacts_of,
     is_organisation_admin,
+    members_of,
     organisation_admin_of,
     organisation_of,
 )
@@ -294,7 +295,10 @@ def organisation(request: HttpRequest) -> HttpResponse:
 @customer_required
 def contacts(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
-    return render(request, "portal/contacts.html", {"organisation": org, "contacts": _contacts_in_emergency_order(org)})
+    logins = {email.lower() for email in members_of(organisation=org).filter(is_active=True).values_list("email", flat=True)}
+    return render(request, "portal/contacts.html", {
+        "organisation": org, "contacts": _contacts_in_emergency_order(org), "login_emails": logins,
+    })
 
 
 def _contacts_in_emergency_order(organisation: Any) -> list[Contact]:

@@ -325,3 +325,24 @@ def test_a_stray_customer_without_organisation_gets_404_not_500(client, world):
     client.force_login(stray)
     assert client.get("/portal/").status_code == 200
     assert client.get("/portal/new/?type=production-issue").status_code == 404
+
+
+def test_the_people_page_lists_the_organisation_only_in_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    from tests.factories import UserFactory
+
+    for n in range(5):
+        UserFactory(email=f"p{n}@alpha.example", organisation=world.alpha)
+    client.force_login(world.alan)
+    with django_assert_max_num_queries(12):
+        page = client.get("/portal/organisation/people/").content.decode()
+    assert "p4@alpha.example" in page and "charlie@outsider.example" not in page
+    client.force_login(world.alice)
+    assert client.get("/portal/organisation/people/").status_code == 404
+    assert client.post(f"/portal/organisation/people/{world.charlie.pk}/revoke/").status_code == 404
+
+
+def test_an_invitation_to_an_address_with_a_login_is_refused(client, world):
+    client.force_login(world.alan)
+    response = client.post("/portal/organisation/people/", {"email": "charlie@outsider.example", "full_name": "C", "role": "customer"})
+    assert response.status_code == 400
+    assert "already has a login" in response.content.decode()
