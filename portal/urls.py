@@ -5,6 +5,7 @@ from portal import contact_views, people_views, views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
     path("new/", views.request_new, name="new"),
     path("new/severity/", views.severity_suggestion, name="severity_suggest"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket"),

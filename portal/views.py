@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
+from accounts.forms import PersonalProfileForm
+from accounts.profile import profile_saved_response
 from customers.access import access_grant, access_revoke
 from customers.contacts import contact_make_registered, contact_remove
 from customers.models import Contact
@@ -386,6 +388,15 @@ def access_grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
     if access_revoke(grant=grant, revoked_by=request.user):
         messages.success(request, _("Access revoked."))
     return redirect("portal:access")
+
+
+@customer_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = PersonalProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        return profile_saved_response(request, form, "portal:profile")
+    return render(request, "portal/profile.html", {"form": form, "now": timezone.now()},
+                  status=400 if form.errors else 200)
 
 
 @login_not_required

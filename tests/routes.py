@@ -59,6 +59,7 @@ ACCESS: dict[str, Access] = {
     "portal:contact_delete": Access.CUSTOMER,
     "portal:access": Access.CUSTOMER,
     "portal:people": Access.CUSTOMER,
+    "portal:profile": Access.CUSTOMER,
     "portal:person_revoke": Access.CUSTOMER,
     "portal:access_revoke": Access.CUSTOMER,
     "desk:queue": Access.STAFF,

@@ -346,3 +346,15 @@ def test_an_invitation_to_an_address_with_a_login_is_refused(client, world):
     response = client.post("/portal/organisation/people/", {"email": "charlie@outsider.example", "full_name": "C", "role": "customer"})
     assert response.status_code == 400
     assert "already has a login" in response.content.decode()
+
+
+def test_the_sign_in_page_the_portal_header_and_the_new_request_page_link_to_the_status_page(client, world):
+    assert 'href="/status/"' in client.get("/accounts/login/").content.decode()
+    status_page = client.get("/status/").content.decode()
+    assert '<a class="brand" href="/status/">' in status_page, "the public's brand link is not a sign-in form"
+    assert '<a class="brand" href="/help/">' in client.get("/help/").content.decode()
+    client.force_login(world.alice)
+    for url in ("/portal/", "/portal/new/", "/portal/new/?type=production-issue"):
+        page = client.get(url).content.decode()
+        assert 'href="/status/"' in page, url
+    assert "check the status page" in client.get("/portal/new/").content.decode()
