@@ -36,10 +36,16 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
+## The demo runs as production does, DEBUG off (our error pages, whitenoise serving the
+## collected static files), over plain HTTP and with a development key unless SECRET_KEY is set.
+RUN_ENV := DEBUG=false SECRET_KEY="$${SECRET_KEY:-django-insecure-local-demo-key-never-used-in-production}" \
+	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0
+
 ## Serve web, Celery worker and beat on http://127.0.0.1:8000 (SQLite and a
 ## file broker unless DATABASE_URL / REDIS_URL are set).
 run: demo
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile -p $(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(RUN_ENV) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile -p $(PORT)
 
 ## The whole test suite, in TEST_PROCESSES processes (pytest-xdist; one file stays in one process).
 test: install

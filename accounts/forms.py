@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.languages import language_for_recipient
+from accounts.models import User
 from notifications import floodgate
 from notifications.services import Email, email_queue
 
@@ -74,3 +77,22 @@ class SecondFactorForm(forms.Form):
         help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
     )
+
+
+class PersonalProfileForm(forms.ModelForm):
+    """What anyone sets about themselves: name, timezone and language (the password has its own page)."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "timezone", "language"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"] = forms.ChoiceField(
+            label=_("Timezone"), choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
+            help_text=_("Every time is shown to you in this timezone."),
+        )
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language"), choices=list(settings.LANGUAGES),
+            help_text=_("Pages and the mail we send you are in this language."),
+        )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -16,7 +17,14 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm), name="password_reset"),
+    path(
+        "password/reset/",
+        # The vendor's name in the mail, not the host's (get_current_site would give "127.0.0.1:8000").
+        auth_views.PasswordResetView.as_view(
+            form_class=OutboxPasswordResetForm, extra_email_context={"site_name": settings.VENDOR_NAME},
+        ),
+        name="password_reset",
+    ),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",

@@ -90,3 +90,20 @@ def access_grant_get_for(*, user: User, grant_id: int) -> AccessGrant:
         return access_grants_of(organisation=organisation).get(pk=grant_id)
     except AccessGrant.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def members_of(*, organisation: Organisation) -> QuerySet[User]:
+    """The organisation's people with a login, admins first."""
+    return (
+        User.objects.filter(membership__organisation=organisation)
+        .select_related("membership").order_by("-membership__is_admin", "full_name", "email")
+    )
+
+
+def member_get_for(*, user: User, member_id: int) -> User:
+    """A person of the organisation the user administers; 404 for missing and not theirs alike."""
+    organisation = organisation_admin_of(user)
+    try:
+        return members_of(organisation=organisation).get(pk=member_id)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc

@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
+from accounts.forms import PersonalProfileForm
+from accounts.profile import profile_saved_response
 from audit import access_log
 from audit.models import AccessRecord
 from customers.selectors import contacts_of
@@ -29,7 +31,6 @@ from desk.forms import (
     CcForm,
     LinkForm,
     MergeForm,
-    ProfileForm,
     QueueFilterForm,
     ReplyForm,
     SendBackForm,
@@ -407,11 +408,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @support_staff_required
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = PersonalProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Saved. Times are now shown in %(zone)s.") % {"zone": form.cleaned_data["timezone"]})
-        return redirect("desk:profile")
+        return profile_saved_response(request, form, "desk:profile")
     return render(request, "desk/profile.html", {"form": form, "now": timezone.now()}, status=400 if form.errors else 200)
 
 

@@ -37,6 +37,15 @@ def subject_of(notice: Notice) -> str:
     }
 
 
+def _portal_url(notice: Notice, contact: Contact) -> str:
+    """A contact without a login gets a signed link to the notice's ticket; one with a login, the portal page."""
+    from tickets.links import contact_has_login, contact_ticket_url
+
+    if not contact_has_login(contact):
+        return contact_ticket_url(ticket=notice.ticket, contact=contact)
+    return settings.SITE_URL + reverse("portal:ticket", kwargs={"number": notice.ticket.number})
+
+
 def notice_email(
     *,
     notice: Notice,
@@ -55,7 +64,7 @@ def notice_email(
             "ticket": notice.ticket,
             "contact": contact,
             "call_to_action": update.call_to_action if update else notice.call_to_action,
-            "portal_url": settings.SITE_URL + reverse("portal:ticket", kwargs={"number": notice.ticket.number}),
+            "portal_url": _portal_url(notice, contact),
         }
         name = "notice_update" if update else "notice_raised"
         subject = subject_of(notice)

@@ -21,7 +21,7 @@ from customers.services import contact_role_check
 from sla.models import Severity
 from tickets.attachments import MAX_FILES
 from tickets.filing import issue_window_check
-from tickets.models import Ticket, TicketField, TicketType
+from tickets.models import SatisfactionRating, Ticket, TicketField, TicketType
 from tickets.richtext import admin_html
 from tickets.selectors import tickets_search
 from tickets.services import attachment_validate
@@ -275,11 +275,37 @@ class SeverityHelperForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 4}))
+    """A comment is words, files, or both."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    body = forms.CharField(label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args: Any, kept_files: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"] = attachments_field()
+        self.kept_files = kept_files  # files kept from an earlier try (tickets.drafts)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        has_files = cleaned.get("attachments") or self.kept_files or "attachments" in self.errors
+        if not (cleaned.get("body") or "").strip() and not has_files:
+            self.add_error("body", _("Write a comment or choose a file."))
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=[
+        ("customer", _("Customer: files and follows their own requests")),
+        ("admin", _("Organisation admin: also sees all requests, manages contacts, people and support access")),
+    ], initial="customer", widget=forms.RadioSelect)
+
+
+class RatingForm(forms.Form):
+    score = forms.ChoiceField(label=_("How did we do?"), choices=SatisfactionRating.Score.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Anything to add? (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class TicketFilter(django_filters.FilterSet):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
+from accounts.forms import PersonalProfileForm
+from accounts.profile import profile_saved_response
 from audit import access_log
 from audit.models import AccessRecord
 from customers.access import access_grant_create, access_revoke
@@ -26,25 +28,32 @@ from customers.selectors import (
     contact_get_for,
     contacts_in_emergency_order,
     is_organisation_admin,
+    members_of,
     organisation_admin_of,
     organisation_of,
 )
 from customers.services import CONTACT_FIELDS, contact_create, contact_make_registered, contact_remove, contact_update
 from desk.merging import ticket_merge_target
+from portal.feedback import comment_outcome_message
 from portal.forms import (
     AccessGrantForm,
     AccessLogFilter,
     CommentForm,
     ContactForm,
+    RatingForm,
     SeverityHelperForm,
     TicketFilter,
     request_form_class,
 )
 from portal.timeline import timeline_entries
+from sla.escalations import escalation_panel_for
+from sla.explain import target_line
 from sla.models import Severity
 from tickets.attachments import attachment_response
 from tickets.details import details_rows
+from tickets.drafts import Draft, draft_discard, draft_keep, draft_load
 from tickets.filing import JUSTIFICATION_FIELD, justification_missing, ticket_file
+from tickets.models import SatisfactionRating
 from tickets.selectors import (
     attachment_get_for,
     attachments_visible_to,
@@ -54,9 +63,8 @@ from tickets.selectors import (
     tickets_mine,
     tickets_visible_to,
 )
-from tickets.services import attachments_add
 from tickets.severity_suggest import Environment, Impact, severity_suggest
-from tickets.workflow import comment_add
+from tickets.workflow import comment_add, rating_record, ticket_customer_close, ticket_past_reopening
 
 PAGE_SIZE = 25
 
@@ -87,21 +95,23 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     if kept.pk != ticket.pk and request.method == "GET" and tickets_visible_to(request.user).filter(pk=kept.pk).exists():
         return redirect("portal:ticket", number=kept.number)
     form = CommentForm()
+    draft = Draft()
     if request.method == "POST":
-        form = CommentForm(request.POST, request.FILES)
+        draft = _draft(request)
+        form = CommentForm(request.POST, request.FILES, kept_files=len(draft.files))
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    comment = comment_add(ticket=ticket, author=request.user, body=form.cleaned_data["body"])
-                    attachments_add(
-                        ticket=ticket, uploads=form.cleaned_data["attachments"], uploaded_by=request.user,
-                        comment=comment,
-                    )
+                comment = comment_add(
+                    ticket=ticket, author=request.user, body=form.cleaned_data["body"],
+                    uploads=[*draft.uploads(), *form.cleaned_data["attachments"]],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Your comment was added. The support team has been told."))
-                return redirect("portal:ticket", number=ticket.number)
+                draft_discard(draft)
+                messages.success(request, comment_outcome_message(comment.outcome))
+                return redirect("portal:ticket", number=comment.ticket.number)
+        draft = draft_keep(user=request.user, draft=draft, uploads=request.FILES.getlist("attachments"))
     attachments = list(attachments_visible_to(user=request.user, ticket=ticket))
     from tickets.selectors import timeline_visible_to
 
@@ -114,9 +124,65 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
         "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
         "cc_contacts": ticket.cc_contacts.all(),
         "form": form,
+        "draft": draft,
+        "comment_opens_new": ticket_past_reopening(ticket),
+        "escalation_panel": escalation_panel_for(ticket),
+        "target_line": target_line(ticket=ticket, zone=request.user.timezone or "UTC"),
+        **_rating_context(request, ticket),
         "needs_justification": ticket.status == ticket.Status.WAITING_ON_CUSTOMER
         and justification_missing(ticket_type=ticket.ticket_type, details=ticket.details),
     }, status=400 if form.is_bound and form.errors else 200)
+
+
+@customer_required
+@require_POST
+def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
+    """The customer marks their request resolved, or closes it."""
+    ticket = ticket_get_for(user=request.user, number=number)
+    status = request.POST.get("status", "")
+    try:
+        ticket_customer_close(ticket=ticket, user=request.user, status=status)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if status == ticket.Status.CLOSED:
+            messages.success(request, _("%(reference)s is closed. A comment opens a new request linked to it.") % {
+                "reference": ticket.reference})
+        else:
+            messages.success(request, _("%(reference)s is marked resolved. A comment reopens it.") % {
+                "reference": ticket.reference})
+    return redirect("portal:ticket", number=ticket.number)
+
+
+@customer_required
+@require_POST
+def ticket_rate(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = ticket_get_for(user=request.user, number=number)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose good or bad."))
+        return redirect("portal:ticket", number=ticket.number)
+    try:
+        rating_record(ticket=ticket, user=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you for rating %(reference)s.") % {"reference": ticket.reference})
+    return redirect("portal:ticket", number=ticket.number)
+
+
+def _draft(request: HttpRequest) -> Draft:
+    """The files kept from the page's previous try, less those the customer unticked."""
+    return draft_load(user=request.user, token=request.POST.get("draft", ""), keep=request.POST.getlist("draft_keep"))
+
+
+def _rating_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
+    """The rating card of a resolved or closed ticket; a mail's one-click link preselects its answer."""
+    if ticket.is_open:
+        return {"rating": None, "rating_form": None, "rating_chosen": ""}
+    rating = SatisfactionRating.objects.filter(ticket=ticket).first()
+    chosen = request.GET.get("rate") or (rating.score if rating else "")
+    return {"rating": rating, "rating_form": RatingForm(), "rating_chosen": chosen}
 
 
 def attachment_download(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
@@ -161,7 +227,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
     helper = SeverityHelperForm(prefix="helper")
     suggestion = None
     status = 200
+    draft = Draft()
     if request.method == "POST":
+        draft = _draft(request)
         if "suggest" in request.POST:
             helper = SeverityHelperForm(request.POST, prefix="helper")
             suggestion = _suggestion(helper)
@@ -174,10 +242,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
             form = form_class(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    ticket = _submit(request, form)
+                    ticket = _submit(request, form, draft)
                 except ValidationError as exc:
                     form.add_service_error(exc)
                 else:
+                    draft_discard(draft)
                     if justification_missing(ticket_type=ticket_type, details=ticket.details):
                         messages.warning(request, _(
                             "%(reference)s was filed, and is waiting for you: production issues need a platform "
@@ -189,6 +258,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                         ) % {"reference": ticket.reference})
                     return redirect("portal:ticket", number=ticket.number)
             status = 400
+        draft = draft_keep(user=request.user, draft=draft, uploads=request.FILES.getlist("attachments"))
     else:
         initial = {"severity": request.GET.get("severity")} if request.GET.get("severity") else {}
         form = form_class(initial=initial)
@@ -196,18 +266,18 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/request_form.html", {
         "ticket_type": ticket_type, "form": form, "helper": helper, "suggestion": suggestion,
         "severities": severities, "justification_field": f"detail_{JUSTIFICATION_FIELD}",
-        "user_timezone": request.user.timezone, "files_chosen": bool(request.FILES),
+        "user_timezone": request.user.timezone, "draft": draft,
         "detail_names": set(form.detail_names),
     }, status=status)
 
 
-def _submit(request: HttpRequest, form: Any) -> Any:
+def _submit(request: HttpRequest, form: Any, draft: Draft) -> Any:
     cleaned = form.cleaned_data
     return ticket_file(
         actor=request.user, requester_user=request.user, organisation=form.organisation, ticket_type=form.ticket_type,
         summary=cleaned["summary"], description=cleaned["description"], severity=cleaned.get("severity"),
         environment=cleaned.get("environment"), details=cleaned["details"], cc_contacts=cleaned["cc_contacts"],
-        uploads=cleaned["attachments"],
+        uploads=[*draft.uploads(), *cleaned["attachments"]],
     )
 
 
@@ -238,7 +308,10 @@ def organisation(request: HttpRequest) -> HttpResponse:
 @customer_required
 def contacts(request: HttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
-    return render(request, "portal/contacts.html", {"organisation": org, "contacts": contacts_in_emergency_order(organisation=org)})
+    logins = {email.lower() for email in members_of(organisation=org).filter(is_active=True).values_list("email", flat=True)}
+    return render(request, "portal/contacts.html", {
+        "organisation": org, "contacts": contacts_in_emergency_order(organisation=org), "login_emails": logins,
+    })
 
 
 def _contact_form_page(request: HttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:
@@ -328,6 +401,15 @@ def access_grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
     if access_revoke(grant=grant, revoked_by=request.user):
         messages.success(request, _("Access revoked."))
     return redirect("portal:access")
+
+
+@customer_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = PersonalProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        return profile_saved_response(request, form, "portal:profile")
+    return render(request, "portal/profile.html", {"form": form, "now": timezone.now()},
+                  status=400 if form.errors else 200)
 
 
 @login_not_required

@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -341,11 +342,52 @@ def escalation_raise(
         description=description.strip(), environment=environment.strip(), justification=justification.strip(),
         next_reminder_at=now + locked.organisation.tier.escalation_reminder_interval,
     )
+    leads = _staff(User.Role.LEAD)
     event_record(
         ticket=locked, kind=TicketEvent.Kind.ESCALATED, actor=user, actor_label=contact.name if contact else "",
         is_public=True,
-        after={"escalation": escalation.pk, "kind": escalation.kind, "environment": escalation.environment},
+        after={"escalation": escalation.pk, "kind": escalation.kind, "environment": escalation.environment,
+               "sent_to": [lead.get_full_name() for lead in leads]},
         reason=escalation.justification,
     )
     _escalation_mail(escalation, number=0)
+    _escalation_confirmation_mail(escalation, user=user, leads=leads)
+    Ticket.objects.filter(pk=locked.pk).update(updated_at=now)
     return escalation
+
+
+def _escalation_confirmation_mail(escalation: Escalation, *, user: User, leads: list[User]) -> int:
+    """The customer who escalated hears that it arrived, and to whom, in their language."""
+    ticket = escalation.ticket
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "ticket": ticket, "escalation": escalation, "recipient_name": user.get_full_name(),
+            "leads": [lead.get_full_name() for lead in leads], "vendor": settings.VENDOR_NAME,
+            "link": settings.SITE_URL + reverse("portal:ticket", kwargs={"number": ticket.number}),
+        }
+        email = Email(
+            recipient=user.email,
+            subject=_("[%(reference)s] Your escalation reached a support lead") % {"reference": ticket.reference},
+            body_text=render_to_string("email/escalation_confirmed.txt", context),
+            body_html=render_to_string("email/escalation_confirmed.html", context),
+            language=language,
+        )
+    return len(emails_queue(event_key=f"escalation-confirmed:{escalation.pk}", emails=[email]))
+
+
+def escalation_panel_for(ticket: Ticket) -> dict[str, object]:
+    """What the customer sees of escalation on a ticket they may see: the latest customer
+    escalation (the "Escalated" mark, its justification and who received it), and either
+    the way to escalate or the reason there is none."""
+    escalation = (
+        Escalation.objects.filter(ticket=ticket, kind=Escalation.Kind.CUSTOMER)
+        .select_related("created_by").order_by("-created_at").first()
+    )
+    sent_to: list[str] = []
+    if escalation is not None:
+        event = TicketEvent.objects.filter(
+            ticket=ticket, kind=TicketEvent.Kind.ESCALATED, after__escalation=escalation.pk,
+        ).first()
+        sent_to = list((event.after or {}).get("sent_to", [])) if event else []
+    return {"escalation": escalation, "sent_to": sent_to, "refusal": escalation_refusal(ticket)}

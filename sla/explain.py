@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sla.clocks import calendar_for, clock_elapsed
+from sla.clocks import ACK, calendar_for, clock_elapsed, target_for
 from sla.models import CalendarInterval, SlaClock
 
 
@@ -157,3 +157,27 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
     if clock.breached_at:
         lines.append(_("Breached %(when)s.") % {"when": when_text(clock.breached_at, zones)})
     return lines
+
+
+def target_line(*, ticket: object, zone: str) -> str:
+    """The target a request is counted against, for the customer: "Premium · High: acknowledged
+    within 4 h, 24/7 — by 14:10 your time (Europe/Madrid)"; once acknowledged, when that happened.
+    Empty when no acknowledgement target applies."""
+    tz = ZoneInfo(zone or "UTC")
+    acknowledged_at = getattr(ticket, "acknowledged_at", None)
+    if acknowledged_at is not None:
+        local = acknowledged_at.astimezone(tz)
+        return _("Acknowledged %(when)s your time (%(zone)s).") % {"when": f"{local:%d %b %Y %H:%M}", "zone": zone}
+    target = target_for(ticket=ticket, metric=ACK)  # type: ignore[arg-type]
+    if target is None:
+        return ""
+    line = _("%(tier)s · %(severity)s: acknowledged within %(duration)s, %(calendar)s") % {
+        "tier": target.tier.name, "severity": target.severity.name, "duration": duration_text(target.duration),
+        "calendar": target.calendar.name,
+    }
+    clock = SlaClock.objects.filter(ticket_id=ticket.pk, metric=ACK).only("due_at", "state").first()  # type: ignore[attr-defined]
+    if clock is not None and clock.due_at is not None:
+        local = clock.due_at.astimezone(tz)
+        day = "" if local.date() == timezone.now().astimezone(tz).date() else f"{local:%d %b} "
+        line += " — " + _("by %(when)s your time (%(zone)s)") % {"when": f"{day}{local:%H:%M}", "zone": zone}
+    return line

@@ -210,6 +210,15 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "uploads")))
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- What a customer's comment does ------------------------------------------------
+# A comment on a ticket resolved less than this long ago reopens it; a later one (or one on a
+# closed ticket) opens a new ticket linked to it.
+TICKET_REOPEN_WINDOW = timedelta(days=env.int("TICKET_REOPEN_WINDOW_DAYS", default=14))
+# Who hears of a customer comment on a ticket nobody is assigned to. Empty: every active agent.
+SUPPORT_TEAM_EMAIL = env.str("SUPPORT_TEAM_EMAIL", default="")
+# How long the signed ticket link mailed to a contact without a login keeps working.
+TICKET_LINK_MAX_AGE = timedelta(days=env.int("TICKET_LINK_MAX_AGE_DAYS", default=30))
+
 # --- Email -------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:1025")
 vars().update(EMAIL_CONFIG)

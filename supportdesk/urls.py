@@ -31,3 +31,8 @@ urlpatterns = [
     path("status/", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "supportdesk.errors.bad_request"
+handler403 = "supportdesk.errors.permission_denied"
+handler404 = "supportdesk.errors.page_not_found"
+handler500 = "supportdesk.errors.server_error"

@@ -45,6 +45,12 @@ ACCESS: dict[str, Access] = {
     "help": Access.PUBLIC,
     "portal:home": Access.CUSTOMER,
     "portal:ticket": Access.CUSTOMER,
+    "portal:ticket_close": Access.CUSTOMER,
+    # A signed token is the credential: a forged or foreign one answers 404 like a missing ticket.
+    "portal:contact_ticket": Access.PUBLIC,
+    "portal:contact_attachment": Access.PUBLIC,
+    "portal:contact_account": Access.PUBLIC,
+    "portal:ticket_rate": Access.CUSTOMER,
     "portal:new": Access.CUSTOMER,
     "portal:severity_suggest": Access.CUSTOMER,
     # Support staff download through the same checked view.
@@ -56,6 +62,9 @@ ACCESS: dict[str, Access] = {
     "portal:contact_register": Access.CUSTOMER,
     "portal:contact_delete": Access.CUSTOMER,
     "portal:access": Access.CUSTOMER,
+    "portal:people": Access.CUSTOMER,
+    "portal:profile": Access.CUSTOMER,
+    "portal:person_revoke": Access.CUSTOMER,
     "portal:access_revoke": Access.CUSTOMER,
     # The organisation's own admins only: its people and other organisations never see it.
     "portal:transparency": Access.CUSTOMER,
@@ -228,6 +237,7 @@ def fill_kwargs(route: Route, world: Any) -> dict[str, Any] | None:
         "comment_id": lambda: _outsider_inbound(world).comment.pk,
         "grant_id": lambda: world.outsider_grant.pk,
         "contact_id": lambda: world.outsider.contacts.first().pk,
+        "member_id": lambda: world.charlie.pk,
         "token_id": lambda: _outsider_token(world).pk,
         "notice_id": lambda: _outsider_notice(world).pk,
         "uidb64": lambda: "MQ",

@@ -8,6 +8,7 @@ transaction or a second call never mails anyone twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,8 @@ class Recipient:
     email: str
     name: str
     language: str
+    zone: str = "UTC"
+    contact: Any = None  # the Contact this recipient is, when mailed as a contact
 
 
 def ticket_link(ticket: Ticket) -> str:
@@ -37,17 +40,23 @@ def _requester(ticket: Ticket) -> Recipient | None:
     preferred = ticket.organisation.language
     if ticket.requester_user_id:
         user = ticket.requester_user
-        return Recipient(user.email, user.get_full_name(), language_for_recipient(own=user.language, organisation=preferred))
+        return Recipient(user.email, user.get_full_name(),
+                         language_for_recipient(own=user.language, organisation=preferred), user.timezone or "UTC")
     if ticket.requester_contact_id:
         contact = ticket.requester_contact
-        return Recipient(contact.email, contact.name, language_for_recipient(own=contact.language, organisation=preferred))
+        return Recipient(contact.email, contact.name, language_for_recipient(own=contact.language, organisation=preferred),
+                         _organisation_zone(ticket), contact)
     return None
 
 
+def _organisation_zone(ticket: Ticket) -> str:
+    return getattr(ticket.organisation, "timezone", "") or "UTC"
+
+
 def _copied(ticket: Ticket) -> list[Recipient]:
-    preferred = ticket.organisation.language
+    preferred, zone = ticket.organisation.language, _organisation_zone(ticket)
     return [
-        Recipient(c.email, c.name, language_for_recipient(own=c.language, organisation=preferred))
+        Recipient(c.email, c.name, language_for_recipient(own=c.language, organisation=preferred), zone, c)
         for c in ticket.cc_contacts.all()
     ]
 
@@ -78,17 +87,24 @@ def _unique(recipients: list[Recipient | None], *, skip: str = "") -> list[Recip
 
 
 def ticket_created_emails_queue(*, ticket: Ticket) -> int:
-    """The requester gets the ticket number and a link; the contacts in copy a copy."""
+    """The requester gets the ticket number, the target it is counted against and a link; the contacts in copy a copy."""
+    from sla.explain import target_line
+
     requester = _requester(ticket)
     emails = []
-    context = {"ticket": ticket, "link": ticket_link(ticket), "requester": requester}
+    context = {"ticket": ticket, "requester": requester}
     for recipient in _unique([requester, *_copied(ticket)]):
         is_requester = requester is not None and recipient.email == requester.email
         subject = (
             _("[%(reference)s] We received your request: %(summary)s") if is_requester
             else _("[%(reference)s] Copy: %(summary)s")
         )
-        emails.append(_render("ticket_created", recipient, subject, {**context, "is_requester": is_requester}))
+        with translation.override(recipient.language):
+            target = target_line(ticket=ticket, zone=recipient.zone)
+        emails.append(_render("ticket_created", recipient, subject, {
+            **context, "is_requester": is_requester, "target_line": target,
+            "link": recipient_ticket_link(ticket, recipient),
+        }))
     return len(ticket_emails_queue(
         ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-created:{ticket.number}", emails=emails,
     ))
@@ -102,14 +118,16 @@ def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bo
     """
     if ticket.ticket_type.category == TicketType.Category.PROACTIVE:
         return 0
-    context = {"ticket": ticket, "comment": comment, "link": ticket_link(ticket), "sent_back": sent_back}
+    context = {"ticket": ticket, "comment": comment, "sent_back": sent_back}
     emails = []
     for recipient in _unique([_requester(ticket), *_copied(ticket)]):
         subject = (
             _("[%(reference)s] Information needed: %(summary)s") if sent_back
             else _("[%(reference)s] New reply: %(summary)s")
         )
-        emails.append(_render("ticket_reply", recipient, subject, context))
+        emails.append(_render("ticket_reply", recipient, subject, {
+            **context, "link": recipient_ticket_link(ticket, recipient),
+        }))
     # A person's words, not an automatic message: no Auto-Submitted, so that the reader's own rules treat it as mail.
     return len(ticket_emails_queue(
         ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-reply:{comment.pk}", emails=emails,
@@ -126,8 +144,67 @@ def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
     if comment.author_id == assignee.pk:
         return 0
     subject = _("[%(reference)s] Customer comment: %(summary)s")
-    link = f"{settings.SITE_URL}{reverse('desk:ticket', kwargs={'number': ticket.number})}"
-    email = _render("ticket_customer_comment", recipient, subject, {"ticket": ticket, "comment": comment, "link": link})
+    email = _render("ticket_customer_comment", recipient, subject, {
+        "ticket": ticket, "comment": comment, "link": desk_link(ticket), "unassigned": False,
+    })
     return len(ticket_emails_queue(
         ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-comment:{comment.pk}", emails=[email],
     ))
+
+
+def desk_link(ticket: Ticket) -> str:
+    return f"{settings.SITE_URL}{reverse('desk:ticket', kwargs={'number': ticket.number})}"
+
+
+def _team() -> list[Recipient]:
+    """The team address (``SUPPORT_TEAM_EMAIL``), or every active agent when none is set."""
+    from accounts.models import User
+
+    if settings.SUPPORT_TEAM_EMAIL:
+        return [Recipient(settings.SUPPORT_TEAM_EMAIL, str(_("Support team")), settings.LANGUAGE_CODE)]
+    agents = User.objects.filter(role=User.Role.AGENT, is_active=True).order_by("pk")
+    return [Recipient(agent.email, agent.get_full_name(), language_for_recipient(own=agent.language)) for agent in agents]
+
+
+def unattended_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
+    """A customer's comment on a ticket nobody has: the team hears of it."""
+    subject = _("[%(reference)s] Unassigned: customer comment: %(summary)s")
+    context = {"ticket": ticket, "comment": comment, "link": desk_link(ticket), "unassigned": True}
+    emails = [_render("ticket_customer_comment", recipient, subject, context) for recipient in _unique(_team())]
+    return len(ticket_emails_queue(
+        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-comment:{comment.pk}", emails=emails,
+    ))
+
+
+def ticket_resolved_emails_queue(*, ticket: Ticket, actor: Any, reopen_window: timedelta) -> int:
+    """The requester and the contacts in copy hear that the request is resolved, and how to reopen or rate it.
+
+    Whoever resolved it themselves (a customer marking their own request) is not told what they just did.
+    Proactive notices are the notices app's to mail.
+    """
+    if ticket.ticket_type.category == TicketType.Category.PROACTIVE or ticket.resolved_at is None:
+        return 0
+    skip = actor.email if actor is not None and not actor.is_support_staff else ""
+    emails = []
+    for recipient in _unique([_requester(ticket), *_copied(ticket)], skip=skip):
+        link = recipient_ticket_link(ticket, recipient)
+        context = {
+            "ticket": ticket, "link": link, "reopen_days": reopen_window.days,
+            "reopen_until": ticket.resolved_at + reopen_window, "by_customer": bool(skip),
+            "rate_good": f"{link}{'&' if '?' in link else '?'}rate=good#rating",
+            "rate_bad": f"{link}{'&' if '?' in link else '?'}rate=bad#rating",
+        }
+        emails.append(_render("ticket_resolved", recipient, _("[%(reference)s] Resolved: %(summary)s"), context))
+    stamp = ticket.resolved_at.strftime("%Y%m%dT%H%M%S")
+    return len(ticket_emails_queue(
+        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-resolved:{ticket.pk}:{stamp}", emails=emails,
+    ))
+
+
+def recipient_ticket_link(ticket: Ticket, recipient: Recipient) -> str:
+    """The portal link for one recipient: a contact without a login gets a signed link to this ticket."""
+    from tickets.links import contact_has_login, contact_ticket_url
+
+    if recipient.contact is not None and not contact_has_login(recipient.contact):
+        return contact_ticket_url(ticket=ticket, contact=recipient.contact)
+    return ticket_link(ticket)

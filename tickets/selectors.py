@@ -115,3 +115,12 @@ def tickets_search(tickets: QuerySet[Ticket], *, text: str, user: User) -> Query
         return tickets.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=in_comments.values("ticket_id")))
     in_comments = comments.filter(ticket=OuterRef("pk"), body__icontains=text)
     return tickets.filter(Q(summary__icontains=text) | Q(description__icontains=text) | Exists(in_comments))
+
+
+def timeline_public_of(*, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """What a customer sees of a ticket's timeline, for a contact reading it through a signed link."""
+    return TicketEvent.objects.filter(ticket=ticket, is_public=True).select_related("actor", "comment")
+
+
+def attachments_public_of(*, ticket: Ticket) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(ticket=ticket).filter(Q(comment__isnull=True) | Q(comment__is_internal=False))

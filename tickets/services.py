@@ -81,17 +81,23 @@ def ticket_create(
     actor_label: str = "",
     received_at: datetime | None = None,
     via: str = "",
+    details_checked: bool = False,
 ) -> Ticket:
     """Store a ticket for an organisation. Raises ValidationError on bad details.
 
     Channels file through ``tickets.filing.ticket_file``, which adds the rules and the mail of filing.
+    ``details_checked``: the details come from a ticket filed before (a follow-up
+    copies them) and were cleaned then; the type's fields may have changed since.
     """
     if environment is not None and environment.organisation_id != organisation.pk:
         raise ValueError("The environment belongs to another organisation.")
     cc_contacts = list(cc_contacts)
     if any(contact.organisation_id != organisation.pk for contact in cc_contacts):
         raise ValueError("A contact in copy belongs to another organisation.")
-    cleaned = details_clean(fields=ticket_type.fields.all(), data=details or {}, organisation=organisation)
+    cleaned = (
+        dict(details or {}) if details_checked
+        else details_clean(fields=ticket_type.fields.all(), data=details or {}, organisation=organisation)
+    )
     ticket = Ticket.objects.create(
         organisation=organisation,
         number=ticket_number_next(),

@@ -7,17 +7,25 @@ tells the ticket's story. The SLA clocks and the mail react to those entries.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from customers.models import Contact
 from sla.models import Severity
 from tickets import emails
-from tickets.models import Comment, Ticket, TicketEvent
-from tickets.services import event_record
+from tickets.models import Comment, SatisfactionRating, Ticket, TicketEvent
+from tickets.services import attachments_add, event_record, ticket_create
+from tickets.signals import customer_comment_unattended
 
 # Where each status may go next. Resolved and closed tickets reopen to "open".
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -116,6 +124,44 @@ def ticket_status_change(
         ticket=ticket, kind=TicketEvent.Kind.STATUS, actor=actor, actor_label=actor_label,
         before={"status": before}, after={"status": status}, reason=reason,
     )
+    if status == Ticket.Status.RESOLVED:
+        emails.ticket_resolved_emails_queue(ticket=ticket, actor=actor, reopen_window=_reopen_window())
+
+
+# What a customer may do to their own request's status, and the words the timeline keeps.
+CUSTOMER_STATUSES = {
+    Ticket.Status.RESOLVED: _lazy("Marked resolved by the customer."),
+    Ticket.Status.CLOSED: _lazy("Closed by the customer."),
+}
+
+
+def ticket_customer_close(*, ticket: Ticket, user: User, status: str) -> None:
+    """The customer says their request is resolved, or closes it. Support's statuses stay support's."""
+    if user.is_support_staff or status not in CUSTOMER_STATUSES:
+        raise ValidationError({"status": _("You can mark a request resolved, or close it.")})
+    ticket_status_change(ticket=ticket, actor=user, status=status, reason=str(CUSTOMER_STATUSES[status]))
+
+
+@transaction.atomic
+def rating_record(
+    *, ticket: Ticket, score: str, comment: str = "", user: User | None = None, contact: Contact | None = None,
+) -> SatisfactionRating:
+    """The customer's verdict on a resolved or closed ticket; a second one replaces the first."""
+    if score not in SatisfactionRating.Score.values:
+        raise ValidationError({"score": _("Choose good or bad.")})
+    if (user is None) == (contact is None):
+        raise ValueError("a rating is given by a user or by a contact")
+    if contact is not None and contact.organisation_id != ticket.organisation_id:
+        raise ValueError("a contact rates only its own organisation's tickets")
+    _locked(ticket)
+    if ticket.is_open:
+        raise ValidationError({"score": _("A request can be rated once it is resolved.")})
+    rating, _created = SatisfactionRating.objects.update_or_create(
+        ticket=ticket, defaults={
+            "score": score, "comment": comment.strip(), "rated_by": user, "rated_by_contact": contact,
+        },
+    )
+    return rating
 
 
 @transaction.atomic
@@ -135,20 +181,92 @@ def ticket_severity_change(*, ticket: Ticket, actor: User, severity: Severity, r
     )
 
 
+@dataclass
+class CommentOutcome:
+    """What a customer's comment set in motion, so that the page can say it truthfully."""
+
+    reopened: bool = False
+    follow_up: Ticket | None = None  # the new ticket the comment opened, when the old one was past reopening
+    notified: str = ""  # "assignee", "team" or "" (support's own comments notify no one on the desk)
+    assignee_name: str = ""
+
+
+def _reopen_window() -> timedelta:
+    return getattr(settings, "TICKET_REOPEN_WINDOW", timedelta(days=14))
+
+
+def ticket_past_reopening(ticket: Ticket, now: datetime | None = None) -> bool:
+    """A closed ticket, or one resolved longer ago than the reopen window, takes no more comments."""
+    if ticket.status == Ticket.Status.CLOSED:
+        return True
+    if ticket.status != Ticket.Status.RESOLVED:
+        return False
+    now = now or timezone.now()
+    return ticket.resolved_at is not None and now - ticket.resolved_at > _reopen_window()
+
+
+def _follow_up_open(*, ticket: Ticket, author: User | None, author_label: str, author_contact: Contact | None) -> Ticket:
+    """A new ticket for a comment that came too late for ``ticket``, linked to it both ways."""
+    requester_user = author if author is not None and not author.is_support_staff else None
+    requester_contact = author_contact
+    if requester_user is None and requester_contact is None:
+        requester_user, requester_contact = ticket.requester_user, ticket.requester_contact
+    follow_up = ticket_create(
+        organisation=ticket.organisation, ticket_type=ticket.ticket_type,
+        summary=(_("Follow-up to %(reference)s: %(summary)s") % {
+            "reference": ticket.reference, "summary": ticket.summary,
+        })[:255],
+        description=ticket.description, requester_user=requester_user, requester_contact=requester_contact,
+        cc_contacts=ticket.cc_contacts.all(), severity=ticket.severity, environment=ticket.environment,
+        details=ticket.details, actor=requester_user, actor_label=author_label, details_checked=True,
+    )
+    for here, there, direction in ((follow_up, ticket, "from"), (ticket, follow_up, "to")):
+        event_record(
+            ticket=here, kind=TicketEvent.Kind.LINKED, actor=author, actor_label=author_label,
+            after={"ticket": there.reference, "number": there.number, "kind": "follow_up", "direction": direction,
+                   "label": str(_("Follow-up"))},
+        )
+    emails.ticket_created_emails_queue(ticket=follow_up)
+    return follow_up
+
+
+def _customer_comment_route(*, ticket: Ticket, comment: Comment, outcome: CommentOutcome) -> None:
+    """Every customer comment reaches a person: the assignee, or the desk's unassigned attention."""
+    assignee = ticket.assignee if ticket.assignee_id else None
+    if assignee is not None and assignee.is_active and assignee.is_support_staff:
+        emails.customer_comment_emails_queue(ticket=ticket, comment=comment)
+        outcome.notified, outcome.assignee_name = "assignee", assignee.get_full_name()
+        return
+    emails.unattended_comment_emails_queue(ticket=ticket, comment=comment)
+    customer_comment_unattended.send(sender=Comment, ticket=ticket, comment=comment)
+    outcome.notified = "team"
+
+
 @transaction.atomic
 def comment_add(
     *, ticket: Ticket, author: User | None, body: str, is_internal: bool = False, author_label: str = "",
-    author_contact: Contact | None = None, via: str = Comment.Via.WEB,
+    author_contact: Contact | None = None, via: str = Comment.Via.WEB, uploads: Iterable[UploadedFile] = (),
 ) -> Comment:
     """A public reply or internal note by support, or a comment by the customer.
 
     The customer is a user, or a contact of the ticket's organisation writing
-    without a login (``author_contact``). An agent's first public reply
-    acknowledges the ticket. A customer's comment on a ticket waiting on them
-    hands it back to support.
+    without a login (``author_contact``), through the portal, a mail reply or a
+    signed link. An agent's first public reply acknowledges the ticket. A
+    customer's comment:
+
+    - hands a ticket waiting on them back to support;
+    - reopens a ticket resolved within the reopen window (``TICKET_REOPEN_WINDOW``);
+    - on a closed ticket, or one resolved before that, opens a new ticket linked
+      to it, and the comment (with its files) lands there;
+    - always reaches a person: the assignee, or, with none, the team address and
+      the ``customer_comment_unattended`` signal.
+
+    A comment may be files alone. The returned comment carries ``outcome``
+    (a ``CommentOutcome``) saying which of these happened.
     """
     body = body.strip()
-    if not body:
+    uploads = list(uploads)
+    if not body and not uploads:
         raise ValidationError({"body": _("Write a message first.")})
     by_staff = author is not None and author.is_support_staff
     if is_internal and not by_staff:
@@ -158,10 +276,17 @@ def comment_add(
             raise ValueError("a contact comments alone, and only on its own organisation's tickets")
         author_label = author_label or author_contact.name
     _locked(ticket)
+    outcome = CommentOutcome()
+    by_customer = not by_staff and not is_internal
+    if by_customer and ticket_past_reopening(ticket, timezone.now()):
+        outcome.follow_up = ticket = _follow_up_open(
+            ticket=ticket, author=author, author_label=author_label, author_contact=author_contact,
+        )
     comment = Comment.objects.create(
         ticket=ticket, author=author, author_label=author_label, author_contact=author_contact, via=via, body=body,
         is_internal=is_internal,
     )
+    comment.outcome = outcome  # type: ignore[attr-defined]
     if is_internal:
         kind = TicketEvent.Kind.NOTE
     elif by_staff:
@@ -171,16 +296,24 @@ def comment_add(
     event_record(
         ticket=ticket, kind=kind, actor=author, actor_label=author_label, comment=comment, is_public=not is_internal,
     )
+    if uploads:
+        attachments_add(ticket=ticket, uploads=uploads, uploaded_by=author, comment=comment)
     if kind == TicketEvent.Kind.REPLIED:
         _acknowledge(ticket, actor=author, how="reply")
         emails.public_reply_emails_queue(ticket=ticket, comment=comment)
     elif kind == TicketEvent.Kind.COMMENTED:
-        emails.customer_comment_emails_queue(ticket=ticket, comment=comment)
+        _customer_comment_route(ticket=ticket, comment=comment, outcome=outcome)
     if kind == TicketEvent.Kind.COMMENTED and ticket.status == Ticket.Status.WAITING_ON_CUSTOMER:
         ticket_status_change(
             ticket=ticket, actor=author, actor_label=author_label, status=Ticket.Status.OPEN,
             reason=_("The customer answered."),
         )
+    elif kind == TicketEvent.Kind.COMMENTED and ticket.status == Ticket.Status.RESOLVED:
+        ticket_status_change(
+            ticket=ticket, actor=author, actor_label=author_label, status=Ticket.Status.OPEN,
+            reason=_("The customer commented on the resolved request."),
+        )
+        outcome.reopened = True
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     return comment
 

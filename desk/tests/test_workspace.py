@@ -169,11 +169,11 @@ def test_times_are_in_the_agents_timezone_with_utc_on_hover(world):
     body = client.get(url(world.alice_ticket)).content.decode()
     assert 'title="2026-07-01 15:30 UTC">1 Jul 2026 10:30 CDT</time>' in body
 
-    response = client.post("/desk/profile/", {"timezone": "Europe/Madrid"})
+    response = client.post("/desk/profile/", {"full_name": "Sam Agent", "timezone": "Europe/Madrid", "language": "en"})
     assert response.status_code == 302
     body = client.get(url(world.alice_ticket)).content.decode()
     assert 'title="2026-07-01 15:30 UTC">1 Jul 2026 17:30 CEST</time>' in body
-    assert client.post("/desk/profile/", {"timezone": "Mars/Olympus"}).status_code == 400
+    assert client.post("/desk/profile/", {"full_name": "Sam Agent", "timezone": "Mars/Olympus", "language": "en"}).status_code == 400
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # starts like a PNG: the upload check's test for a preview

@@ -162,3 +162,27 @@ def test_the_desk_lists_refusals_and_nobody_else_sees_them(client, world, travel
 
     client.force_login(world.alan)
     assert client.get("/desk/mail-refusals/").status_code in (403, 404)
+
+
+def test_invitations_stay_within_the_limits_and_say_so_to_the_signed_in_admin(smtp, travel, settings,
+                                                                                django_capture_on_commit_callbacks) -> None:
+    from tests.factories import OrganisationFactory
+
+    admin = UserFactory(email="boss@flood.example", organisation=OrganisationFactory(account_id="FLOOD"), org_admin=True)
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    client.force_login(admin)
+    answers = []
+    for n in range(50):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/portal/organisation/people/", {
+                "email": f"newcomer{n}@example.org", "full_name": f"Newcomer {n}", "role": "customer",
+            })
+        answers.append(response.status_code)
+        travel.shift(timedelta(seconds=1))
+    limit = settings.MAIL_PER_CLIENT_PER_HOUR
+    assert answers == [302] * limit + [400] * (50 - limit)
+    assert len(smtp.messages) == limit
+    assert {m.envelope_to[0] for m in smtp.messages} == {f"newcomer{n}@example.org" for n in range(limit)}
+    refused = client.post("/portal/organisation/people/", {"email": "late@example.org", "full_name": "Late",
+                                                            "role": "customer"})
+    assert "Too many invitations" in refused.content.decode()

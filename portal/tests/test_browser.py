@@ -135,7 +135,7 @@ def test_an_empty_comment_brings_the_customer_back_to_the_comment_and_its_error(
     page.click("button:has-text('Add')")
     page.wait_for_load_state("networkidle")
     error = page.locator("#comment .field.has-error .error")
-    assert error.inner_text() == "This field is required."
+    assert error.inner_text() == "Write a comment or choose a file."
     assert error.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
 
 

@@ -130,7 +130,7 @@ def test_customer_comment_goes_through_the_workflow_and_tells_the_assignee(alice
 def test_an_empty_comment_shows_an_error_and_saves_nothing(alice_client, world):
     response = alice_client.post(f"/portal/tickets/{world.alice_ticket.number}/", {"body": "  "})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Write a comment or choose a file." in response.content.decode()
     assert not world.alice_ticket.comments.exists()
 
 
@@ -325,3 +325,36 @@ def test_a_stray_customer_without_organisation_gets_404_not_500(client, world):
     client.force_login(stray)
     assert client.get("/portal/").status_code == 200
     assert client.get("/portal/new/?type=production-issue").status_code == 404
+
+
+def test_the_people_page_lists_the_organisation_only_in_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    from tests.factories import UserFactory
+
+    for n in range(5):
+        UserFactory(email=f"p{n}@alpha.example", organisation=world.alpha)
+    client.force_login(world.alan)
+    with django_assert_max_num_queries(12):
+        page = client.get("/portal/organisation/people/").content.decode()
+    assert "p4@alpha.example" in page and "charlie@outsider.example" not in page
+    client.force_login(world.alice)
+    assert client.get("/portal/organisation/people/").status_code == 404
+    assert client.post(f"/portal/organisation/people/{world.charlie.pk}/revoke/").status_code == 404
+
+
+def test_an_invitation_to_an_address_with_a_login_is_refused(client, world):
+    client.force_login(world.alan)
+    response = client.post("/portal/organisation/people/", {"email": "charlie@outsider.example", "full_name": "C", "role": "customer"})
+    assert response.status_code == 400
+    assert "already has a login" in response.content.decode()
+
+
+def test_the_sign_in_page_the_portal_header_and_the_new_request_page_link_to_the_status_page(client, world):
+    assert 'href="/status/"' in client.get("/accounts/login/").content.decode()
+    status_page = client.get("/status/").content.decode()
+    assert '<a class="brand" href="/status/">' in status_page, "the public's brand link is not a sign-in form"
+    assert '<a class="brand" href="/help/">' in client.get("/help/").content.decode()
+    client.force_login(world.alice)
+    for url in ("/portal/", "/portal/new/", "/portal/new/?type=production-issue"):
+        page = client.get(url).content.decode()
+        assert 'href="/status/"' in page, url
+    assert "check the status page" in client.get("/portal/new/").content.decode()

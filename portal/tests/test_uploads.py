@@ -38,11 +38,17 @@ def files_under(folder: str | Path) -> set[Path]:
 
 @pytest.fixture
 def nothing_left_behind(settings, spool, world):  # type: ignore[no-untyped-def]
-    """After the test: no spooled file, and no stored file beyond the ones the world started with."""
+    """After the test: no spooled file, and no stored file beyond the ones the world started with.
+
+    Accepted files of a form that came back with errors are kept as a draft (tickets.drafts),
+    and only those: a refused file is never among them.
+    """
     before = files_under(settings.MEDIA_ROOT)
     yield
     assert files_under(spool) == set(), "a temporary upload file was left behind"
-    assert files_under(settings.MEDIA_ROOT) == before, "a refused file was stored"
+    drafts = Path(settings.MEDIA_ROOT) / "drafts"
+    assert files_under(settings.MEDIA_ROOT) - files_under(drafts) == before, "a refused file was stored"
+    assert all(b"MZ" not in path.read_bytes()[:2] for path in files_under(drafts)), "a refused file was kept"
 
 
 def attachments_of_alpha() -> list[Attachment]:
@@ -72,6 +78,8 @@ def test_an_oversized_file_is_refused_and_nothing_is_kept(alice_client, world, s
     assert not Ticket.objects.filter(summary=SUMMARY).exists()
     assert not world.alice_ticket.comments.exists()
     assert attachments_of_alpha() == []
+    [kept] = files_under(Path(settings.MEDIA_ROOT) / "drafts")
+    assert kept.read_bytes() == b"line 1\nline 2\n", "only the accepted file is kept for the next try"
 
 
 @pytest.mark.parametrize("send", [file_a_request, comment_with], ids=["new request", "comment"])

@@ -112,3 +112,19 @@ def test_the_desk_shows_the_clock_explained_and_acknowledges_escalations(client,
     response = client.post(f"/desk/tickets/{sev2.number}/escalations/acknowledge/")
     assert response.status_code == 302
     assert Escalation.objects.get().acknowledged_by == world.agent
+
+
+def test_an_ineligible_ticket_shows_the_reason_instead_of_the_button(client, world):
+    low = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=5)
+    client.force_login(world.alice)
+    page = client.get(f"/portal/tickets/{low.number}/").content.decode()
+    assert url(low) not in page
+    assert "not eligible for escalation under your support plan" in page
+
+
+def test_escalating_moves_the_updated_time(client, world, sev2):
+    client.force_login(world.alice)
+    with time_machine.travel(chicago(2026, 11, 23, 9, 30), tick=False):
+        client.post(url(sev2), ANSWERS)
+    sev2.refresh_from_db()
+    assert sev2.updated_at == chicago(2026, 11, 23, 9, 30)
