@@ -125,7 +125,8 @@ def _after_flush(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
     """
     from django.apps import apps
 
-    if sender is list(apps.get_app_configs())[-1]:
+    # post_migrate goes to each app with a models module, the last of them last.
+    if sender is [config for config in apps.get_app_configs() if config.models_module is not None][-1]:
         _replay_data_migrations()
 
 
