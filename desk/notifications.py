@@ -151,12 +151,15 @@ def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
         agent_notify(users=[ticket.assignee], event=NotificationEvent.ASSIGNED, ticket=ticket, actor=actor,
                      source_key=key, text=_("%(ref)s was assigned to you") % {"ref": ticket.reference})
     elif kind == Kind.COMMENTED:
-        people = [f.user for f in TicketFollower.objects.filter(ticket=ticket).select_related("user")]
-        if ticket.assignee_id:
-            people.append(ticket.assignee)
+        followers = [f.user for f in TicketFollower.objects.filter(ticket=ticket).select_related("user")
+                     if f.user_id != ticket.assignee_id]
         who = event.comment.author_name if event.comment_id else event.actor_name
-        agent_notify(users=people, event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket, actor=actor,
-                     source_key=key, text=_("%(who)s commented on %(ref)s") % {"who": who, "ref": ticket.reference})
+        text = _("%(who)s commented on %(ref)s") % {"who": who, "ref": ticket.reference}
+        agent_notify(users=followers, event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket, actor=actor,
+                     source_key=key, text=text)
+        if ticket.assignee_id:  # the ticket's own mail already tells the assignee (tickets.emails)
+            agent_notify(users=[ticket.assignee], event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket, actor=actor,
+                         source_key=key, text=text, mailed_elsewhere=True)
     elif kind == Kind.NOTE and event.comment_id and event.comment.is_internal:
         agent_notify(users=mentioned_in(event.comment.body), event=NotificationEvent.MENTION, ticket=ticket,
                      actor=actor, source_key=key, text=_("%(who)s mentioned you on %(ref)s") % {

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.languages import language_for_recipient
 from accounts.models import User
 from customers.models import Contact
 from notifications.services import Email, emails_queue
@@ -351,23 +352,27 @@ def escalation_raise(
         reason=escalation.justification,
     )
     _escalation_mail(escalation, number=0)
-    _escalation_confirmation_mail(escalation, user=user, leads=leads)
+    _escalation_confirmation_mail(escalation, user=user, contact=contact, leads=leads)
     Ticket.objects.filter(pk=locked.pk).update(updated_at=now)
     return escalation
 
 
-def _escalation_confirmation_mail(escalation: Escalation, *, user: User, leads: list[User]) -> int:
-    """The customer who escalated hears that it arrived, and to whom, in their language."""
+def _escalation_confirmation_mail(escalation: Escalation, *, user: User | None, contact: Contact | None,
+                                  leads: list[User]) -> int:
+    """The customer who escalated (a user, or a contact by mail) hears that it arrived, and to whom, in their language."""
     ticket = escalation.ticket
-    language = user.language or settings.LANGUAGE_CODE
+    person = user if user is not None else contact
+    assert person is not None
+    name = user.get_full_name() if user is not None else contact.name if contact is not None else ""
+    language = language_for_recipient(own=person.language, organisation=ticket.organisation.language)
     with translation.override(language):
         context = {
-            "ticket": ticket, "escalation": escalation, "recipient_name": user.get_full_name(),
+            "ticket": ticket, "escalation": escalation, "recipient_name": name,
             "leads": [lead.get_full_name() for lead in leads], "vendor": settings.VENDOR_NAME,
             "link": settings.SITE_URL + reverse("portal:ticket", kwargs={"number": ticket.number}),
         }
         email = Email(
-            recipient=user.email,
+            recipient=person.email,
             subject=_("[%(reference)s] Your escalation reached a support lead") % {"reference": ticket.reference},
             body_text=render_to_string("email/escalation_confirmed.txt", context),
             body_html=render_to_string("email/escalation_confirmed.html", context),

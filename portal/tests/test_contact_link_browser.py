@@ -22,12 +22,12 @@ def link_in(text: str) -> str:
 
 def test_a_contact_opens_the_signed_link_comments_and_accepts_a_login(page, chromium, live_server, world, smtp, settings):
     settings.SITE_URL = live_server.url
-    contact = Contact.objects.create(organisation=world.alpha, email="olga@alpha.example", name="Olga Ops", language="pt")
+    contact = Contact.objects.create(organisation=world.alpha, email="olga@alpha.example", name="Olga Ops", language="pt-br")
     ticket = world.alice_ticket
     ticket.cc_contacts.add(contact)
     ticket_created_emails_queue(ticket=ticket)
     [copy] = smtp.wait_for(2) and smtp.to("olga@alpha.example")
-    assert copy["Content-Language"] == "pt"
+    assert copy["Content-Language"] == "pt-BR"
     url = link_in(copy.text)
     assert url in copy.html
 

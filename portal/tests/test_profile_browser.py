@@ -27,4 +27,4 @@ def test_a_profile_change_is_applied_on_the_next_page(page, world, email, url):
     assert "Europe/Madrid" in page.locator(".messages").inner_text()
     user = User.objects.get(email=email)
     assert (user.full_name, user.timezone, user.language) == ("Renamed Person", "Europe/Madrid", "es")
-    assert page.get_by_role("link", name="Change your password").is_visible()
+    assert page.get_by_role("link", name="Cambia tu contraseña").is_visible()  # the page follows the new language

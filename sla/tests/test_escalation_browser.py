@@ -28,13 +28,13 @@ def test_a_customer_escalates_sees_the_mark_and_the_button_is_gone(page, world, 
     assert mark.get_by_text("Lee Lead").is_visible()
     assert page.locator(".head-badges .badge.escalated").is_visible()
     assert page.locator(f"a[href$='/tickets/{ticket.number}/escalate/']").count() == 0
-    assert "already escalated" in page.locator("#ticket-actions").inner_text()
+    assert "ya está escalada" in page.locator("#ticket-actions").inner_text()  # alice reads Spanish
     screenshot(page, "portal-ticket-escalated")
     screenshot(page, "portal-ticket-escalated", phone=True)
 
     messages = smtp.wait_for(2)
     [confirmation] = [m for m in messages if m.envelope_to == ["alice@alpha.example"]]
-    assert confirmation["Subject"] == f"[{ticket.reference}] Your escalation reached a support lead"
+    assert confirmation["Subject"].strip() == f"[{ticket.reference}] Tu escalamiento llegó a un líder de soporte"  # in her language
     assert confirmation["Content-Language"] == "es"
     assert "Lee Lead" in confirmation.text and "Revenue is lost every hour" in confirmation.text
     assert f"/portal/tickets/{ticket.number}/" in confirmation.text
