@@ -65,6 +65,22 @@ def test_a_brazilian_requester_gets_the_confirmation_and_the_reply_in_portuguese
     assert "We received your request" not in received.text and "replied on" not in reply.text
 
 
+def test_a_brazilian_requester_hears_of_the_resolution_in_portuguese(world, smtp, django_capture_on_commit_callbacks) -> None:
+    from tickets.models import Ticket
+    from tickets.workflow import ticket_status_change
+
+    contact = _brazilian_emergency_contact(world)
+    ticket = TicketFactory(organisation=world.alpha, requester_contact=contact, summary="Pedidos parados")
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_status_change(ticket=ticket, actor=world.agent, status=Ticket.Status.RESOLVED)
+
+    [resolved] = [mail for mail in smtp.to(contact.email) if "Resolvida" in mail["Subject"]]
+    assert resolved["Subject"].strip() == f"[{ticket.reference}] Resolvida: Pedidos parados"
+    assert resolved["Content-Language"] == "pt-BR"
+    assert "is resolved" not in resolved.text and "How did we do" not in resolved.text
+    assert "resolvida" in resolved.text
+
+
 def test_a_contact_without_a_language_of_their_own_reads_the_organisations(world, smtp, django_capture_on_commit_callbacks) -> None:
     world.alpha.language = "es"
     world.alpha.save(update_fields=["language"])
