@@ -50,7 +50,7 @@ def test_a_contact_opens_the_signed_link_comments_and_accepts_a_login(page, chro
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("We emailed olga@alpha.example a link to set your password.").is_visible()
     invitation = [m for m in smtp.wait_for(4) if m.envelope_to == ["olga@alpha.example"]][-1]
-    assert invitation["Subject"] == "You are invited to the Supportdesk support portal"
+    assert invitation["Subject"].strip() == "Você foi convidado para o portal de suporte da Supportdesk"  # her language
     [set_password] = re.findall(r"https?://\S+/accounts/password/reset/\S+/", invitation.text)
     page.goto(set_password)
     page.fill("input[name=new_password1]", "a long new secret 42")
