@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django import forms
@@ -138,20 +137,6 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The numbers are checked against what the agent may see when they are looked up.
         self.fields["tickets"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
-
-
-class ProfileForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["timezone"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        zones = sorted(zoneinfo.available_timezones())
-        self.fields["timezone"] = forms.ChoiceField(
-            choices=[(zone, zone) for zone in zones], label=_("Timezone"),
-            help_text=_("Every time in the desk is shown in this timezone; hover a time to see it in UTC."),
-        )
 
 
 class OnBehalfMixin(forms.Form):
