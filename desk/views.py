@@ -39,6 +39,7 @@ from desk.forms import (
     TagsForm,
 )
 from desk.merging import merged_into, ticket_merge, ticket_merge_target
+from desk.rows import queue_rows
 from desk.services import presence_touch, ticket_link, ticket_take_next
 from notifications import floodgate
 from tickets import workflow
@@ -68,6 +69,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
+        "rows": queue_rows(tickets=page.object_list, now=now),
         "bulk_form": BulkForm(), "next": request.get_full_path(), "counts": counts,
         "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
