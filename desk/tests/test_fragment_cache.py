@@ -1,0 +1,64 @@
+"""Rows drawn once and shared from the cache never carry one viewer's data, zone or language to another."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import TicketFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOON_UTC = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_agents_and_customers_sharing_cached_rows_each_see_only_their_own_zone_language_and_tickets(world):
+    cache.clear()
+    with time_machine.travel(NOON_UTC, tick=False):
+        alpha = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=2,
+                              summary="CANARY-alpha checkout", type_slug="production-issue")
+        outsider = TicketFactory(organisation=world.outsider, requester_user=world.charlie, severity=2,
+                                 summary="CANARY-outsider invoices", type_slug="production-issue")
+        in_sao_paulo = UserFactory(email="bia@vendor.example", full_name="Bia Agent", role="agent",
+                                   timezone="America/Sao_Paulo", language="pt-br")
+        in_tokyo = UserFactory(email="ken@vendor.example", full_name="Ken Agent", role="agent",
+                               timezone="Asia/Tokyo", language="pt-br")
+        in_spanish = UserFactory(email="eva@vendor.example", full_name="Eva Agent", role="agent",
+                                 timezone="America/Sao_Paulo", language="es")
+
+        # The same rows, first drawn for São Paulo in Portuguese, then asked for from Tokyo in the same
+        # language, and from São Paulo in Spanish.
+        paulista = signed_in(in_sao_paulo).get("/desk/").content.decode()
+        tokyo = signed_in(in_tokyo).get("/desk/").content.decode()
+        spanish = signed_in(in_spanish).get("/desk/").content.decode()
+        again = signed_in(in_sao_paulo).get("/desk/").content.decode()
+
+        alice = signed_in(world.alice).get("/portal/").content.decode()
+        charlie = signed_in(world.charlie).get("/portal/").content.decode()
+        alice_on_the_desk = signed_in(world.alice).get("/desk/")
+
+    for page in (paulista, tokyo, spanish, again):
+        assert "CANARY-alpha checkout" in page and "CANARY-outsider invoices" in page
+    # Filed at noon UTC: 09:00 in São Paulo, 21:00 in Tokyo.
+    assert 'datetime="2026-11-24T12:00:00+00:00"' in paulista
+    assert ">09:00</time>" in paulista and ">21:00</time>" not in paulista
+    assert ">21:00</time>" in tokyo and ">09:00</time>" not in tokyo
+    assert ">09:00</time>" in again and ">09:00</time>" in spanish
+    assert 'data-label="Organização"' in paulista and 'data-label="Organización"' not in paulista
+    assert 'data-label="Organización"' in spanish and 'data-label="Organização"' not in spanish
+
+    assert "CANARY-alpha checkout" in alice and "CANARY-outsider invoices" not in alice
+    assert "CANARY-outsider invoices" in charlie and "CANARY-alpha checkout" not in charlie
+    assert alice_on_the_desk.status_code in (302, 403, 404)
+    assert "CANARY" not in alice_on_the_desk.content.decode()
+    assert alpha.number != outsider.number
