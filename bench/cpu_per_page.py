@@ -1,7 +1,7 @@
 """CPU per request of each page of the load mix, in one process, as a multiple of an authenticated 404.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/cpu_per_page.py \
-        [--tickets 100000] [--rounds 200] [--reuse]
+        [--tickets 100000] [--rounds 200] [--reuse] [--db sd_bench_load]
 
 Seeds the load benchmark's scratch database (``sd_bench_load``, as ``bench/load.py`` does; ``--reuse`` keeps
 one already seeded), then calls Django's WSGI handler directly, in this process, for each page of the mix
@@ -31,18 +31,17 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import fresh_database  # noqa: E402 - beside this script
+from load import SCRATCH  # noqa: E402 - beside this script
 
 GOALS = {"my requests": 3.0, "portal ticket": 3.0, "desk ticket": 3.0, "desk queue": 5.0}
 
 
-def database_url(reuse: bool) -> str:
+def database_url(reuse: bool, name: str) -> str:
     from urllib.parse import urlparse, urlunparse
 
-    from load import SCRATCH
-
     if reuse:
-        return urlunparse(urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{SCRATCH}"))
-    return fresh_database(SCRATCH)
+        return urlunparse(urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
+    return fresh_database(name)
 
 
 def world_of_seeded() -> dict[str, list]:  # type: ignore[type-arg]
@@ -78,10 +77,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=200)
-    parser.add_argument("--reuse", action="store_true", help="keep an already seeded sd_bench_load")
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded scratch database")
+    parser.add_argument("--db", default=SCRATCH, help=f"name of the scratch database (default {SCRATCH})")
     args = parser.parse_args()
 
-    url = database_url(args.reuse)
+    url = database_url(args.reuse, args.db)
     os.environ.update({
         "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": url,
         "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
@@ -108,7 +108,7 @@ def main() -> None:
     if args.reuse:
         world = world_of_seeded()
     else:
-        print(f"Seeding sd_bench_load with {args.tickets:,} tickets…", flush=True)
+        print(f"Seeding {args.db} with {args.tickets:,} tickets…", flush=True)
         world = seed(args.tickets)
     handler = WSGIHandler()
 

@@ -1,7 +1,7 @@
 """Portal and desk traffic against gunicorn (3 workers) on PostgreSQL with 100,000 tickets.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py [--seconds 120]
-        [--tickets 100000] [--threads 6] [--port 0]
+        [--tickets 100000] [--threads 6] [--port 0] [--db sd_bench_load]
 
 Creates (dropped and recreated on every run) the scratch database ``sd_bench_load`` on the server of
 ``DATABASE_URL``, migrates it and files, through ``ticket_create``, one ticket per organisation (50
@@ -215,9 +215,10 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--port", type=int, default=0, help="loopback port for gunicorn (default: a free one)")
+    parser.add_argument("--db", default=SCRATCH, help=f"name of the scratch database (default {SCRATCH})")
     args = parser.parse_args()
 
-    database_url = fresh_database(SCRATCH)
+    database_url = fresh_database(args.db)
     env = {
         **os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url, "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false",
@@ -231,7 +232,7 @@ def main() -> None:
     from notifications import services as outbox
 
     outbox._enqueue = lambda outbox_id: None  # no worker here: the filing mail stays in the outbox
-    print(f"Seeding {SCRATCH} with {args.tickets:,} tickets…", flush=True)
+    print(f"Seeding {args.db} with {args.tickets:,} tickets…", flush=True)
     world = seed(args.tickets)
     python = sys.executable
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
