@@ -211,6 +211,23 @@ def drive(port: int, world: dict[str, list], seconds: float, threads: int, seed:
     return results
 
 
+def server_cpu(pid: int) -> float:
+    """User and system CPU seconds of gunicorn's master and its workers so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for process in [str(pid), *children]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] * 1000 if ordered else 0.0
@@ -222,6 +239,8 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--threads", type=int, default=6)
     parser.add_argument("--port", type=int, default=0, help="loopback port for gunicorn (default: a free one)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn's worker class (sync or gthread)")
+    parser.add_argument("--worker-threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--db", default=SCRATCH, help=f"name of the scratch database (default {SCRATCH})")
     args = parser.parse_args()
 
@@ -246,18 +265,19 @@ def main() -> None:
     port = args.port or free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
     server = subprocess.Popen(
-        [gunicorn, "supportdesk.wsgi", "-w", "3", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        [gunicorn, "supportdesk.wsgi", "-c", "gunicorn.conf.py", "-w", "3", "-k", args.worker_class,
+         "--threads", str(args.worker_threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
     try:
         wait_up(port, timeout=60.0)
         drive(port, world, min(5.0, args.seconds / 4), args.threads, seed=1)  # warm-up: templates, plans, caches
         load = os.getloadavg()[0]
-        print(f"gunicorn -w 3 (sync) on 127.0.0.1:{port}; {args.threads} client threads for {args.seconds:.0f} s; "
+        print(f"gunicorn -w 3 ({args.worker_class}) on 127.0.0.1:{port}; {args.threads} client threads for {args.seconds:.0f} s; "
               f"load average before: {load:.1f}", flush=True)
-        began = time.perf_counter()
+        began, cpu_before = time.perf_counter(), server_cpu(server.pid)
         results = drive(port, world, args.seconds, args.threads)
-        elapsed = time.perf_counter() - began
+        elapsed, cpu_used = time.perf_counter() - began, server_cpu(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -275,6 +295,10 @@ def main() -> None:
           f"{errors:>7}")
     print(f"\n{rate:.1f} requests/s over {elapsed:.1f} s; median {statistics.median(every) * 1000 if every else 0:.1f} ms; "
           f"load average after: {os.getloadavg()[0]:.1f}")
+    if every:
+        per_request = cpu_used / len(every) * 1000
+        print(f"gunicorn's CPU: {per_request:.1f} ms a request ({cpu_used / elapsed:.2f} cores busy); on two idle "
+              f"cores that alone allows at most {2000 / per_request:.0f} requests/s (PostgreSQL and the client not counted)")
     print(f"goal: ≥ {GOALS['rate']:.0f} req/s ({'met' if rate >= GOALS['rate'] else 'not met'}), "
           f"p95 ≤ {GOALS['p95_ms']:.0f} ms ({'met' if p95 <= GOALS['p95_ms'] else 'not met'}), "
           f"0 errors ({'met' if errors == 0 else f'{errors} errors'})")
