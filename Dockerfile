@@ -9,4 +9,4 @@ RUN useradd --create-home supportdesk && mkdir -p /app/var && chown -R supportde
 USER supportdesk
 EXPOSE 8000
 # gthread keeps connections alive: status-page widgets poll over one connection instead of a new one per request.
-CMD ["gunicorn", "supportdesk.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4"]
+CMD ["gunicorn", "supportdesk.wsgi", "-c", "gunicorn.conf.py"]
