@@ -69,6 +69,7 @@ restore: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level high
 
 clean:
