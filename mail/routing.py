@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import Contact, Organisation
 from desk.merging import ticket_merge_target
-from mail import parsing, tokens
+from mail import parsing
 from mail.filing import ticket_file_from_mail
 from mail.models import InboundMessage, ThreadMessage
 from mail.quotes import reply_new_text
+from notifications import tokens
 from notifications.services import Email
 from tickets.attachments import MAX_FILES
 from tickets.models import Comment, Ticket, TicketEvent
@@ -156,7 +157,7 @@ def _tell_refused(*, row: InboundMessage, ticket: Ticket, address: str, language
     """The sender learns which files did not arrive, and why, in their language."""
     if not refused:
         return
-    from mail.outgoing import ticket_emails_queue
+    from notifications.threads import ticket_emails_queue
 
     with translation.override(language or "en"):
         subject = _("[%(reference)s] Some files were not attached") % {"reference": ticket.reference}

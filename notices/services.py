@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contacts_in_emergency_order, emergency_ordering
-from mail.outgoing import thread_record, ticket_email_headers
 from monitoring.models import ServiceKey
 from notices.delivery import SendTime, send_time
 from notices.emails import notice_email
@@ -28,6 +27,7 @@ from notices.models import Notice, NoticeUpdate, ProductArea
 from notices.selectors import notice_first_raised
 from notifications.models import OutboundEmail
 from notifications.services import email_queue, outbox_cancel, outbox_release
+from notifications.threads import thread_record, ticket_email_headers
 from tickets.models import Ticket, TicketEvent, TicketType
 from tickets.services import event_record, ticket_create
 from tickets.workflow import comment_add

@@ -106,7 +106,7 @@ def _warn_after(clock: SlaClock) -> timedelta:
     return clock.target_duration * clock.target_warn_percent // 100
 
 
-def _schedule(clock: SlaClock, *, elapsed: timedelta, now: datetime) -> None:
+def clock_schedule(clock: SlaClock, *, elapsed: timedelta, now: datetime) -> None:
     """Bank ``elapsed`` and set due and warn times counting on from now."""
     clock.elapsed_before = elapsed
     clock.segment_start = now
@@ -123,7 +123,7 @@ def _schedule(clock: SlaClock, *, elapsed: timedelta, now: datetime) -> None:
         clock.warned_at = None
 
 
-def _record(
+def clock_record(
     clock: SlaClock, *, before: dict[str, Any], reason: str, actor: User | None = None, public: bool = False,
 ) -> TicketEvent:
     from tickets.models import TicketEvent
@@ -154,12 +154,12 @@ def clock_start(
     clock = SlaClock(ticket=ticket, metric=metric, started_at=started_at)
     clock.terms_copy(target)
     elapsed = calendar_for(target.calendar).between(started_at, now) if started_at < now else timedelta(0)
-    _schedule(clock, elapsed=elapsed, now=now)
+    clock_schedule(clock, elapsed=elapsed, now=now)
     clock.save(force_insert=True)
     reason = reason or _("%(metric)s clock started: %(target)s.") % {
         "metric": clock.get_metric_display(), "target": target,
     }
-    _record(clock, before={}, reason=reason)
+    clock_record(clock, before={}, reason=reason)
     return clock
 
 
@@ -195,7 +195,7 @@ def clock_stop(clock: SlaClock, *, now: datetime, why: str, actor: User | None =
         "resolved": _("Resolved: the clock stops."),
         "closed": _("Closed: the clock stops."),
     }
-    _record(clock, before=before, reason=reasons.get(why, why), actor=actor)
+    clock_record(clock, before=before, reason=reasons.get(why, why), actor=actor)
 
 
 def clock_pause(clock: SlaClock, *, now: datetime) -> None:
@@ -209,7 +209,7 @@ def clock_pause(clock: SlaClock, *, now: datetime) -> None:
     clock.pauses = [*clock.pauses, [now.isoformat(), None]]
     clock.due_at = clock.warn_at = None
     _save(clock)
-    _record(clock, before=before, reason=_("Waiting on the customer: the clock pauses."))
+    clock_record(clock, before=before, reason=_("Waiting on the customer: the clock pauses."))
 
 
 def clock_resume(clock: SlaClock, *, now: datetime, reason: str = "") -> None:
@@ -218,9 +218,9 @@ def clock_resume(clock: SlaClock, *, now: datetime, reason: str = "") -> None:
     before = clock_snapshot(clock)
     _close_pause(clock, now=now)
     clock.state = SlaClock.State.RUNNING
-    _schedule(clock, elapsed=clock.elapsed_before, now=now)
+    clock_schedule(clock, elapsed=clock.elapsed_before, now=now)
     _save(clock)
-    _record(clock, before=before, reason=reason or _("No longer waiting on the customer: the clock runs again."))
+    clock_record(clock, before=before, reason=reason or _("No longer waiting on the customer: the clock runs again."))
 
 
 def clock_reopen(clock: SlaClock, *, now: datetime) -> None:
@@ -229,9 +229,9 @@ def clock_reopen(clock: SlaClock, *, now: datetime) -> None:
     clock.state = SlaClock.State.RUNNING
     clock.stopped_at = None
     clock.stopped_reason = ""
-    _schedule(clock, elapsed=clock.elapsed_before, now=now)
+    clock_schedule(clock, elapsed=clock.elapsed_before, now=now)
     _save(clock)
-    _record(clock, before=before, reason=_("Reopened: the clock runs again."))
+    clock_record(clock, before=before, reason=_("Reopened: the clock runs again."))
 
 
 def clock_restart(clock: SlaClock, *, now: datetime, reason: str) -> None:
@@ -245,9 +245,9 @@ def clock_restart(clock: SlaClock, *, now: datetime, reason: str) -> None:
     clock.pauses = []
     clock.recomputations = []
     clock.state = SlaClock.State.RUNNING
-    _schedule(clock, elapsed=timedelta(0), now=now)
+    clock_schedule(clock, elapsed=timedelta(0), now=now)
     _save(clock)
-    _record(clock, before=before, reason=reason)
+    clock_record(clock, before=before, reason=reason)
 
 
 def clock_retarget(
@@ -263,11 +263,11 @@ def clock_retarget(
         *clock.recomputations, {"at": now.isoformat(), "elapsed": int(elapsed.total_seconds()), "reason": reason},
     ]
     if clock.state == SlaClock.State.RUNNING:
-        _schedule(clock, elapsed=elapsed, now=now)
+        clock_schedule(clock, elapsed=elapsed, now=now)
     else:
         clock.elapsed_before = elapsed
     _save(clock)
-    _record(clock, before=before, reason=reason, actor=actor)
+    clock_record(clock, before=before, reason=reason, actor=actor)
     return True
 
 
@@ -316,7 +316,6 @@ def _status_changed(ticket: Ticket, *, before: str | None, after: str | None, no
 
 def clocks_on_event(event: TicketEvent) -> None:
     """Let the clocks react to one timeline entry, in the same transaction."""
-    from sla.escalations import escalations_acknowledge
     from tickets.models import TicketEvent
 
     Kind = TicketEvent.Kind
@@ -335,7 +334,6 @@ def clocks_on_event(event: TicketEvent) -> None:
             clock_restart(clocks[UPDATE], now=now, reason=_("Acknowledged: the next update is due."))
         else:
             clock_start(ticket=ticket, metric=UPDATE, now=now)
-        escalations_acknowledge(ticket=ticket, actor=event.actor, now=now, automatic_only=True)
     elif kind == Kind.STATUS:
         _status_changed(ticket, before=event.before.get("status"), after=event.after.get("status"), now=now)
     elif kind == Kind.SEVERITY:

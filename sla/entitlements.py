@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sla.clocks import _schedule, clock_elapsed, clock_retarget, target_for
+from sla.clocks import clock_elapsed, clock_retarget, clock_schedule, target_for
 from sla.models import SlaClock, SlaTarget
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def _move_of(clock: SlaClock, target: SlaTarget | None, *, now: datetime) -> Clo
     elapsed = clock_elapsed(clock, now=now)
     moved.terms_copy(target)
     if moved.state == SlaClock.State.RUNNING:
-        _schedule(moved, elapsed=elapsed, now=now)
+        clock_schedule(moved, elapsed=elapsed, now=now)
     return ClockMove(
         clock_id=clock.pk, ticket_id=clock.ticket_id, reference=clock.ticket.reference, metric=clock.metric,
         paused=clock.state == SlaClock.State.PAUSED,

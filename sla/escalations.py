@@ -29,7 +29,7 @@ from accounts.models import User
 from customers.models import Contact
 from notifications.services import Email, emails_queue
 from sla import selectors
-from sla.clocks import ACK, SLA_ACTOR, _record, clock_snapshot, target_for
+from sla.clocks import ACK, SLA_ACTOR, clock_record, clock_snapshot, target_for
 from sla.models import Escalation, SlaClock
 from tickets.models import Ticket, TicketEvent
 from tickets.services import event_record
@@ -70,7 +70,7 @@ def _mail(*, event_key: str, addresses: Iterable[str], subject: str, body: str, 
     unique = list(dict.fromkeys(address.strip().lower() for address in addresses if address and address.strip()))
     emails = [Email(recipient=address, subject=subject, body_text=body) for address in unique]
     if ticket is not None:  # a ticket's mail: its reply address, its thread, Auto-Submitted
-        from mail.outgoing import ticket_emails_queue
+        from notifications.threads import ticket_emails_queue
 
         return len(ticket_emails_queue(ticket_id=ticket.pk, number=ticket.number, event_key=event_key, emails=emails))
     return len(emails_queue(event_key=event_key, emails=emails))
@@ -142,7 +142,7 @@ def clock_breach(*, clock_id: int, ticket_id: int, now: datetime) -> str | None:
         reason = _("Breached: no update within %(target)s.") % {"target": promised}
     if not eligible and clock.metric == ACK:
         reason += " " + _("This severity is not eligible for escalation.")
-    _record(clock, before=before, reason=reason)
+    clock_record(clock, before=before, reason=reason)
     if not eligible:
         return "breached"
 
@@ -180,7 +180,7 @@ def clock_warn(*, clock_id: int, ticket_id: int, now: datetime) -> bool:
     reason = _("Warning: %(percent)d %% of the target has passed; due %(due)s.") % {
         "percent": percent, "due": _when(clock.due_at),
     }
-    _record(clock, before=before, reason=reason)
+    clock_record(clock, before=before, reason=reason)
     if ticket.assignee_id and ticket.assignee.is_active:
         addresses = [ticket.assignee.email]
     else:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from customers.models import Organisation
-from sla.models import Severity
 from tickets.models import Ticket, TicketType
 from tickets.services import attachments_add, ticket_create
 from tickets.workflow import comment_add, ticket_assign, ticket_send_back, ticket_status_change
@@ -99,6 +99,7 @@ def _specs(organisation: Organisation) -> list[dict[str, Any]]:
 @transaction.atomic
 def seed() -> None:
     agent = User.objects.filter(email="sam@supportdesk.example").first()
+    severities = apps.get_model("sla", "Severity")  # the SLA's, seeded before the tickets
     for organisation in Organisation.objects.filter(account_id__in=["NW-1001", "GX-2002", "IN-3003"]):
         requester = User.objects.filter(membership__organisation=organisation).order_by("email").first()
         if requester is None:
@@ -110,7 +111,7 @@ def seed() -> None:
             ticket = ticket_create(
                 organisation=organisation, ticket_type=TicketType.objects.get(slug=spec["type"]),
                 summary=spec["summary"], description=spec["description"], requester_user=requester,
-                severity=Severity.objects.filter(level=spec["severity"]).first() if spec["severity"] else None,
+                severity=severities.objects.filter(level=spec["severity"]).first() if spec["severity"] else None,
                 environment=environment, details=spec["details"], cc_contacts=organisation.contacts.all()[:1],
             )
             if spec.get("file"):

@@ -18,9 +18,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_for_recipient
-from mail.outgoing import ticket_emails_queue
 from notifications.services import Email
+from notifications.threads import ticket_emails_queue
 from tickets.models import Comment, Ticket, TicketType
+from tickets.signals import ticket_target_line
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,13 @@ def _unique(recipients: list[Recipient | None], *, skip: str = "") -> list[Recip
     return result
 
 
+def _target_line(ticket: Ticket, *, zone: str) -> str:
+    answers = ticket_target_line.send(sender=Ticket, ticket=ticket, zone=zone)
+    return next((line for _receiver, line in answers if line), "")
+
+
 def ticket_created_emails_queue(*, ticket: Ticket) -> int:
     """The requester gets the ticket number, the target it is counted against and a link; the contacts in copy a copy."""
-    from sla.explain import target_line
-
     requester = _requester(ticket)
     emails = []
     context = {"ticket": ticket, "requester": requester}
@@ -100,7 +104,7 @@ def ticket_created_emails_queue(*, ticket: Ticket) -> int:
             else _("[%(reference)s] Copy: %(summary)s")
         )
         with translation.override(recipient.language):
-            target = target_line(ticket=ticket, zone=recipient.zone)
+            target = _target_line(ticket, zone=recipient.zone)
         emails.append(_render("ticket_created", recipient, subject, {
             **context, "is_requester": is_requester, "target_line": target,
             "link": recipient_ticket_link(ticket, recipient),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,11 +22,13 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from customers.models import Contact, Environment, Organisation
-from sla.models import Severity
 from tickets import emails
 from tickets.models import Attachment, Comment, Ticket, TicketType
 from tickets.services import attachments_add, attachments_discard_files, ticket_create
 from tickets.workflow import ticket_send_back
+
+if TYPE_CHECKING:
+    from sla.models import Severity
 
 # Seed 002: without this justification a production issue goes back to its reporter.
 JUSTIFICATION_FIELD = "platform_justification"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Contact, Environment, Organisation
-from sla.models import Severity
 from tickets.attachments import dangerous_reason, safe_download_name, sniff_content_type
 from tickets.details import details_clean
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketNumberSequence, TicketType
-from tickets.signals import ticket_event_recorded
+from tickets.signals import ticket_event_followed, ticket_event_recorded
+
+if TYPE_CHECKING:
+    from sla.models import Severity
 
 
 def ticket_number_next() -> int:
@@ -58,9 +60,7 @@ def event_record(
     # In the same transaction, so that what reacts (webhook deliveries) is recorded with the change or not at all.
     ticket_event_recorded.send(sender=TicketEvent, event=event)
     # The SLA clocks follow the timeline: every entry passes by them, in this transaction.
-    from sla.clocks import clocks_on_event
-
-    clocks_on_event(event)
+    ticket_event_followed.send(sender=TicketEvent, event=event)
     return event
 
 

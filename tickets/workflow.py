@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,11 +22,13 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from customers.models import Contact
-from sla.models import Severity
 from tickets import emails
 from tickets.models import Comment, SatisfactionRating, Ticket, TicketEvent
 from tickets.services import attachments_add, event_record, ticket_create
 from tickets.signals import customer_comment_unattended
+
+if TYPE_CHECKING:
+    from sla.models import Severity
 
 # Where each status may go next. Resolved and closed tickets reopen to "open".
 TRANSITIONS: dict[str, frozenset[str]] = {

@@ -7,7 +7,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 
-from mail.tokens import reply_address
+from notifications.tokens import reply_address
 
 
 def reply_to_ticket(number: int, recipient: str) -> str:

@@ -1,6 +1,6 @@
 """What every ticket mail carries so that a reply finds its way back.
 
-A Reply-To unique to the ticket and the recipient (``mail.tokens``), the
+A Reply-To unique to the ticket and the recipient (``notifications.tokens``), the
 ticket's thread (In-Reply-To and References: the earlier mail of this ticket to
 the same person), and, on what the system writes by itself, RFC 3834's
 ``Auto-Submitted: auto-generated`` so that auto-responders stay quiet.
@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from mail.models import ThreadMessage
-from mail.tokens import reply_address
+from django.apps import apps
+
 from notifications.models import OutboundEmail
 from notifications.services import Email, email_queue
+from notifications.tokens import reply_address
+
+if TYPE_CHECKING:
+    from mail.models import ThreadMessage
 
 MAX_REFERENCES = 20
+
+
+def _thread_messages() -> type[ThreadMessage]:
+    # The mail app keeps each thread beside the mail it reads back; looked up by name, because the outbox
+    # sits below the apps that send through it.
+    return apps.get_model("mail", "ThreadMessage")
 
 
 def ticket_email_headers(*, number: int, email: Email, automatic: bool) -> Email:
@@ -29,7 +40,7 @@ def ticket_email_headers(*, number: int, email: Email, automatic: bool) -> Email
 def thread_of(*, ticket_id: int, recipient: str) -> tuple[str, str]:
     """In-Reply-To and References for the next mail of this ticket to this person."""
     ids = list(
-        ThreadMessage.objects.filter(ticket_id=ticket_id, recipient=recipient.strip().lower())
+        _thread_messages().objects.filter(ticket_id=ticket_id, recipient=recipient.strip().lower())
         .order_by("created_at", "id").values_list("message_id", flat=True)
     )
     if not ids:
@@ -39,7 +50,7 @@ def thread_of(*, ticket_id: int, recipient: str) -> tuple[str, str]:
 
 
 def thread_record(*, ticket_id: int, row: OutboundEmail) -> None:
-    ThreadMessage.objects.create(message_id=row.message_id, ticket_id=ticket_id, recipient=row.recipient)
+    _thread_messages().objects.create(message_id=row.message_id, ticket_id=ticket_id, recipient=row.recipient)
 
 
 def ticket_emails_queue(
