@@ -14,6 +14,7 @@ from email.message import Message
 from email.utils import make_msgid
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -161,11 +162,11 @@ def outbox_enqueue(*, outbox_id: int) -> bool:
     The row is marked before publishing, so that a worker (or an eager task) taking it at
     once clears the mark rather than finding it set afterwards.
     """
-    from notifications.tasks import send_email
-
     OutboundEmail.objects.filter(pk=outbox_id).update(enqueued_at=timezone.now())
     try:
-        send_email.delay(outbox_id)
+        # By name: the tasks call these services, not the other way round. Registered tasks run
+        # eagerly in tests, as a task object's own delay() would.
+        current_app.signature("notifications.tasks.send_email").delay(outbox_id)
     except Exception:
         OutboundEmail.objects.filter(pk=outbox_id).update(enqueued_at=None)
         log.warning("Broker unavailable; outbox row %s will be sent by the sweep.", outbox_id, exc_info=True)

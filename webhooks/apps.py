@@ -7,4 +7,5 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
-        from webhooks import receivers  # noqa: F401 - connects the ticket-event receiver
+        # Connects the ticket-event receiver; registers the tasks the services enqueue by name.
+        from webhooks import receivers, tasks  # noqa: F401

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -150,11 +151,10 @@ def webhook_event_send(
 
 
 def _enqueue(delivery_ids: list[int]) -> None:
-    from webhooks.tasks import deliver
-
     for delivery_id in delivery_ids:
         try:
-            deliver.delay(delivery_id)
+            # By name: the tasks call these services, not the other way round.
+            current_app.signature("webhooks.tasks.deliver").delay(delivery_id)
         except Exception:
             log.warning("Broker unavailable; webhook delivery %s will be sent by the sweep.", delivery_id, exc_info=True)
 
