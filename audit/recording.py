@@ -94,7 +94,7 @@ def _fields(model: type[models.Model]) -> list[str]:
             if f.name not in ignored and f.attname not in ignored and not getattr(f, "auto_now", False)]
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -115,13 +115,13 @@ def _translation_mirrors(model: type[models.Model] | None) -> set[str]:
 
 def _same(before: Any, after: Any) -> bool:
     # An untranslated text is NULL until a form saves it as "": both are "no text".
-    return _plain(before) == _plain(after) or (before in (None, "") and after in (None, ""))
+    return plain_value(before) == plain_value(after) or (before in (None, "") and after in (None, ""))
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any], model: type[models.Model] | None = None) -> dict[str, list[Any]]:
     mirrors = _translation_mirrors(model)
     changes = {
-        field: [_plain(before.get(field)), _plain(after.get(field))]
+        field: [plain_value(before.get(field)), plain_value(after.get(field))]
         for field in after
         if field not in mirrors and not _same(before.get(field), after.get(field))
     }

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from mail import parsing
+from mail.handling import inbound_finish, person_on_ticket
 from mail.models import InboundMessage
 from mail.quotes import reply_new_text
 from tickets.models import Ticket
@@ -23,17 +24,16 @@ def _named_ticket(subject: str) -> Ticket | None:
 
 def mail_escalate(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket | None) -> None:
     """Escalate the ticket the mail names, if the sender may see it and says why. Refused otherwise."""
-    from mail.routing import _finish, person_on_ticket
     from sla.escalations import escalation_raise
 
     ticket = ticket or _named_ticket(mail.subject)
     person = person_on_ticket(ticket=ticket, address=mail.from_address) if ticket else None
     if ticket is None or person is None:
-        _finish(row, Outcome.REFUSED, _("An escalation must name a ticket of the sender's (SD-… in the subject)."))
+        inbound_finish(row, Outcome.REFUSED, _("An escalation must name a ticket of the sender's (SD-… in the subject)."))
         return
     user = person.user or (person.contact.user if person.contact and person.contact.user_id else None)
     if user is not None and user.is_support_staff:
-        _finish(row, Outcome.REFUSED, _("Support staff do not escalate by mail."), ticket=ticket)
+        inbound_finish(row, Outcome.REFUSED, _("Support staff do not escalate by mail."), ticket=ticket)
         return
     contact = person.contact if user is None else None
     justification = reply_new_text(text=mail.text, html=mail.html, subject=mail.subject)
@@ -43,6 +43,6 @@ def mail_escalate(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket 
             environment=ticket.environment.name if ticket.environment_id else _("not stated"),
         )
     except ValidationError as exc:
-        _finish(row, Outcome.REFUSED, " ".join(exc.messages), ticket=ticket)
+        inbound_finish(row, Outcome.REFUSED, " ".join(exc.messages), ticket=ticket)
         return
-    _finish(row, Outcome.ESCALATION, ticket=ticket)
+    inbound_finish(row, Outcome.ESCALATION, ticket=ticket)

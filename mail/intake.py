@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -53,10 +54,9 @@ def inbound_store(
 
 
 def inbound_enqueue(*, inbound_id: int) -> bool:
-    from mail.tasks import inbound_process
-
     try:
-        inbound_process.delay(inbound_id)
+        # By name: the tasks call the intake, not the other way round.
+        current_app.signature("mail.tasks.inbound_process").delay(inbound_id)
     except Exception:
         log.warning("Broker unavailable; inbound message %s will be processed by the sweep.", inbound_id, exc_info=True)
         return False

@@ -8,7 +8,6 @@ through ``comment_add``, so mail obeys the portal's rules for a customer's comme
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,57 +22,20 @@ from customers.models import Contact, Organisation
 from desk.merging import ticket_merge_target
 from mail import parsing
 from mail.filing import ticket_file_from_mail
+from mail.handling import inbound_finish, person_on_ticket, user_by_address
 from mail.models import InboundMessage, ThreadMessage
 from mail.quotes import reply_new_text
 from notifications import tokens
 from notifications.services import Email
 from tickets.attachments import MAX_FILES
 from tickets.models import Comment, Ticket, TicketEvent
-from tickets.selectors import tickets_visible_to
 from tickets.services import attachment_validate, attachments_add, event_record
 from tickets.workflow import comment_add
 
 Outcome = InboundMessage.Outcome
 
 
-@dataclass(frozen=True)
-class Person:
-    """Who wrote, as far as one ticket is concerned: a user (staff or customer) or a contact."""
-
-    user: User | None = None
-    contact: Contact | None = None
-
-    @property
-    def label(self) -> str:
-        return self.user.get_full_name() if self.user else self.contact.name if self.contact else ""
-
-
-def _user_by_address(address: str) -> User | None:
-    return User.objects.filter(email__iexact=address, is_active=True).select_related("membership").first()
-
-
-def person_on_ticket(*, ticket: Ticket, address: str) -> Person | None:
-    """The sender as someone who may see this ticket, or None."""
-    if not address:
-        return None
-    user = _user_by_address(address)
-    if user is not None and tickets_visible_to(user).filter(pk=ticket.pk).exists():
-        return Person(user=user)
-    contact = Contact.objects.filter(organisation_id=ticket.organisation_id, email__iexact=address).first()
-    if contact is not None:
-        return Person(contact=contact)
-    return None
-
-
-def _finish(row: InboundMessage, outcome: str, reason: str = "", *, ticket: Ticket | None = None,
-            comment: Comment | None = None) -> None:
-    row.outcome = outcome
-    row.reason = reason[:2000]
-    row.ticket = ticket
-    row.comment = comment
-
-
-def _ours(addresses: list[str]) -> set[str]:
+def addresses_ours(addresses: list[str]) -> set[str]:
     """Which of our addresses these are: "reply" (the support address, with or without a token), "escalate"."""
     support_local, _at, domain = settings.INBOUND_ADDRESS.lower().rpartition("@")
     kinds = set()
@@ -177,7 +139,7 @@ def message_route(row: InboundMessage, *, hold: bool = True) -> None:
     try:
         mail = parsing.mail_read(bytes(row.raw))
     except Exception as exc:  # noqa: BLE001 - an unreadable message is refused, not retried
-        _finish(row, Outcome.REFUSED, _("The message could not be read: %(error)s") % {"error": exc})
+        inbound_finish(row, Outcome.REFUSED, _("The message could not be read: %(error)s") % {"error": exc})
         return
     row.from_address = mail.from_address[:320]
     row.subject = mail.subject
@@ -185,21 +147,21 @@ def message_route(row: InboundMessage, *, hold: bool = True) -> None:
         _bounce(row, mail)
         return
     if not mail.from_address:
-        _finish(row, Outcome.REFUSED, _("The message names no sender."))
+        inbound_finish(row, Outcome.REFUSED, _("The message names no sender."))
         return
-    if mail.from_address == settings.INBOUND_ADDRESS.lower() or _ours([mail.from_address]):
-        _finish(row, Outcome.REFUSED, _("The message comes from our own address: a loop."))
+    if mail.from_address == settings.INBOUND_ADDRESS.lower() or addresses_ours([mail.from_address]):
+        inbound_finish(row, Outcome.REFUSED, _("The message comes from our own address: a loop."))
         return
     held = _too_many(row) if hold else ""
     if held:
-        _finish(row, Outcome.HELD, held)
+        inbound_finish(row, Outcome.HELD, held)
         return
     ticket, forged = _ticket_by_token(mail, row)
     if forged:
-        _finish(row, Outcome.REFUSED, _("Its reply address was not made for %(sender)s.") % {"sender": mail.from_address})
+        inbound_finish(row, Outcome.REFUSED, _("Its reply address was not made for %(sender)s.") % {"sender": mail.from_address})
         return
     if ticket is not None and person_on_ticket(ticket=ticket, address=mail.from_address) is None:
-        _finish(row, Outcome.REFUSED, _("%(sender)s may not see %(reference)s.") % {
+        inbound_finish(row, Outcome.REFUSED, _("%(sender)s may not see %(reference)s.") % {
             "sender": mail.from_address, "reference": ticket.reference,
         })
         return
@@ -213,9 +175,9 @@ def message_route(row: InboundMessage, *, hold: bool = True) -> None:
     if ticket is not None and hold:
         held = _too_many(row, ticket=ticket)
         if held:
-            _finish(row, Outcome.HELD, held, ticket=ticket)
+            inbound_finish(row, Outcome.HELD, held, ticket=ticket)
             return
-    kinds = _ours([*row.envelope_to, *mail.recipients])
+    kinds = addresses_ours([*row.envelope_to, *mail.recipients])
     if "escalate" in kinds and "reply" not in kinds:
         from mail.escalation import mail_escalate
 
@@ -234,7 +196,7 @@ def _bounce(row: InboundMessage, mail: parsing.ParsedMail) -> None:
         Contact.objects.filter(
             Q(*[Q(email__iexact=address) for address in mail.bounced_recipients], _connector=Q.OR),
         ).update(delivery_failing_since=timezone.now(), delivery_failure=reason)
-    _finish(row, Outcome.BOUNCE, ", ".join(mail.bounced_recipients) or reason)
+    inbound_finish(row, Outcome.BOUNCE, ", ".join(mail.bounced_recipients) or reason)
 
 
 def _auto_reply(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket | None) -> None:
@@ -245,7 +207,7 @@ def _auto_reply(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket | 
             after={"inbound": row.pk, "auto_reply": mail.auto_reply, "from": mail.from_address},
             reason=_("Auto-reply received: %(subject)s") % {"subject": mail.subject},
         )
-    _finish(row, Outcome.AUTO_REPLY, mail.auto_reply, ticket=ticket)
+    inbound_finish(row, Outcome.AUTO_REPLY, mail.auto_reply, ticket=ticket)
 
 
 def _reply(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket) -> None:
@@ -256,7 +218,7 @@ def _reply(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket) -> Non
     if not body and uploads:
         body = _("(files attached)")
     if not body:
-        _finish(row, Outcome.REFUSED, _("The reply has no new text."), ticket=ticket)
+        inbound_finish(row, Outcome.REFUSED, _("The reply has no new text."), ticket=ticket)
         return
     body = _with_refusals(body, refused)
     if person.user is not None:
@@ -268,7 +230,7 @@ def _reply(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket) -> Non
     staff = person.user is not None and person.user.is_support_staff
     language = person.user.language if person.user else person.contact.language if person.contact else "en"
     _tell_refused(row=row, ticket=ticket, address=mail.from_address, language=language, refused=refused)
-    _finish(row, Outcome.AGENT_REPLY if staff else Outcome.ATTACHED, "; ".join(refused), ticket=ticket, comment=comment)
+    inbound_finish(row, Outcome.AGENT_REPLY if staff else Outcome.ATTACHED, "; ".join(refused), ticket=ticket, comment=comment)
 
 
 class StaffMailWithoutTicket(Exception):
@@ -277,7 +239,7 @@ class StaffMailWithoutTicket(Exception):
 
 def _senders_organisation(address: str) -> tuple[Organisation | None, User | None, Contact | None, str]:
     """The one organisation a sender belongs to, as a user or a contact; a reason when none or several."""
-    user = _user_by_address(address)
+    user = user_by_address(address)
     if user is not None and user.is_support_staff:
         raise StaffMailWithoutTicket
     if user is not None and user.is_customer and getattr(user, "membership", None) is not None:
@@ -294,10 +256,10 @@ def _new_message(row: InboundMessage, mail: parsing.ParsedMail) -> None:
     try:
         organisation, user, contact, problem = _senders_organisation(mail.from_address)
     except StaffMailWithoutTicket:
-        _finish(row, Outcome.REFUSED, _("Support staff mail names no ticket."))
+        inbound_finish(row, Outcome.REFUSED, _("Support staff mail names no ticket."))
         return
     if organisation is None:
-        _finish(row, Outcome.UNKNOWN_SENDER, problem)
+        inbound_finish(row, Outcome.UNKNOWN_SENDER, problem)
         return
     ticket_open_from(row=row, mail=mail, organisation=organisation, user=user, contact=contact)
 
@@ -319,7 +281,7 @@ def ticket_open_from(
         description=_with_refusals(description, refused), requester_user=user,
         requester_contact=None if user else contact, cc_contacts=copied, uploads=uploads,
     )
-    _finish(row, Outcome.NEW_TICKET, "; ".join(refused), ticket=ticket)
+    inbound_finish(row, Outcome.NEW_TICKET, "; ".join(refused), ticket=ticket)
     language = user.language if user else contact.language if contact else "en"
     _tell_refused(row=row, ticket=ticket, address=mail.from_address, language=language, refused=refused)
     return ticket

@@ -18,7 +18,7 @@ from django.db import close_old_connections
 
 from mail.intake import MessageTooLarge, inbound_store
 from mail.models import InboundMessage
-from mail.routing import _ours
+from mail.routing import addresses_ours
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def _store(content: bytes, mail_from: str, rcpt_tos: list[str]) -> bool:
 
 class IntakeHandler:
     async def handle_RCPT(self, server: SMTP, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if not _ours([address]):
+        if not addresses_ours([address]):
             return "550 5.1.1 No such mailbox here"
         envelope.rcpt_tos.append(address)
         return "250 OK"

@@ -172,9 +172,9 @@ def test_a_change_through_the_admin_is_on_the_trail_with_before_and_after(client
 
 
 def _plain(value: Any) -> Any:
-    from audit.recording import _plain as plain
+    from audit.recording import plain_value
 
-    return plain(value)
+    return plain_value(value)
 
 
 def _errors(response: Any) -> Any:
