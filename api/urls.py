@@ -1,7 +1,7 @@
 from django.urls import path, re_path, register_converter
 
+from api import monitoring as monitoring_api
 from api import status_views, views
-from monitoring import api as monitoring_api
 
 
 class IdConverter:

@@ -29,11 +29,11 @@ from audit.models import AccessRecord
 from customers.models import Contact, Environment, Organisation
 from customers.selectors import contact_get_for, contacts_of, is_organisation_admin, organisation_of, organisations_visible_to
 from customers.services import contact_create, contact_remove, contact_update
-from desk.merging import ticket_merge
 from sla.models import Severity
 from tickets import workflow
 from tickets.attachments import PREVIEWABLE_TYPES, attachment_response
 from tickets.filing import ticket_file
+from tickets.merging import ticket_merge
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketType
 from tickets.selectors import (
     attachment_get_for,

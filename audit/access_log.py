@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from accounts.throttle import client_address
 from audit.models import AccessRecord
-from customers.models import Organisation
+
+if TYPE_CHECKING:
+    from customers.models import Organisation
 
 
 def access_record(

@@ -18,8 +18,8 @@ from audit.access_log import access_record
 from audit.admin import AuditedAdmin
 from audit.models import AccessRecord
 from customers.models import Contact, Environment, Membership, Organisation, TierPeriod
-from customers.privacy import contact_erase, contact_export, organisation_export
 from customers.services import contact_make_registered, contact_remove_check, contact_role_check
+from retention.privacy import contact_erase, contact_export, organisation_export
 
 
 def json_download(data: dict[str, Any], filename: str) -> HttpResponse:

@@ -38,11 +38,11 @@ from desk.forms import (
     StatusForm,
     TagsForm,
 )
-from desk.merging import merged_into, ticket_merge, ticket_merge_target
 from desk.rows import queue_rows
 from desk.services import presence_touch, ticket_link, ticket_take_next
 from notifications import floodgate
 from tickets import workflow
+from tickets.merging import merged_into, ticket_merge, ticket_merge_target
 from tickets.models import Ticket
 from tickets.selectors import attachments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from customers.models import Contact, Organisation
-from desk.merging import ticket_merge_target
 from mail import parsing
 from mail.filing import ticket_file_from_mail
 from mail.handling import inbound_finish, person_on_ticket, user_by_address
@@ -28,6 +27,7 @@ from mail.quotes import reply_new_text
 from notifications import tokens
 from notifications.services import Email
 from tickets.attachments import MAX_FILES
+from tickets.merging import ticket_merge_target
 from tickets.models import Comment, Ticket, TicketEvent
 from tickets.services import attachment_validate, attachments_add, event_record
 from tickets.workflow import comment_add

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.invitations import user_invite
+from customers.invitations import user_invite
 from portal.feedback import comment_outcome_message
 from portal.forms import CommentForm
 from portal.timeline import timeline_entries

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
-from accounts.invitations import user_access_revoke, user_invite
+from customers.invitations import user_access_revoke, user_invite
 from customers.selectors import member_get_for, members_of, organisation_admin_of
 from notifications import floodgate
 from portal.forms import InvitationForm

@@ -33,7 +33,6 @@ from customers.selectors import (
     organisation_of,
 )
 from customers.services import CONTACT_FIELDS, contact_create, contact_make_registered, contact_remove, contact_update
-from desk.merging import ticket_merge_target
 from portal.feedback import comment_outcome_message
 from portal.forms import (
     AccessGrantForm,
@@ -53,6 +52,7 @@ from tickets.attachments import attachment_response
 from tickets.details import details_rows
 from tickets.drafts import Draft, draft_discard, draft_keep, draft_load
 from tickets.filing import JUSTIFICATION_FIELD, justification_missing, ticket_file
+from tickets.merging import ticket_merge_target
 from tickets.models import SatisfactionRating
 from tickets.selectors import (
     attachment_get_for,

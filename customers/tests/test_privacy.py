@@ -7,9 +7,9 @@ import json
 import pytest
 
 from customers.models import Contact
-from customers.privacy import contact_erase
 from notifications.models import OutboundEmail
 from notifications.services import Email, email_queue
+from retention.privacy import contact_erase
 from tickets.workflow import comment_add
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from desk.merging import ticket_merge, ticket_merge_target
 from desk.models import TicketLink
 from notifications.models import OutboundEmail
 from tests.factories import AttachmentFactory, TicketFactory
+from tickets.merging import ticket_merge, ticket_merge_target
 from tickets.models import Ticket
 from tickets.workflow import comment_add
 

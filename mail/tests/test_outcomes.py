@@ -238,7 +238,7 @@ def test_the_desk_list_costs_the_same_queries_for_few_or_many_messages(world, de
 
 
 def test_a_reply_to_a_merged_duplicates_mail_lands_on_the_kept_ticket(world, deliver):
-    from desk.merging import ticket_merge
+    from tickets.merging import ticket_merge
 
     duplicate = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Checkout slow, again")
     kept = world.alice_ticket

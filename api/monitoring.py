@@ -47,7 +47,7 @@ class RoutingKeyAuthentication(ServiceKeyAuthentication):
 
 
 class RoutingKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "monitoring.api.RoutingKeyAuthentication"
+    target_class = "api.monitoring.RoutingKeyAuthentication"
     name = "serviceKeyOrRoutingKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
