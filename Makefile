@@ -70,6 +70,7 @@ restore: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level high
 
 clean:
