@@ -11,12 +11,16 @@ from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.env import StrictEnv
+
+# Django's generic classes (ModelAdmin, Feed, ModelChoiceField) accept type arguments, as django-stubs has them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
