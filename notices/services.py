@@ -32,7 +32,7 @@ from tickets.models import Ticket, TicketEvent, TicketType
 from tickets.services import event_record, ticket_create
 from tickets.workflow import comment_add
 
-TICKET_TYPE_SLUGS = {Notice.Kind.ALERT: "proactive-alert", Notice.Kind.WARNING: "proactive-warning"}
+TICKET_TYPE_SLUGS: dict[str, str] = {Notice.Kind.ALERT: "proactive-alert", Notice.Kind.WARNING: "proactive-warning"}
 MAX_REFERENCES = 20
 
 

@@ -267,7 +267,7 @@ INBOUND_REQUEUE_AFTER = timedelta(seconds=env.int("INBOUND_REQUEUE_AFTER_SECONDS
 # --- Celery ----------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, int | str | bool] = {
         # Above the longest task (an SMTP send with its timeout), so that a
         # slow task is not redelivered while it still runs.
         "visibility_timeout": 3600,
