@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,9 @@ from sla.models import Severity
 from tickets import emails
 from tickets.models import Comment, SatisfactionRating, Ticket, TicketEvent
 from tickets.services import attachments_add, event_record, ticket_create
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from tickets.signals import customer_comment_unattended
 
 # Where each status may go next. Resolved and closed tickets reopen to "open".
@@ -87,7 +91,7 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None
     _locked(ticket)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return
-    before = {"assignee": ticket.assignee.get_full_name() if ticket.assignee_id else None}
+    before = {"assignee": ticket.assignee.get_full_name() if ticket.assignee is not None else None}
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
     event_record(
@@ -129,7 +133,7 @@ def ticket_status_change(
 
 
 # What a customer may do to their own request's status, and the words the timeline keeps.
-CUSTOMER_STATUSES = {
+CUSTOMER_STATUSES: dict[str, StrOrPromise] = {
     Ticket.Status.RESOLVED: _lazy("Marked resolved by the customer."),
     Ticket.Status.CLOSED: _lazy("Closed by the customer."),
 }
@@ -245,7 +249,7 @@ def _customer_comment_route(*, ticket: Ticket, comment: Comment, outcome: Commen
 @transaction.atomic
 def comment_add(
     *, ticket: Ticket, author: User | None, body: str, is_internal: bool = False, author_label: str = "",
-    author_contact: Contact | None = None, via: str = Comment.Via.WEB, uploads: Iterable[UploadedFile] = (),
+    author_contact: Contact | None = None, via: str = Comment.Via.WEB, uploads: Iterable[UploadedFile[bytes]] = (),
 ) -> Comment:
     """A public reply or internal note by support, or a comment by the customer.
 
