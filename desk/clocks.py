@@ -203,7 +203,7 @@ def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None
 
 def time_left_of(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None:
     """``time_left`` for one ticket already fetched through a checked accessor (the ticket page)."""
-    ticket.ack_clocks = list(  # type: ignore[attr-defined]
+    ticket.ack_clocks = list(  # type: ignore[attr-defined]  # the clocks time_left reads, as a queue row carries them
         SlaClock.objects.filter(ticket=ticket, metric=ACK).select_related("target_calendar"),
     )
     return time_left(ticket, now=now)

@@ -139,7 +139,7 @@ class BulkForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The numbers are checked against what the agent may see when they are looked up.
-        self.fields["tickets"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
+        self.fields["tickets"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]  # a choice field
 
 
 class OnBehalfMixin(forms.Form):
@@ -155,7 +155,7 @@ class OnBehalfMixin(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")  # type: ignore[attr-defined]
+        contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")  # type: ignore[attr-defined]  # RequestForm's
         self.fields["requester_contact"] = ContactChoiceField(
             label=_("For"), queryset=contacts, empty_label=None,
             help_text=_("The requester: they get the reception mail with the ticket's number."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -19,8 +21,8 @@ from sla.models import Severity, SupportTier
 
 
 class SettingsForm(forms.Form):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for value, label in NotificationEvent.choices:
             self.fields[value] = forms.ChoiceField(label=label, choices=NotificationChannel.choices)
 

@@ -48,7 +48,8 @@ def emergency_contacts(*, organisation: Organisation) -> tuple[Contact | None, l
 def _recipients(ticket: Ticket) -> tuple[Contact, list[Contact]]:
     """Who the notice went to: the ticket's requester and its contacts in copy."""
     copied = list(ticket.cc_contacts.order_by(*emergency_ordering()))
-    return ticket.requester_contact, copied  # type: ignore[return-value]
+    assert ticket.requester_contact is not None  # a notice's ticket is filed for its registered contact
+    return ticket.requester_contact, copied
 
 
 def notice_raise(

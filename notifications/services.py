@@ -151,8 +151,8 @@ def email_queue(
     return row
 
 
-def emails_queue(*, event_key: str, emails: Iterable[Email], **kwargs: object) -> list[OutboundEmail]:
-    rows = [email_queue(event_key=event_key, email=email, **kwargs) for email in emails]  # type: ignore[arg-type]
+def emails_queue(*, event_key: str, emails: Iterable[Email], **kwargs: Any) -> list[OutboundEmail]:
+    rows = [email_queue(event_key=event_key, email=email, **kwargs) for email in emails]
     return [row for row in rows if row is not None]
 
 

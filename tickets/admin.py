@@ -61,7 +61,7 @@ class TicketAdmin(AuditedAdmin):
     filter_horizontal = ["cc_contacts"]
     inlines = [CommentInline, TimelineInline]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Tickets are filed through the portal, the desk or the API, where the
         # type's fields are validated and the clocks started.
         return False

@@ -290,7 +290,7 @@ def comment_add(
         ticket=ticket, author=author, author_label=author_label, author_contact=author_contact, via=via, body=body,
         is_internal=is_internal,
     )
-    comment.outcome = outcome  # type: ignore[attr-defined]
+    comment.outcome = outcome  # type: ignore[attr-defined]  # read back by the views: a follow-up opened, or not
     if is_internal:
         kind = TicketEvent.Kind.NOTE
     elif by_staff:
