@@ -9,6 +9,7 @@ still receives Django's `HttpRequest` or DRF's `Request`.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
 from accounts.models import User
@@ -16,6 +17,7 @@ from accounts.models import User
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: User
+    htmx: HtmxDetails  # set on every request by django-htmx's middleware
 
 
 class AuthenticatedRequest(Request):

@@ -13,6 +13,7 @@ compares the restored counts and checksums with the manifest.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -173,7 +174,8 @@ def manifest_read(archive: Path) -> dict[str, Any]:
         member = tar.extractfile(MANIFEST)
         if member is None:
             raise BackupError("The archive has no manifest.")
-        return json.load(member)
+        manifest: dict[str, Any] = json.load(member)
+        return manifest
 
 
 def _empty_database(database: Database) -> None:
@@ -214,7 +216,7 @@ def backup_restore(*, archive: Path, database: Database, media_root: Path) -> di
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest = hashlib.sha256()
                 with target.open("wb") as out:
-                    for chunk in iter(lambda source=source: source.read(1 << 20), b""):
+                    for chunk in iter(functools.partial(source.read, 1 << 20), b""):
                         digest.update(chunk)
                         out.write(chunk)
                 if digest.hexdigest() != expected.pop(member.name):

@@ -6,7 +6,7 @@ from desk.models import CannedReply, Macro
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
+class CannedReplyAdmin(admin.ModelAdmin[CannedReply]):
     list_display = ["title", "active"]
     list_editable = ["active"]
     list_filter = ["active"]
@@ -14,7 +14,7 @@ class CannedReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Macro)
-class MacroAdmin(admin.ModelAdmin):
+class MacroAdmin(admin.ModelAdmin[Macro]):
     list_display = ["title", "status", "assign", "severity", "tags", "active"]
     list_editable = ["active"]
     list_filter = ["active"]

@@ -179,7 +179,8 @@ def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None
     if clock is None or not clock.has_terms:
         return None
     now = now or timezone.now()
-    duration = clock.target_duration
+    duration, target_calendar = clock.target_duration, clock.target_calendar
+    assert duration is not None and target_calendar is not None  # has_terms
     if clock.state == SlaClock.State.STOPPED:
         taken = clock.elapsed_before
         missed = clock.breached_at is not None or taken > duration
@@ -190,7 +191,7 @@ def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None
     due = clock.due_at
     if due is None:
         return None
-    calendar = calendar_for(clock.target_calendar)
+    calendar = calendar_for(target_calendar)
     if due <= now:
         return TimeLeft(state="breached", span=calendar.between(due, now), due=due, overdue=True)
     left = calendar.between(now, due)
@@ -202,7 +203,7 @@ def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None
 
 def time_left_of(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None:
     """``time_left`` for one ticket already fetched through a checked accessor (the ticket page)."""
-    ticket.ack_clocks = list(  # type: ignore[attr-defined]
+    ticket.ack_clocks = list(  # type: ignore[attr-defined]  # the clocks time_left reads, as a queue row carries them
         SlaClock.objects.filter(ticket=ticket, metric=ACK).select_related("target_calendar"),
     )
     return time_left(ticket, now=now)

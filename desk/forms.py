@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,9 @@ from desk.selectors import QueueFilters, assignable_staff
 from sla.models import Severity, SupportTier
 from tickets.models import Ticket, TicketType
 from tickets.selectors import REFERENCE
+
+if TYPE_CHECKING:
+    from portal.forms import RequestForm
 
 
 class QueueFilterForm(forms.Form):
@@ -62,12 +65,12 @@ class QueueFilterForm(forms.Form):
         )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name()
 
 
-def _staff_choice(**kwargs: Any) -> forms.ModelChoiceField:
+def _staff_choice(**kwargs: Any) -> forms.ModelChoiceField[User]:
     return StaffChoiceField(queryset=assignable_staff(), label=_("Assignee"), **kwargs)
 
 
@@ -136,7 +139,7 @@ class BulkForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The numbers are checked against what the agent may see when they are looked up.
-        self.fields["tickets"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]
+        self.fields["tickets"].valid_value = lambda value: str(value).isdigit()  # type: ignore[attr-defined]  # a choice field
 
 
 class OnBehalfMixin(forms.Form):
@@ -152,7 +155,7 @@ class OnBehalfMixin(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")  # type: ignore[attr-defined]
+        contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")  # type: ignore[attr-defined]  # RequestForm's
         self.fields["requester_contact"] = ContactChoiceField(
             label=_("For"), queryset=contacts, empty_label=None,
             help_text=_("The requester: they get the reception mail with the ticket's number."),
@@ -163,12 +166,12 @@ class OnBehalfMixin(forms.Form):
         self.order_fields(order + [name for name in self.fields if name not in order])
 
 
-class ContactChoiceField(forms.ModelChoiceField):
+class ContactChoiceField(forms.ModelChoiceField[Contact]):
     def label_from_instance(self, obj: Contact) -> str:
         return f"{obj.name} <{obj.email}>"
 
 
-def on_behalf_form_class(*, ticket_type: TicketType, organisation: Organisation) -> type[forms.Form]:
+def on_behalf_form_class(*, ticket_type: TicketType, organisation: Organisation) -> type[RequestForm]:
     """The customer's own request form for this type, plus who it is for, the channel and the time."""
     from portal.forms import request_form_class
 

@@ -38,14 +38,15 @@ def macro_apply(*, ticket: Ticket, macro: Macro, actor: User) -> list[str]:
     if macro.reply.strip():
         workflow.comment_add(ticket=ticket, author=actor, body=macro.reply)
         done.append("reply")
-    if macro.severity_id and macro.severity_id != ticket.severity_id:
+    if macro.severity is not None and macro.severity_id != ticket.severity_id:
         workflow.ticket_severity_change(ticket=ticket, actor=actor, severity=macro.severity, reason=macro.severity_reason)
         done.append("severity")
     if macro.status and macro.status != ticket.status:
         workflow.ticket_status_change(ticket=ticket, actor=actor, status=macro.status, reason=macro.title)
         done.append("status")
     if macro.assign:
-        assignee = {Macro.Assign.ME: actor, Macro.Assign.NOBODY: None}.get(macro.assign, macro.assignee)
+        chosen: dict[str, User | None] = {Macro.Assign.ME: actor, Macro.Assign.NOBODY: None}
+        assignee = chosen.get(macro.assign, macro.assignee)
         workflow.ticket_assign(ticket=ticket, actor=actor, assignee=assignee)
         done.append("assignee")
     if macro.tags.strip():

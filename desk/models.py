@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _ticket_statuses() -> list[tuple[str, str]]:
+
+def _ticket_statuses() -> list[tuple[str, StrOrPromise]]:
     from tickets.models import Ticket
 
     return list(Ticket.Status.choices)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
+from accounts.http import AuthenticatedHttpRequest
 from customers.models import Organisation
 from desk import notifications
 from desk.models import NotificationChannel, NotificationEvent, QueueWatch
@@ -18,8 +21,8 @@ from sla.models import Severity, SupportTier
 
 
 class SettingsForm(forms.Form):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for value, label in NotificationEvent.choices:
             self.fields[value] = forms.ChoiceField(label=label, choices=NotificationChannel.choices)
 
@@ -36,14 +39,14 @@ class WatchForm(forms.Form):
 
 @support_staff_required
 @require_GET
-def count(request: HttpRequest) -> HttpResponse:
+def count(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Polled by every desk page's header."""
     return render(request, "desk/_notification_count.html", {"unread": notifications.unread_count(user=request.user)})
 
 
 @support_staff_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "desk/_notification_list.html" if request.htmx and not request.htmx.boosted else "desk/notifications.html"
     return render(request, template, {
         "items": list(notifications.notifications_of(user=request.user)),
@@ -53,13 +56,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     notifications.notifications_mark_read(user=request.user)
     return redirect("desk:notifications")
 
 
 @support_staff_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
+def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial=notifications.notification_settings_of(user=request.user))
     if request.method == "POST" and "watch" not in request.POST and form.is_valid():
         notifications.notification_settings_set(user=request.user, channels=form.cleaned_data)
@@ -78,7 +81,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def watch_remove(request: HttpRequest, watch_id: int) -> HttpResponse:
+def watch_remove(request: AuthenticatedHttpRequest, watch_id: int) -> HttpResponse:
     QueueWatch.objects.filter(user=request.user, pk=watch_id).delete()  # one's own watches only
     messages.success(request, _("No longer watched."))
     return redirect("desk:notification_settings")

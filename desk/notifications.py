@@ -134,7 +134,8 @@ def mentioned_in(body: str) -> list[User]:
 
 
 def _leads() -> QuerySet[User]:
-    return User.objects.filter(role=User.Role.LEAD, is_active=True)
+    leads: QuerySet[User] = User.objects.filter(role=User.Role.LEAD, is_active=True)
+    return leads
 
 
 def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
@@ -147,28 +148,29 @@ def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
         agent_notify(users=watchers_of(ticket=ticket), event=NotificationEvent.NEW_TICKET, ticket=ticket, actor=actor,
                      source_key=key, text=_("New ticket %(ref)s: %(summary)s") % {
                          "ref": ticket.reference, "summary": ticket.summary})
-    elif kind == Kind.ASSIGNED and ticket.assignee_id:
+    elif kind == Kind.ASSIGNED and ticket.assignee is not None:
         agent_notify(users=[ticket.assignee], event=NotificationEvent.ASSIGNED, ticket=ticket, actor=actor,
                      source_key=key, text=_("%(ref)s was assigned to you") % {"ref": ticket.reference})
     elif kind == Kind.COMMENTED:
         followers = [f.user for f in TicketFollower.objects.filter(ticket=ticket).select_related("user")
                      if f.user_id != ticket.assignee_id]
-        who = event.comment.author_name if event.comment_id else event.actor_name
+        who = event.comment.author_name if event.comment is not None else event.actor_name
         text = _("%(who)s commented on %(ref)s") % {"who": who, "ref": ticket.reference}
         agent_notify(users=followers, event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket, actor=actor,
                      source_key=key, text=text)
-        if ticket.assignee_id:  # the ticket's own mail already tells the assignee (tickets.emails)
+        if ticket.assignee is not None:  # the ticket's own mail already tells the assignee (tickets.emails)
             agent_notify(users=[ticket.assignee], event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket, actor=actor,
                          source_key=key, text=text, mailed_elsewhere=True)
-    elif kind == Kind.NOTE and event.comment_id and event.comment.is_internal:
+    elif kind == Kind.NOTE and event.comment is not None and event.comment.is_internal:
         agent_notify(users=mentioned_in(event.comment.body), event=NotificationEvent.MENTION, ticket=ticket,
                      actor=actor, source_key=key, text=_("%(who)s mentioned you on %(ref)s") % {
                          "who": event.actor_name, "ref": ticket.reference})
     elif kind == Kind.ESCALATED:
-        people = [*_leads(), *([ticket.assignee] if ticket.assignee_id else [])]
+        people = [*_leads(), *([ticket.assignee] if ticket.assignee is not None else [])]
         agent_notify(users=people, event=NotificationEvent.ESCALATION, ticket=ticket, actor=actor, source_key=key,
                      text=_("%(ref)s was escalated") % {"ref": ticket.reference}, mailed_elsewhere=True)
-    elif kind == Kind.SLA and ticket.assignee_id and event.after.get("warned_at") and not event.before.get("warned_at"):
+    elif (kind == Kind.SLA and event.after.get("warned_at") and not event.before.get("warned_at")
+          and ticket.assignee is not None):
         agent_notify(users=[ticket.assignee], event=NotificationEvent.BREACH_SOON, ticket=ticket, source_key=key,
                      text=_("%(ref)s is close to breaching its SLA") % {"ref": ticket.reference}, mailed_elsewhere=True)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.access import support_staff_required
+from accounts.http import AuthenticatedHttpRequest
 from desk import organisations
 from desk.filing import ticket_file_on_behalf
 from desk.forms import on_behalf_form_class
@@ -18,7 +19,7 @@ from desk.forms import on_behalf_form_class
 
 @support_staff_required
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     page = organisations.organisations_page(user=request.user, q=q, page_number=request.GET.get("page"))
     query = request.GET.copy()
@@ -28,7 +29,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @support_staff_required
 @require_GET
-def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisations.organisation_get_for(user=request.user, organisation_id=organisation_id)
     now = timezone.now()
     return render(request, "desk/organisation_detail.html", {
@@ -46,7 +47,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
 
 
 @support_staff_required
-def file_on_behalf(request: HttpRequest, organisation_id: int) -> HttpResponse:
+def file_on_behalf(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
     """Pick a type, then the customer's own form for it with who it is for, the channel and the time."""
     organisation = organisations.organisation_get_for(user=request.user, organisation_id=organisation_id)
     slug = request.GET.get("type") or request.POST.get("type")

@@ -28,7 +28,7 @@ from notices.selectors import HeldMessage, held_notice_mail
 from reports.selectors import organisation_attainment
 from sla.clocks import calendar_for
 from sla.models import Calendar
-from tickets.models import TicketType
+from tickets.models import Ticket, TicketType
 from tickets.selectors import tickets_visible_to
 
 OPEN_TICKETS_SHOWN = 25
@@ -47,7 +47,7 @@ def organisations_list(*, user: User, q: str = "") -> QuerySet[Organisation]:
     return organisations.order_by("name", "pk")
 
 
-def organisations_page(*, user: User, q: str, page_number: str | int | None, per_page: int = 50) -> Page:
+def organisations_page(*, user: User, q: str, page_number: str | int | None, per_page: int = 50) -> Page[Organisation]:
     """One page of the list, each organisation with ``open_tickets``: one grouped count for the page's
     organisations over the open-ticket index, rather than a join to every ticket ever filed."""
     page = Paginator(organisations_list(user=user, q=q), per_page).get_page(page_number)
@@ -57,7 +57,7 @@ def organisations_page(*, user: User, q: str, page_number: str | int | None, per
         .order_by().values_list("organisation_id").annotate(n=Count("pk")),
     )
     for organisation in rows:
-        organisation.open_tickets = counts.get(organisation.pk, 0)  # type: ignore[attr-defined]
+        organisation.open_tickets = counts.get(organisation.pk, 0)  # type: ignore[attr-defined]  # shown by the list
     page.object_list = rows
     return page
 
@@ -92,6 +92,7 @@ def hours_of(*, organisation: Organisation, now: datetime | None = None) -> Hour
         spans = business.open_spans(now, now + timedelta(days=14))
         first = next(iter(spans), None)
         closes = first[1] if first else None
+        assert closes is not None  # open now: the span we are in comes first
         always = closes is not None and closes >= now + timedelta(days=14) - timedelta(minutes=1)
         return Hours(calendar=calendar, open_now=True, next_change=None if always else closes.astimezone(zone),
                      always_open=always)
@@ -155,7 +156,7 @@ def grants_in_force(*, organisation: Organisation, now: datetime | None = None) 
     return [grant for grant in access_grants_current(organisation=organisation) if grant.is_active_at(now)]
 
 
-def open_tickets_of(*, user: User, organisation: Organisation, now: datetime | None = None) -> Page:
+def open_tickets_of(*, user: User, organisation: Organisation, now: datetime | None = None) -> Page[Ticket]:
     """The organisation's open tickets, most urgent first, with their clocks: one page of the queue."""
     return selectors.queue_page(
         user=user, filters=selectors.QueueFilters(organisation=organisation.pk), page_number=1,

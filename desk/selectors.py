@@ -94,7 +94,7 @@ def queue_for(
 def queue_page(
     *, user: User, filters: QueueFilters, page_number: str | int | None, per_page: int, now: datetime | None = None,
     count: int | None = None,
-) -> Page:
+) -> Page[Ticket]:
     """One page of the queue, rows complete with what they show.
 
     The order is worked out over ids alone (``clocks.UrgencyOrder``: three runs,
@@ -102,7 +102,8 @@ def queue_page(
     are then read whole.
     """
     now = now or timezone.now()
-    page = Paginator(queue_for(user=user, filters=filters, now=now, count=count), per_page).get_page(page_number)
+    order = queue_for(user=user, filters=filters, now=now, count=count)
+    page: Page[Any] = Paginator(order, per_page).get_page(page_number)  # type: ignore[arg-type]  # only sliced, as Paginator does
     ids = list(page.object_list)
     rows = clocks.with_ack_clock(
         tickets_visible_to(user).filter(pk__in=ids)
@@ -137,7 +138,8 @@ def queue_counts(*, user: User, now: datetime | None = None) -> dict[str, int]:
 
 
 def assignable_staff() -> QuerySet[User]:
-    return User.objects.filter(role__in=[User.Role.AGENT, User.Role.LEAD], is_active=True).order_by("full_name")
+    staff: QuerySet[User] = User.objects.filter(role__in=[User.Role.AGENT, User.Role.LEAD], is_active=True).order_by("full_name")
+    return staff
 
 
 def canned_replies() -> QuerySet[CannedReply]:
@@ -154,7 +156,8 @@ def links_of(*, ticket: Ticket) -> list[tuple[str, Ticket]]:
         if link.from_ticket_id == ticket.pk:
             result.append((str(link.get_kind_display()), link.to_ticket))
         else:
-            label = {TicketLink.Kind.RELATED: link.get_kind_display(), TicketLink.Kind.MERGED: _("Merged from")}.get(
+            labels: dict[str, str] = {TicketLink.Kind.RELATED: link.get_kind_display(), TicketLink.Kind.MERGED: _("Merged from")}
+            label = labels.get(
                 link.kind, _("Duplicated by"),
             )
             result.append((str(label), link.from_ticket))
@@ -228,6 +231,7 @@ def ack_times(*, user: User, now: datetime | None = None, days: int = 7) -> dict
         return {"count": count, **figures}
     seconds = sorted(
         (ack - created).total_seconds() for created, ack in acked.values_list("created_at", "acknowledged_at")
+        if ack is not None  # always: acked filters on acknowledged_at
     )
     if len(seconds) == 1:
         median = p90 = seconds[0]

@@ -98,7 +98,7 @@ def _claim(*, ticket_id: int, user: User) -> Ticket | None:
     )
     if taken != 1:
         return None
-    ticket = Ticket.objects.select_related("organisation").get(pk=ticket_id)
+    ticket: Ticket = Ticket.objects.select_related("organisation").get(pk=ticket_id)
     event_record(
         ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=user, is_public=False,
         before={"assignee": None}, after={"assignee": user.get_full_name()},

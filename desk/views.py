@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
 from accounts.forms import PersonalProfileForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.profile import profile_saved_response
 from audit import access_log
 from audit.models import AccessRecord
@@ -54,7 +55,7 @@ PAGE_SIZE = 50
 
 @support_staff_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     filters = form.filters()
     now = timezone.now()  # one instant for the order and every row's countdown
@@ -69,7 +70,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
-        "rows": queue_rows(tickets=page.object_list, now=now),
+        "rows": queue_rows(tickets=list(page.object_list), now=now),
         "bulk_form": BulkForm(), "next": request.get_full_path(), "counts": counts,
         "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
@@ -80,7 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def bulk(request: HttpRequest) -> HttpResponse:
+def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("desk:queue")
@@ -110,7 +111,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def take_next(request: HttpRequest) -> HttpResponse:
+def take_next(request: AuthenticatedHttpRequest) -> HttpResponse:
     ticket = ticket_take_next(user=request.user)
     if ticket is None:
         messages.info(request, _("No unassigned ticket is waiting."))
@@ -130,7 +131,7 @@ def _has_template(name: str) -> bool:
     return True
 
 
-def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **forms: Any) -> HttpResponse:
+def _workspace(request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int = 200, **forms: Any) -> HttpResponse:
     """The ticket page, with any action form that came back with errors in place of its blank twin."""
     canned = list(selectors.canned_replies())
     reply_initial = {}
@@ -179,7 +180,7 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
 
 @support_staff_required
 @require_GET
-def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     target = ticket_merge_target(ticket=ticket)
     if target.pk != ticket.pk and "stay" not in request.GET:  # the old number leads to the kept ticket
@@ -193,7 +194,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
 Action = Callable[[Ticket, dict[str, Any]], str]
 
 
-def _act(request: HttpRequest, number: int, *, form_name: str, form: Any, action: Action) -> HttpResponse:
+def _act(request: AuthenticatedHttpRequest, number: int, *, form_name: str, form: Any, action: Action) -> HttpResponse:
     """Run one action: valid input and an accepting service redirect back with a message;
     anything else shows the page again with the error beside the field."""
     ticket = ticket_get_for(user=request.user, number=number)
@@ -211,7 +212,7 @@ def _act(request: HttpRequest, number: int, *, form_name: str, form: Any, action
 
 @support_staff_required
 @require_POST
-def acknowledge(request: HttpRequest, number: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     if workflow.ticket_acknowledge(ticket=ticket, actor=request.user):
         messages.success(request, _("Acknowledged."))
@@ -222,7 +223,7 @@ def acknowledge(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def assign(request: HttpRequest, number: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         workflow.ticket_assign(ticket=ticket, actor=request.user, assignee=data["assignee"])
         if data["assignee"] is None:
@@ -234,7 +235,7 @@ def assign(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def severity(request: HttpRequest, number: int) -> HttpResponse:
+def severity(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         workflow.ticket_severity_change(
             ticket=ticket, actor=request.user, severity=data["severity"], reason=data["reason"],
@@ -246,7 +247,7 @@ def severity(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def status(request: HttpRequest, number: int) -> HttpResponse:
+def status(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         workflow.ticket_status_change(ticket=ticket, actor=request.user, status=data["status"], reason=data["reason"])
         return _("Status: %(status)s.") % {"status": Ticket.Status(data["status"]).label}
@@ -256,7 +257,7 @@ def status(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def reply(request: HttpRequest, number: int) -> HttpResponse:
+def reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         workflow.comment_add(ticket=ticket, author=request.user, body=data["body"])
         return _("Reply sent to the customer.")
@@ -266,7 +267,7 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def note(request: HttpRequest, number: int) -> HttpResponse:
+def note(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         workflow.comment_add(ticket=ticket, author=request.user, body=data["body"], is_internal=True)
         return _("Internal note added.")
@@ -276,7 +277,7 @@ def note(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def send_back(request: HttpRequest, number: int) -> HttpResponse:
+def send_back(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         workflow.ticket_send_back(ticket=ticket, actor=request.user, message=data["message"])
         return _("Sent back to the reporter; the ticket now waits on them.")
@@ -286,7 +287,7 @@ def send_back(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def link(request: HttpRequest, number: int) -> HttpResponse:
+def link(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         try:
             other = ticket_get_for(user=request.user, number=data["other"])
@@ -300,7 +301,7 @@ def link(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def tags(request: HttpRequest, number: int) -> HttpResponse:
+def tags(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         names = housekeeping.tags_parse(data["tags"])
         housekeeping.ticket_tags_set(ticket=ticket, names=names, actor=request.user)
@@ -311,7 +312,7 @@ def tags(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def follow(request: HttpRequest, number: int) -> HttpResponse:
+def follow(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     if request.POST.get("action") == "unfollow":
         housekeeping.ticket_unfollow(ticket=ticket, user=request.user)
@@ -324,7 +325,7 @@ def follow(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def cc(request: HttpRequest, number: int) -> HttpResponse:
+def cc(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         contact = contacts_of(organisation=ticket.organisation).filter(pk=data["contact"]).first()
         if contact is None:  # another organisation's contact, or none: the same answer
@@ -340,7 +341,7 @@ def cc(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def merge(request: HttpRequest, number: int) -> HttpResponse:
+def merge(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         try:
             kept = ticket_get_for(user=request.user, number=data["other"])
@@ -354,7 +355,7 @@ def merge(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def macro(request: HttpRequest, number: int) -> HttpResponse:
+def macro(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     try:
         chosen = macros.macro_get(macro_id=int(request.POST.get("macro", "")))
@@ -377,7 +378,7 @@ def _headline(changes: list[Any]) -> Any:
 
 @support_staff_required
 @require_GET
-def presence(request: HttpRequest, number: int) -> HttpResponse:
+def presence(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """Polled by the ticket page: who else has it open, and what changed since it was loaded."""
     ticket = ticket_get_for(user=request.user, number=number)
     others = presence_touch(ticket=ticket, user=request.user)
@@ -397,7 +398,7 @@ def presence(request: HttpRequest, number: int) -> HttpResponse:
 
 @support_staff_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     tiers, by_severity = selectors.open_by_severity_and_tier(user=request.user)
     return render(request, "desk/dashboard.html", {
         "tiers": tiers,
@@ -409,7 +410,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @support_staff_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PersonalProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         return profile_saved_response(request, form, "desk:profile")
@@ -419,6 +420,6 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @support_staff_required
 @require_GET
-def mail_refusals(request: HttpRequest) -> HttpResponse:
+def mail_refusals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the public forms were refused to mail, and why: a flood shows here, not in a stranger's inbox."""
     return render(request, "desk/mail_refusals.html", {"refusals": floodgate.mail_refusals_recent()})

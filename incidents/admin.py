@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -7,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from accounts.http import AuthenticatedHttpRequest
 from audit.admin import AuditedAdmin
 from incidents import publishing
 from incidents.models import (
@@ -21,14 +24,14 @@ from incidents.models import (
 )
 
 
-class ComponentInline(TranslationTabularInline):
+class ComponentInline(TranslationTabularInline[Component, ComponentGroup]):
     model = Component
     extra = 0
     fields = ["name", "order", "status", "showcase", "only_show_if_degraded"]
 
 
 @admin.register(ComponentGroup)
-class ComponentGroupAdmin(TranslationAdmin, AuditedAdmin):
+class ComponentGroupAdmin(TranslationAdmin[ComponentGroup], AuditedAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -36,47 +39,45 @@ class ComponentGroupAdmin(TranslationAdmin, AuditedAdmin):
 
 
 @admin.register(Component)
-class ComponentAdmin(TranslationAdmin, AuditedAdmin):
+class ComponentAdmin(TranslationAdmin[Component], AuditedAdmin):
     list_display = ["name", "group", "order", "status", "showcase", "updated_at"]
     list_filter = ["group", "status", "showcase"]
     list_editable = ["order", "status"]
     search_fields = ["name", "description"]
 
 
-class IncidentComponentInline(admin.TabularInline):
+class IncidentComponentInline(admin.TabularInline[IncidentComponent, Incident]):
     model = IncidentComponent
     extra = 0
     autocomplete_fields = ["component"]
 
 
-class IncidentUpdateInline(admin.StackedInline):
+class IncidentUpdateInline(admin.StackedInline[IncidentUpdate, Incident]):
     model = IncidentUpdate
     extra = 0
     fields = ["status", "message", "created_at", "created_by"]
     readonly_fields = ["created_by"]
 
 
-class IncidentEventInline(admin.TabularInline):
+class IncidentEventInline(admin.TabularInline[IncidentEvent, Incident]):
     model = IncidentEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor", "actor_label", "reason", "before", "after"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "actor", "actor_label", "reason", "before", "after")
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class IncidentOrganisationInline(admin.TabularInline):
+class IncidentOrganisationInline(admin.TabularInline[IncidentOrganisation, Incident]):
     """Read-only: linking raises notices, so it happens in the desk (incidents.affected), never by a bare row."""
 
     model = IncidentOrganisation
     extra = 0
     can_delete = False
-    fields = ["organisation", "notice", "linked_by", "linked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("organisation", "notice", "linked_by", "linked_at")
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -96,7 +97,7 @@ class IncidentAdmin(AuditedAdmin):
     ]
 
     @admin.action(description=_("Publish the selected incidents now"))
-    def publish_now(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+    def publish_now(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Incident]) -> None:
         done = 0
         for incident in queryset:
             try:
@@ -106,7 +107,7 @@ class IncidentAdmin(AuditedAdmin):
         self.message_user(request, _("%(count)d incidents published.") % {"count": done}, messages.SUCCESS)
 
     @admin.action(description=_("Resolve the selected incidents"))
-    def resolve(self, request: HttpRequest, queryset: QuerySet[Incident]) -> None:
+    def resolve(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Incident]) -> None:
         done = 0
         for incident in queryset.filter(kind=Incident.Kind.INCIDENT, status__in=Incident.OPEN_STATUSES):
             publishing.incident_resolve(incident=incident, actor=request.user, reason=_("Resolved from the admin."))
@@ -115,7 +116,7 @@ class IncidentAdmin(AuditedAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
     list_display = ["email", "all_components", "confirmed_at", "unsubscribed_at", "created_at"]
     list_filter = ["all_components"]
     search_fields = ["email"]

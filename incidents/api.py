@@ -60,7 +60,7 @@ def _component(component: Component, status: str, position: int) -> dict[str, An
         "description": component.description or None,
         "showcase": component.showcase,
         "start_date": _day(component.start_date),
-        "group_id": component.group.public_id if component.group_id else None,
+        "group_id": component.group.public_id if component.group is not None else None,
         "page_id": page_id(),
         "group": False,
         "only_show_if_degraded": component.only_show_if_degraded,

@@ -37,12 +37,13 @@ def status_changed() -> None:
 
 def peek(name: str) -> object | None:
     """What ``cached`` holds under this name for the current version, without building it."""
-    return cache.get(f"status-page:{version()}:{name}")
+    held: object | None = cache.get(f"status-page:{version()}:{name}")
+    return held
 
 
 def cached(name: str, build: Callable[[], T], timeout: int = TIMEOUT) -> T:
     key = f"status-page:{version()}:{name}"
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, timeout)

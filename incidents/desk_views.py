@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import support_staff_required
+from accounts.http import AuthenticatedHttpRequest
 from incidents import affected, page, publishing
 from incidents.forms import ComponentStatusForm, IncidentForm, LinkOrganisationsForm, MaintenanceForm, UpdateForm
 from incidents.models import Component, ComponentStatus, Incident, IncidentEvent
@@ -32,21 +33,21 @@ def _component(component_id: int) -> Component:
 
 @support_staff_required
 @require_http_methods(["GET", "HEAD"])
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     open_incidents = Incident.objects.exclude(status__in=Incident.CLOSED_STATUSES).order_by("-detected_at")
     recent = Incident.objects.filter(status__in=Incident.CLOSED_STATUSES).order_by("-detected_at")[:20]
     components = list(Component.objects.select_related("group"))
     # Beside its own status, what the public sees: open incidents and maintenance can only make it worse.
     shown, _open = page.current_statuses(components)
-    components = [(component, ComponentStatus(shown[component.pk])) for component in components]
+    rows = [(component, ComponentStatus(shown[component.pk])) for component in components]
     return render(request, "desk/status/overview.html", {
-        "open_incidents": open_incidents, "recent": recent, "components": components, "status_form": ComponentStatusForm(),
+        "open_incidents": open_incidents, "recent": recent, "components": rows, "status_form": ComponentStatusForm(),
     })
 
 
 @support_staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def incident_create(request: HttpRequest) -> HttpResponse:
+def incident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,7 +67,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 
 @support_staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(incident_id)
     form = UpdateForm(request.POST or None, incident=incident)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def incident_publish(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_publish(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(incident_id)
     try:
         done = publishing.incident_publish(incident=incident, actor=request.user, reason=_("Published from the desk."))
@@ -106,7 +107,7 @@ def incident_publish(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def organisations_link(request: HttpRequest, incident_id: int) -> HttpResponse:
+def organisations_link(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(incident_id)
     form = LinkOrganisationsForm(request.POST, incident=incident)
     if not form.is_valid():
@@ -131,14 +132,14 @@ def organisations_link(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 @support_staff_required
 @require_POST
-def component_status(request: HttpRequest, component_id: int) -> HttpResponse:
+def component_status(request: AuthenticatedHttpRequest, component_id: int) -> HttpResponse:
     component = _component(component_id)
     form = ComponentStatusForm(request.POST)
     if form.is_valid():
         publishing.component_status_change(component=component, status=form.cleaned_data["status"], actor=request.user,
                                            reason=_("Changed from the desk."))
         messages.success(request, _("%(component)s is now “%(status)s”.")
-                         % {"component": component, "status": dict(form.fields["status"].choices)[form.cleaned_data["status"]]})
+                         % {"component": component, "status": ComponentStatus(form.cleaned_data["status"]).label})
     else:
         messages.error(request, _("Choose a valid status."))
     return redirect("desk_status:overview")
@@ -146,7 +147,7 @@ def component_status(request: HttpRequest, component_id: int) -> HttpResponse:
 
 @support_staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def maintenance_create(request: HttpRequest) -> HttpResponse:
+def maintenance_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MaintenanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -18,7 +19,7 @@ from incidents.models import Incident
 FEED_SIZE = 50
 
 
-class IncidentHistoryRss(Feed):
+class IncidentHistoryRss(Feed[Incident, Any]):
     def title(self) -> str:
         return _("%(vendor)s status – incident history") % {"vendor": settings.VENDOR_NAME}
 

@@ -12,7 +12,7 @@ from notices.models import ProductArea
 
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
-    components = forms.ModelMultipleChoiceField(
+    components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(
         label=_("Components"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=Component.objects.filter(showcase=True).select_related("group"),
         help_text=_("Choose none to hear about everything."),
@@ -27,9 +27,10 @@ class IncidentForm(forms.Form):
     cause = forms.ChoiceField(label=_("Cause"), choices=Incident.Cause.choices, initial=Incident.Cause.UNKNOWN,
                               help_text=_("A code change publishes the incident at once."))
     status = forms.ChoiceField(label=_("Status"), choices=[(s.value, s.label) for s in Incident.OPEN_STATUSES])
-    components = forms.ModelMultipleChoiceField(label=_("Affected components"), required=False,
-                                                queryset=Component.objects.select_related("group"),
-                                                widget=forms.CheckboxSelectMultiple)
+    components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(
+        label=_("Affected components"), required=False, queryset=Component.objects.select_related("group"),
+        widget=forms.CheckboxSelectMultiple,
+    )
     impact = forms.ChoiceField(label=_("Impact on them"), choices=ComponentStatus.choices, initial=ComponentStatus.PARTIAL_OUTAGE)
     publish_now = forms.BooleanField(label=_("Publish now"), required=False, initial=True,
                                      help_text=_("Otherwise it goes public once it has lasted 30 minutes and is still open."))
@@ -38,22 +39,25 @@ class IncidentForm(forms.Form):
 class UpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"))
     message = forms.CharField(label=_("Message"), widget=forms.Textarea)
-    components = forms.ModelMultipleChoiceField(label=_("Change the impact on"), required=False,
-                                                queryset=Component.objects.select_related("group"),
-                                                widget=forms.CheckboxSelectMultiple)
+    components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(
+        label=_("Change the impact on"), required=False, queryset=Component.objects.select_related("group"),
+        widget=forms.CheckboxSelectMultiple,
+    )
     impact = forms.ChoiceField(label=_("New impact"), choices=ComponentStatus.choices, required=False)
 
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         statuses = Incident.MAINTENANCE_STATUSES if incident.is_maintenance else Incident.INCIDENT_STATUSES
-        self.fields["status"].choices = [(s.value, s.label) for s in statuses]
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [(s.value, s.label) for s in statuses]
         self.fields["status"].initial = incident.status
 
 
 class MaintenanceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     message = forms.CharField(label=_("Message"), widget=forms.Textarea)
-    components = forms.ModelMultipleChoiceField(label=_("Components under maintenance"),
+    components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(label=_("Components under maintenance"),
                                                 queryset=Component.objects.select_related("group"),
                                                 widget=forms.CheckboxSelectMultiple)
     scheduled_for = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -88,6 +92,7 @@ class LinkOrganisationsForm(forms.Form):
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisations"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = Organisation.objects.filter(contract_active=True)
         # Offer only those not linked yet, but accept a linked one (a second tab, a double click): the service
         # then answers that nothing was sent again, instead of a puzzling "not a valid choice".

@@ -8,7 +8,7 @@ rules live in ``incidents.rollup``; what changes state lives in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.querysets import AuditedQuerySet
 from incidents import rollup
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+    from django_stubs_ext import StrOrPromise
 from supportdesk.appendonly import AppendOnlyModel
 
 
@@ -29,7 +33,7 @@ class ComponentStatus(models.TextChoices):
     UNDER_MAINTENANCE = rollup.MAINTENANCE, _("Under maintenance")
 
 
-class ComponentGroup(models.Model):
+class ComponentGroup(models.Model):  # type: ignore[django-manager-missing]  # Component's manager is modeltranslation's, built at run time
     """A heading on the status page: the platform, carriers in a market, shop integrations…"""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -38,7 +42,9 @@ class ComponentGroup(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = AuditedQuerySet.as_manager()
+    # Declared: the Django plugin cannot resolve the manager of a model django-modeltranslation also registers.
+    components: RelatedManager[Component]  # Component.group, declared as the plugin cannot build it
+    objects: ClassVar[models.Manager[ComponentGroup]] = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("component group")
@@ -73,7 +79,8 @@ class Component(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = AuditedQuerySet.as_manager()
+    # Declared: the Django plugin cannot resolve the manager of a model django-modeltranslation also registers.
+    objects: ClassVar[models.Manager[Component]] = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("component")
@@ -82,7 +89,7 @@ class Component(models.Model):
         constraints = [models.UniqueConstraint(fields=["group", "name"], name="component_unique_name_in_group")]
 
     def __str__(self) -> str:
-        return f"{self.group.name} · {self.name}" if self.group_id else self.name
+        return f"{self.group.name} · {self.name}" if self.group is not None else self.name
 
     @property
     def public_id(self) -> str:
@@ -205,7 +212,7 @@ class Incident(models.Model):
     @property
     def impact_label(self) -> str:
         """The impact in the words of the banner and the components: Statuspage's "major" reads as worse than it is."""
-        words = {
+        words: dict[str, StrOrPromise] = {
             self.Impact.NONE: _("No impact"), self.Impact.MINOR: _("Degraded performance"),
             self.Impact.MAJOR: _("Partial outage"), self.Impact.CRITICAL: _("Major outage"),
             self.Impact.MAINTENANCE: _("Maintenance"),
@@ -303,7 +310,7 @@ class IncidentEvent(AppendOnlyModel):
 
     @property
     def actor_name(self) -> str:
-        return self.actor.get_full_name() if self.actor_id else self.actor_label
+        return self.actor.get_full_name() if self.actor is not None else self.actor_label
 
 
 class IncidentOrganisation(models.Model):

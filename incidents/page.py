@@ -8,6 +8,7 @@ only gathers the rows they need, in a fixed number of queries.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -132,6 +133,7 @@ def history_days(now: datetime, count: int = HISTORY_DAYS) -> list[date]:
 
 def last_change(components: list[Component] | None = None) -> datetime:
     """When anything public last changed: a component or a published incident."""
+    component_times: Iterable[datetime]
     if components is None:
         component_times = Component.objects.order_by("-updated_at").values_list("updated_at", flat=True)[:1]
     else:

@@ -39,15 +39,18 @@ def _read(token: str, action: str, max_age: timedelta | None) -> Subscriber | No
         return None
     if not isinstance(data, dict) or data.get("a") != action:
         return None
-    return Subscriber.objects.filter(pk=data.get("s"), email=data.get("e")).first()
+    subscriber_id, email = data.get("s"), data.get("e")
+    if not isinstance(subscriber_id, int) or not isinstance(email, str):
+        return None
+    return Subscriber.objects.filter(pk=subscriber_id, email=email).first()
 
 
 def confirm_url(subscriber: Subscriber) -> str:
-    return settings.SITE_URL + reverse("status:subscribe_confirm", args=[_token(subscriber, "confirm")])
+    return f"{settings.SITE_URL}{reverse('status:subscribe_confirm', args=[_token(subscriber, 'confirm')])}"
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
-    return settings.SITE_URL + reverse("status:unsubscribe", args=[_token(subscriber, "unsubscribe")])
+    return f"{settings.SITE_URL}{reverse('status:unsubscribe', args=[_token(subscriber, 'unsubscribe')])}"
 
 
 @transaction.atomic

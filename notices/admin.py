@@ -11,17 +11,16 @@ from notices.models import Notice, NoticeUpdate, ProductArea
 
 
 @admin.register(ProductArea)
-class ProductAreaAdmin(TranslationAdmin, AuditedAdmin):
+class ProductAreaAdmin(TranslationAdmin[ProductArea], AuditedAdmin):
     list_display = ["name", "active", "order"]
     list_editable = ["active", "order"]
     search_fields = ["name"]
 
 
-class NoticeUpdateInline(admin.TabularInline):
+class NoticeUpdateInline(admin.TabularInline[NoticeUpdate, Notice]):
     model = NoticeUpdate
     extra = 0
-    fields = ["created_at", "body", "call_to_action", "author", "author_label"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "body", "call_to_action", "author", "author_label")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -29,7 +28,7 @@ class NoticeUpdateInline(admin.TabularInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(admin.ModelAdmin[Notice]):
     """Read-only: notices are raised in the desk or through the API, which make their tickets and mail."""
 
     list_display = ["created_at", "kind", "organisation", "area", "environment", "title", "ticket", "raised_by_name"]

@@ -43,7 +43,7 @@ def _portal_url(notice: Notice, contact: Contact) -> str:
 
     if not contact_has_login(contact):
         return contact_ticket_url(ticket=notice.ticket, contact=contact)
-    return settings.SITE_URL + reverse("portal:ticket", kwargs={"number": notice.ticket.number})
+    return f"{settings.SITE_URL}{reverse('portal:ticket', kwargs={'number': notice.ticket.number})}"
 
 
 def notice_email(

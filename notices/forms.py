@@ -35,6 +35,7 @@ class _NoticeFields(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean answers cleaned_data
         organisation = self.chosen_organisation()
         name = (data.get("environment") or "").strip()
         data["environment"] = None
@@ -55,7 +56,9 @@ class NoticeForm(_NoticeFields):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.filter(contract_active=True), empty_label=_("Choose…"),
     )
-    area = forms.ModelChoiceField(label=_("Product area"), queryset=ProductArea.objects.filter(active=True), empty_label=_("Choose…"))
+    area: forms.ModelChoiceField[ProductArea] = forms.ModelChoiceField(
+        label=_("Product area"), queryset=ProductArea.objects.filter(active=True), empty_label=_("Choose…"),
+    )
 
     field_order = ["organisation", "kind", "area", "environment", "title", "description", "call_to_action"]
 
@@ -79,7 +82,7 @@ class NoticeApiForm(_NoticeFields):
 
     def clean_account_id(self) -> Organisation:
         account_id = self.cleaned_data["account_id"].strip()
-        organisation = Organisation.objects.filter(account_id=account_id, contract_active=True).first()
+        organisation: Organisation | None = Organisation.objects.filter(account_id=account_id, contract_active=True).first()
         if organisation is None:
             raise forms.ValidationError(_("No organisation with an active contract has the account id “%(id)s”.") % {"id": account_id})
         return organisation
@@ -94,7 +97,8 @@ class NoticeApiForm(_NoticeFields):
         return area
 
     def chosen_organisation(self) -> Organisation | None:
-        return self.cleaned_data.get("account_id")
+        organisation: Organisation | None = self.cleaned_data.get("account_id")
+        return organisation
 
 
 class NoticeUpdateForm(forms.Form):

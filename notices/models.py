@@ -7,6 +7,8 @@ emails live in the outbox under the event keys below, one row per recipient.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,7 +25,8 @@ class ProductArea(models.Model):
     active = models.BooleanField(_("active"), default=True, help_text=_("Inactive areas are not offered for new notices."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = AuditedQuerySet.as_manager()
+    # Declared: the Django plugin cannot resolve the manager of a model django-modeltranslation also registers.
+    objects: ClassVar[models.Manager[ProductArea]] = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product area")
@@ -94,7 +97,7 @@ class Notice(models.Model):
 
     @property
     def raised_by_name(self) -> str:
-        return self.raised_by.get_full_name() if self.raised_by_id else self.raised_by_label
+        return self.raised_by.get_full_name() if self.raised_by is not None else self.raised_by_label
 
 
 class NoticeUpdate(models.Model):

@@ -114,15 +114,15 @@ def held_notice_mail(*, user: User) -> list[HeldMessage]:
     for row in rows:
         if _parse(row.event_key):
             grouped.setdefault(row.event_key, []).append(row)
-    parsed = {key: _parse(key) for key in grouped}
-    notice_ids = {pk for key, (prefix, pk) in parsed.items() if prefix == "notice"}  # type: ignore[misc]
-    update_ids = {pk for key, (prefix, pk) in parsed.items() if prefix == "notice-update"}  # type: ignore[misc]
+    parsed = {key: parts for key in grouped if (parts := _parse(key)) is not None}  # every grouped key parses
+    notice_ids = {pk for prefix, pk in parsed.values() if prefix == "notice"}
+    update_ids = {pk for prefix, pk in parsed.values() if prefix == "notice-update"}
     updates = {u.pk: u for u in NoticeUpdate.objects.filter(pk__in=update_ids)}
     notice_ids |= {u.notice_id for u in updates.values()}
     notices = {n.pk: n for n in notices_visible_to(user).filter(pk__in=notice_ids)}
     held = []
     for key, group in grouped.items():
-        prefix, pk = parsed[key]  # type: ignore[misc]
+        prefix, pk = parsed[key]
         update = updates.get(pk) if prefix == "notice-update" else None
         notice = notices.get(update.notice_id if update else pk) if (update or prefix == "notice") else None
         if notice is None:

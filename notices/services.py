@@ -32,7 +32,7 @@ from tickets.models import Ticket, TicketEvent, TicketType
 from tickets.services import event_record, ticket_create
 from tickets.workflow import comment_add
 
-TICKET_TYPE_SLUGS = {Notice.Kind.ALERT: "proactive-alert", Notice.Kind.WARNING: "proactive-warning"}
+TICKET_TYPE_SLUGS: dict[str, str] = {Notice.Kind.ALERT: "proactive-alert", Notice.Kind.WARNING: "proactive-warning"}
 MAX_REFERENCES = 20
 
 
@@ -48,7 +48,8 @@ def emergency_contacts(*, organisation: Organisation) -> tuple[Contact | None, l
 def _recipients(ticket: Ticket) -> tuple[Contact, list[Contact]]:
     """Who the notice went to: the ticket's requester and its contacts in copy."""
     copied = list(ticket.cc_contacts.order_by(*emergency_ordering()))
-    return ticket.requester_contact, copied  # type: ignore[return-value]
+    assert ticket.requester_contact is not None  # a notice's ticket is filed for its registered contact
+    return ticket.requester_contact, copied
 
 
 def notice_raise(

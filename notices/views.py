@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import support_staff_required
+from accounts.http import AuthenticatedHttpRequest
 from customers.models import Organisation
 from customers.selectors import emergency_ordering, organisations_visible_to
 from monitoring.selectors import alerts_behind_notice
@@ -27,7 +30,7 @@ def _form_error(form: NoticeForm | NoticeUpdateForm | HeldCancelForm, exc: Valid
 
 
 @support_staff_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     notices = selectors.notices_visible_to(request.user).order_by("-created_at")
     page = Paginator(notices, 50).get_page(request.GET.get("page"))
     states = selectors.mail_states_of(list(page.object_list))
@@ -36,7 +39,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notices/list.html", {"page": page, "rows": rows, "held_count": held_count})
 
 
-def _chosen(request: HttpRequest) -> Organisation | None:
+def _chosen(request: AuthenticatedHttpRequest) -> Organisation | None:
     raw = request.POST.get("organisation") or request.GET.get("organisation") or ""
     if not raw.isdigit():
         return None
@@ -44,7 +47,7 @@ def _chosen(request: HttpRequest) -> Organisation | None:
 
 
 @support_staff_required
-def notice_new(request: HttpRequest) -> HttpResponse:
+def notice_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _chosen(request)
     if request.method == "POST":
         form = NoticeForm(request.POST)
@@ -67,7 +70,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 return redirect("notices:detail", notice_id=notice.pk)
     else:
         form = NoticeForm(initial={"organisation": organisation.pk if organisation else None})
-    context = {"form": form, "organisation": organisation}
+    context: dict[str, Any] = {"form": form, "organisation": organisation}
     if organisation is not None:
         context["registered"], context["additional"] = services.emergency_contacts(organisation=organisation)
         context["environments"] = list(organisation.environments.values_list("name", flat=True))
@@ -75,7 +78,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
 
 
 @support_staff_required
-def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_detail(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.notice_get_for(user=request.user, notice_id=notice_id)
     form = NoticeUpdateForm()
     if request.method == "POST":
@@ -103,13 +106,13 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 @support_staff_required
-def held_list(request: HttpRequest) -> HttpResponse:
+def held_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "notices/held.html", {"held": selectors.held_notice_mail(user=request.user)})
 
 
 @require_POST
 @support_staff_required
-def held_release(request: HttpRequest) -> HttpResponse:
+def held_release(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = HeldReleaseForm(request.POST)
     if not form.is_valid():
         return redirect("notices:held")
@@ -123,7 +126,7 @@ def held_release(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @support_staff_required
-def held_cancel(request: HttpRequest) -> HttpResponse:
+def held_cancel(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = HeldCancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the mail is cancelled."))

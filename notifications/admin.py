@@ -10,7 +10,7 @@ from notifications.models import OutboundEmail, TypedAddressMail
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
     list_display = ["created_at", "recipient", "subject", "state", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["state"]
     search_fields = ["recipient", "subject", "event_key", "message_id"]
@@ -31,7 +31,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(TypedAddressMail)
-class TypedAddressMailAdmin(admin.ModelAdmin):
+class TypedAddressMailAdmin(admin.ModelAdmin[TypedAddressMail]):
     list_display = ["created_at", "purpose", "recipient", "client", "refused_because"]
     list_filter = ["refused_because", "purpose"]
     search_fields = ["recipient", "client"]

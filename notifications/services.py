@@ -96,10 +96,11 @@ def header_words(text: str) -> str:
 class OutboxMessage(EmailMultiAlternatives):
     def message(self, *args: Any, **kwargs: Any) -> Any:
         message = super().message(*args, **kwargs)
-        if ENCODED_WORD.search(self.subject):
+        subject = str(self.subject)
+        if ENCODED_WORD.search(subject):
             del message["Subject"]
             # Past Django's own __setitem__, which sends an ASCII subject as it stands.
-            Message.__setitem__(message, "Subject", header_words(self.subject))
+            Message.__setitem__(message, "Subject", header_words(subject))
         return message
 
 
@@ -151,8 +152,8 @@ def email_queue(
     return row
 
 
-def emails_queue(*, event_key: str, emails: Iterable[Email], **kwargs: object) -> list[OutboundEmail]:
-    rows = [email_queue(event_key=event_key, email=email, **kwargs) for email in emails]  # type: ignore[arg-type]
+def emails_queue(*, event_key: str, emails: Iterable[Email], **kwargs: Any) -> list[OutboundEmail]:
+    rows = [email_queue(event_key=event_key, email=email, **kwargs) for email in emails]
     return [row for row in rows if row is not None]
 
 
@@ -176,7 +177,8 @@ def outbox_enqueue(*, outbox_id: int) -> bool:
 
 def backoff(attempts: int) -> timedelta:
     # The exponent stops growing long before it could overflow a timedelta: retries go on without end.
-    return min(settings.OUTBOX_RETRY_BASE * (2 ** min(max(attempts - 1, 0), 20)), BACKOFF_CAP)
+    delay: timedelta = settings.OUTBOX_RETRY_BASE * (2 ** min(max(attempts - 1, 0), 20))
+    return min(delay, BACKOFF_CAP)
 
 
 class PermanentFailure(Exception):

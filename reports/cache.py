@@ -64,7 +64,7 @@ def cached(*, name: str, start: datetime, end: datetime, parts: tuple[Any, ...],
     # The language too: labels ("All tickets") are translated when computed.
     digest = hashlib.sha256(repr((name, start, end, parts, get_language(), versions)).encode()).hexdigest()
     key = f"reports:{name}:{digest}"
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, TTL_SECONDS)

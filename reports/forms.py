@@ -16,7 +16,7 @@ class MonthField(forms.CharField):
 
     widget = forms.TextInput(attrs={"type": "month", "class": "input"})
 
-    def to_python(self, value: Any) -> date | None:
+    def to_python(self, value: Any) -> date | None:  # type: ignore[override]  # cleans the text it reads into a date
         value = super().to_python(value)
         if not value:
             return None
@@ -42,6 +42,7 @@ class PeriodForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean answers cleaned_data
         first, last = data.get("first"), data.get("last")
         if first and last and abs((last.year - first.year) * 12 + last.month - first.month) >= MAX_MONTHS:
             raise forms.ValidationError(_("A report covers at most %(months)d months.") % {"months": MAX_MONTHS})

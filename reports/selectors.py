@@ -222,7 +222,7 @@ def _grouped(*, period: Period | _Span, organisation: Organisation | None, by: s
             business_p50=_seconds(row["business_p50"]), business_p90=_seconds(row["business_p90"]),
             wall_p50=_seconds(row["wall_p50"]), wall_p90=_seconds(row["wall_p90"]),
         )
-    scope = {"ticket__created_at__gte": period.start, "ticket__created_at__lt": period.end}
+    scope: dict[str, Any] = {"ticket__created_at__gte": period.start, "ticket__created_at__lt": period.end}
     if organisation is not None:
         scope["ticket__organisation"] = organisation
     for model, annotate in (
@@ -261,7 +261,10 @@ def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
         return {key: _month_label(key) for key in ids}
     if by == "severity":
         return {level: f"S{level} {name}" for level, name in Severity.objects.filter(pk__in=ids).values_list("pk", "name")}
-    model = {"tier": SupportTier, "organisation": Organisation, "ticket_type": TicketType}[by]
+    models: dict[str, type[SupportTier | Organisation | TicketType]] = {
+        "tier": SupportTier, "organisation": Organisation, "ticket_type": TicketType,
+    }
+    model = models[by]
     return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
@@ -347,10 +350,11 @@ def breaches_of(
         ticket = clock.ticket
         elapsed = clock_elapsed(clock, now=now) if clock.state == SlaClock.State.RUNNING else clock.elapsed_before
         acknowledged = clock.stopped_at if clock.stopped_reason == "acknowledged" else None
+        assert clock.target_duration is not None  # breached_q only matches clocks with a target
         breaches.append(Breach(
             reference=ticket.reference, number=ticket.number, summary=ticket.summary,
             organisation=ticket.organisation.name, tier=tiers.get(clock.filed_tier, ""),
-            severity=ticket.severity.name if ticket.severity_id else "",
+            severity=ticket.severity.name if ticket.severity else "",
             ticket_type=ticket.ticket_type.name, filed_at=ticket.created_at, due_at=clock.due_at,
             acknowledged_at=acknowledged, target=clock.target_duration,
             overrun=max(elapsed - clock.target_duration, timedelta(0)),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.access import customer_required, lead_required
+from accounts.http import AuthenticatedHttpRequest
 from customers.models import Organisation
 from customers.selectors import organisation_admin_of
 from reports import exports
@@ -97,7 +98,7 @@ def _context(report: Report, form: PeriodForm, *, organisation: Organisation | N
 
 @lead_required
 @require_GET
-def desk_report(request: HttpRequest) -> HttpResponse:
+def desk_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     zone = request.user.timezone or "UTC"
     form = PeriodForm(request.GET or None, zone=zone)
     now = timezone.now()
@@ -111,7 +112,7 @@ def desk_report(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 @require_GET
-def portal_report(request: HttpRequest) -> HttpResponse:
+def portal_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = organisation_admin_of(request.user)
     form = PeriodForm(request.GET or None, zone=organisation.timezone, default_by="severity")
     by = form.breakdown() if form.breakdown() in ("severity", "month") else "severity"

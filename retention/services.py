@@ -11,6 +11,7 @@ ticket is part of the notice's record, so it is pseudonymised even where the pol
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -74,8 +75,9 @@ def retention_plan(*, organisation: Organisation, now: datetime | None = None) -
 
 def _files_remove(attachments: QuerySet[Attachment]) -> None:
     for attachment in attachments:
+        assert attachment.file.name is not None  # the file field is required: every attachment has one
         # After commit: a rolled-back run must not have lost the files.
-        transaction.on_commit(lambda name=attachment.file.name, storage=attachment.file.storage: storage.delete(name))
+        transaction.on_commit(functools.partial(attachment.file.storage.delete, attachment.file.name))
 
 
 @transaction.atomic

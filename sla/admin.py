@@ -1,19 +1,25 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
+from accounts.http import AuthenticatedHttpRequest
 from audit.admin import AuditedAdmin
 from sla.models import Calendar, CalendarHoliday, CalendarInterval, Severity, SlaTarget, SupportTier
 
 WEEK_MINUTES = 7 * 1440
 
 
-class IntervalFormSet(BaseInlineFormSet):
+class IntervalFormSet(BaseInlineFormSet[CalendarInterval, Calendar, Any]):
     """Refuse overlapping open intervals, including ones that run past midnight."""
 
     def clean(self) -> None:
@@ -35,13 +41,13 @@ class IntervalFormSet(BaseInlineFormSet):
                         )
 
 
-class CalendarIntervalInline(admin.TabularInline):
+class CalendarIntervalInline(admin.TabularInline[CalendarInterval, Calendar]):
     model = CalendarInterval
     formset = IntervalFormSet
     extra = 0
 
 
-class CalendarHolidayInline(admin.TabularInline):
+class CalendarHolidayInline(admin.TabularInline[CalendarHoliday, Calendar]):
     model = CalendarHoliday
     extra = 0
 
@@ -52,7 +58,7 @@ class CalendarAdmin(AuditedAdmin):
     search_fields = ["name", "timezone"]
     inlines = [CalendarIntervalInline, CalendarHolidayInline]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Calendar]:
         return super().get_queryset(request).prefetch_related("intervals")
 
     @admin.display(description=_("Open"))
@@ -60,7 +66,7 @@ class CalendarAdmin(AuditedAdmin):
         return ", ".join(str(interval) for interval in calendar.intervals.all()) or "—"
 
 
-class SlaTargetInline(admin.TabularInline):
+class SlaTargetInline(admin.TabularInline[SlaTarget, SupportTier]):
     model = SlaTarget
     extra = 0
     fields = ["metric", "severity", "duration", "calendar", "escalation_eligible", "pauses_while_waiting", "warn_percent"]
@@ -74,7 +80,9 @@ class SupportTierAdmin(AuditedAdmin):
     actions = ["apply_to_open_tickets"]
 
     @admin.action(description=gettext_lazy("Apply the current targets to open tickets (preview first)"))
-    def apply_to_open_tickets(self, request, queryset):  # type: ignore[no-untyped-def]
+    def apply_to_open_tickets(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[SupportTier],
+    ) -> TemplateResponse | None:
         from sla.admin_entitlements import apply_to_open_tickets
 
         explanation = _("Edited targets apply to tickets filed from then on. Applied here, the open tickets "
@@ -82,20 +90,23 @@ class SupportTierAdmin(AuditedAdmin):
                         "time already counted.")
         return apply_to_open_tickets(self, request, queryset, scope="tiers", explanation=explanation)
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SupportTier]:
         from django.db.models import Count
 
-        return super().get_queryset(request).annotate(
+        tiers: QuerySet[SupportTier] = super().get_queryset(request).annotate(
             _targets=Count("targets", distinct=True), _organisations=Count("organisations", distinct=True),
         )
+        return tiers
 
     @admin.display(description=_("Targets"), ordering="_targets")
     def target_count(self, tier: SupportTier) -> int:
-        return tier._targets  # type: ignore[attr-defined]
+        count: int = tier._targets  # type: ignore[attr-defined]  # annotated by get_queryset
+        return count
 
     @admin.display(description=_("Organisations"), ordering="_organisations")
     def organisation_count(self, tier: SupportTier) -> int:
-        return tier._organisations  # type: ignore[attr-defined]
+        count: int = tier._organisations  # type: ignore[attr-defined]  # annotated by get_queryset
+        return count
 
 
 @admin.register(SlaTarget)
@@ -106,12 +117,12 @@ class SlaTargetAdmin(AuditedAdmin):
 
 
 @admin.register(Severity)
-class SeverityAdmin(TranslationAdmin, AuditedAdmin):
+class SeverityAdmin(TranslationAdmin[Severity], AuditedAdmin):
     list_display = ["level", "name", "definition"]
     ordering = ["level"]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -6,12 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from sla.entitlements import ClockMove, entitlements_apply, entitlements_preview
 
 
@@ -22,11 +23,12 @@ def _shift_text(shift: timedelta) -> str:
 
 
 def apply_to_open_tickets(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any], *, scope: str, explanation: str,
+    modeladmin: admin.ModelAdmin[Any], request: AuthenticatedHttpRequest, queryset: QuerySet[Any], *, scope: str,
+    explanation: str,
 ) -> TemplateResponse | None:
     """``scope`` is "organisations" or "tiers": what the selected rows are."""
     selected = list(queryset)
-    kwargs = {scope: selected}
+    kwargs: dict[str, Any] = {scope: selected}
     if request.POST.get("confirm") == "yes":
         clock_ids = [int(value) for value in request.POST.getlist("clock") if value.isdigit()]
         moved = entitlements_apply(clock_ids=clock_ids, actor=request.user, **kwargs)
@@ -44,7 +46,7 @@ def apply_to_open_tickets(
         "selected": [row.pk for row in selected],
         "opts": opts,
         "action": request.POST.get("action", ""),
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "back_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
     }
     return TemplateResponse(request, "admin/sla/entitlements_preview.html", context)

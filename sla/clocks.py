@@ -92,6 +92,7 @@ def target_for(*, ticket: Ticket, metric: str, tier_id: int | None = None) -> Sl
 def clock_elapsed(clock: SlaClock, *, now: datetime) -> timedelta:
     """Business time counted so far, in the target's calendar."""
     if clock.state == SlaClock.State.RUNNING and clock.segment_start and clock.has_terms:
+        assert clock.target_calendar is not None  # has_terms
         return clock.elapsed_before + calendar_for(clock.target_calendar).between(clock.segment_start, now)
     return clock.elapsed_before
 
@@ -99,10 +100,12 @@ def clock_elapsed(clock: SlaClock, *, now: datetime) -> timedelta:
 def clock_remaining(clock: SlaClock, *, now: datetime) -> timedelta | None:
     if not clock.has_terms:
         return None
+    assert clock.target_duration is not None  # has_terms
     return clock.target_duration - clock_elapsed(clock, now=now)
 
 
 def _warn_after(clock: SlaClock) -> timedelta:
+    assert clock.target_duration is not None and clock.target_warn_percent is not None  # only clocks with terms
     return clock.target_duration * clock.target_warn_percent // 100
 
 
@@ -113,6 +116,7 @@ def clock_schedule(clock: SlaClock, *, elapsed: timedelta, now: datetime) -> Non
     if not clock.has_terms:
         clock.due_at = clock.warn_at = None
         return
+    assert clock.target_calendar is not None and clock.target_duration is not None  # has_terms
     calendar = calendar_for(clock.target_calendar)
     remaining = clock.target_duration - elapsed
     clock.due_at = calendar.add(now, remaining) if remaining > timedelta(0) else now

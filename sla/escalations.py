@@ -47,15 +47,16 @@ class TickResult:
 
 
 def _ticket_locked(ticket_id: int) -> Ticket:
-    return (
+    ticket: Ticket = (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("organisation__tier", "severity", "assignee")
         .get(pk=ticket_id)
     )
+    return ticket
 
 
 def _desk_url(ticket: Ticket) -> str:
-    return settings.SITE_URL + reverse("desk:ticket", kwargs={"number": ticket.number})
+    return f"{settings.SITE_URL}{reverse('desk:ticket', kwargs={'number': ticket.number})}"
 
 
 def _when(value: datetime | None) -> str:
@@ -80,7 +81,7 @@ def _escalation_addresses(ticket: Ticket) -> list[str]:
     addresses = [lead.email for lead in _staff(User.Role.LEAD)]
     if ticket.organisation.escalation_email:
         addresses.append(ticket.organisation.escalation_email)
-    if ticket.assignee_id and ticket.assignee.is_active:
+    if ticket.assignee is not None and ticket.assignee.is_active:
         addresses.append(ticket.assignee.email)
     return addresses
 
@@ -88,7 +89,7 @@ def _escalation_addresses(ticket: Ticket) -> list[str]:
 def _escalation_mail(escalation: Escalation, *, number: int) -> int:
     """The escalation (number 0) and each reminder after it, to the leads and the escalation address."""
     ticket = escalation.ticket
-    severity = ticket.severity.name if ticket.severity_id else "—"
+    severity = ticket.severity.name if ticket.severity is not None else "—"
     if escalation.kind == Escalation.Kind.CUSTOMER:
         addresses = [lead.email for lead in _staff(User.Role.LEAD)]
         headline = _("%(organisation)s escalated %(reference)s") % {
@@ -181,7 +182,7 @@ def clock_warn(*, clock_id: int, ticket_id: int, now: datetime) -> bool:
         "percent": percent, "due": _when(clock.due_at),
     }
     clock_record(clock, before=before, reason=reason)
-    if ticket.assignee_id and ticket.assignee.is_active:
+    if ticket.assignee is not None and ticket.assignee.is_active:
         addresses = [ticket.assignee.email]
     else:
         addresses = [agent.email for agent in _staff(User.Role.AGENT)]

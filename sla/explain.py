@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sla.clocks import ACK, calendar_for, clock_elapsed, target_for
-from sla.models import CalendarInterval, SlaClock
+from sla.models import Calendar, CalendarInterval, SlaClock
+
+if TYPE_CHECKING:
+    from tickets.models import Ticket
 
 
 def duration_text(value: timedelta) -> str:
@@ -46,11 +50,11 @@ def _offset_text(offset: timedelta) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
-def _hours_text(clock: SlaClock) -> str:
+def _hours_text(calendar: Calendar) -> str:
     """The weekly hours, consecutive days with the same hours run together: "Mon–Fri 08:00–17:00"."""
     names = [str(label)[:3] for _value, label in CalendarInterval.Weekday.choices]
     by_day: dict[int, list[str]] = {}
-    for interval in clock.target_calendar.intervals.all():
+    for interval in calendar.intervals.all():
         by_day.setdefault(interval.weekday, []).append(f"{interval.start}–{interval.end}")
     if len(by_day) == 7 and all(hours == ["00:00–24:00"] for hours in by_day.values()):
         return _("open around the clock")
@@ -84,16 +88,17 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
         lines.append(_("Started %(when)s.") % {"when": when_text(clock.started_at, zones)})
         return lines
 
-    calendar = clock.target_calendar
+    calendar, target = clock.target_calendar, clock.target_duration
+    assert calendar is not None and target is not None  # has_terms
     built = calendar_for(calendar)
     zone = ZoneInfo(calendar.timezone)
     lines.append(_("Target: %(metric)s within %(duration)s for %(severity)s on the %(tier)s tier.") % {
-        "metric": metric, "duration": duration_text(clock.target_duration),
-        "severity": clock.target_severity.name if clock.target_severity_id else "—",
-        "tier": clock.target_tier.name if clock.target_tier_id else "—",
+        "metric": metric, "duration": duration_text(target),
+        "severity": clock.target_severity.name if clock.target_severity is not None else "—",
+        "tier": clock.target_tier.name if clock.target_tier is not None else "—",
     })
     counted = _("Counted in “%(calendar)s”, timezone %(zone)s: %(hours)s") % {
-        "calendar": calendar.name, "zone": calendar.timezone, "hours": _hours_text(clock),
+        "calendar": calendar.name, "zone": calendar.timezone, "hours": _hours_text(calendar),
     }
     if calendar.holiday_country:
         counted += _(", closed on %(country)s public holidays") % {"country": calendar.holiday_country}
@@ -138,15 +143,15 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
         lines.append(_("Stopped %(when)s (%(why)s) after %(elapsed)s of %(duration)s.") % {
             "when": when_text(clock.stopped_at, zones) if clock.stopped_at else "—",
             "why": clock.stopped_reason or "—", "elapsed": duration_text(elapsed),
-            "duration": duration_text(clock.target_duration),
+            "duration": duration_text(target),
         })
     elif clock.state == SlaClock.State.PAUSED:
         lines.append(_("%(elapsed)s of %(duration)s counted; the rest counts once the customer answers.") % {
-            "elapsed": duration_text(elapsed), "duration": duration_text(clock.target_duration),
+            "elapsed": duration_text(elapsed), "duration": duration_text(target),
         })
     elif clock.due_at:
         lines.append(_("%(remaining)s of business time remained from %(since)s, so it is due %(due)s.") % {
-            "remaining": duration_text(max(clock.target_duration - clock.elapsed_before, timedelta(0))),
+            "remaining": duration_text(max(target - clock.elapsed_before, timedelta(0))),
             "since": when_text(clock.segment_start or clock.started_at, zones),
             "due": when_text(clock.due_at, zones),
         })
@@ -159,7 +164,7 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
     return lines
 
 
-def target_line(*, ticket: object, zone: str) -> str:
+def target_line(*, ticket: Ticket, zone: str) -> str:
     """The target a request is counted against, for the customer: "Premium · High: acknowledged
     within 4 h, 24/7 — by 14:10 your time (Europe/Madrid)"; once acknowledged, when that happened.
     Empty when no acknowledgement target applies."""
@@ -168,14 +173,14 @@ def target_line(*, ticket: object, zone: str) -> str:
     if acknowledged_at is not None:
         local = acknowledged_at.astimezone(tz)
         return _("Acknowledged %(when)s your time (%(zone)s).") % {"when": f"{local:%d %b %Y %H:%M}", "zone": zone}
-    target = target_for(ticket=ticket, metric=ACK)  # type: ignore[arg-type]
+    target = target_for(ticket=ticket, metric=ACK)
     if target is None:
         return ""
     line = _("%(tier)s · %(severity)s: acknowledged within %(duration)s, %(calendar)s") % {
         "tier": target.tier.name, "severity": target.severity.name, "duration": duration_text(target.duration),
         "calendar": target.calendar.name,
     }
-    clock = SlaClock.objects.filter(ticket_id=ticket.pk, metric=ACK).only("due_at", "state").first()  # type: ignore[attr-defined]
+    clock = SlaClock.objects.filter(ticket_id=ticket.pk, metric=ACK).only("due_at", "state").first()
     if clock is not None and clock.due_at is not None:
         local = clock.due_at.astimezone(tz)
         day = "" if local.date() == timezone.now().astimezone(tz).date() else f"{local:%d %b} "

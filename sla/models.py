@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import holidays as holidays_lib
 from django.conf import settings
@@ -46,7 +46,8 @@ class Severity(models.Model):
     name = models.CharField(_("name"), max_length=40)
     definition = models.TextField(_("definition"))
 
-    objects = AuditedQuerySet.as_manager()
+    # Declared: the Django plugin cannot resolve the manager of a model django-modeltranslation also registers.
+    objects: ClassVar[models.Manager[Severity]] = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("severity")

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required, support_staff_required
+from accounts.http import AuthenticatedHttpRequest
 from sla.escalations import escalation_acknowledge, escalation_raise, escalation_refusal
 from sla.forms import EscalationForm
 from tickets.selectors import ticket_get_for
 
 
 @customer_required
-def escalate(request: HttpRequest, number: int) -> HttpResponse:
+def escalate(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     refusal = escalation_refusal(ticket)
-    initial = {"environment": ticket.environment.name if ticket.environment_id else ""}
+    initial = {"environment": ticket.environment.name if ticket.environment is not None else ""}
     form = EscalationForm(request.POST or None, initial=initial)
     if request.method == "POST" and not refusal and form.is_valid():
         try:
@@ -39,7 +40,7 @@ def escalate(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_POST
 @support_staff_required
-def escalation_acknowledge_view(request: HttpRequest, number: int) -> HttpResponse:
+def escalation_acknowledge_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     if escalation_acknowledge(ticket=ticket, actor=request.user):
         messages.success(request, _("Escalation acknowledged: the reminders stop."))

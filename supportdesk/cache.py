@@ -8,16 +8,18 @@ dropped, and the pages go on answering from the database.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 
 class ForgivingRedisCache(RedisCache):
-    def _miss(self, operation: str, exc: Exception, fallback: Any) -> Any:
+    def _miss(self, operation: str, exc: Exception, fallback: T) -> T:
         log.warning("Cache unavailable during %s; carrying on without it: %s", operation, exc)
         return fallback
 

@@ -139,9 +139,10 @@ def fill(tsv_paths: Iterable[Path]) -> dict[str, int]:
             po = polib.pofile(str(po_path), wrapwidth=79)
             _header_settle(po, locale)
             for entry in po:
-                cell = wanted[locale].get(entry_key(entry))
-                if cell is None or entry.obsolete:
+                wanted_cell = wanted[locale].get(entry_key(entry))
+                if wanted_cell is None or entry.obsolete:
                     continue
+                cell = wanted_cell
                 if entry.msgid_plural:
                     forms = [unescape(form) for form in cell.split(PLURAL)]
                     slots = _plural_count(po)

@@ -19,14 +19,14 @@ RATE = re.compile(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class StrictEnv(environ.Env):
+class StrictEnv(environ.Env):  # type: ignore[misc]  # django-environ has no types: Env is Any
     def _raw(self, var: str) -> str | None:
         value = os.environ.get(var)
         if value is None or not value.strip():
             return None  # unset or empty: the default
         return value.strip()
 
-    def bool(self, var: str, default: Any = environ.Env.NOTSET) -> bool:  # type: ignore[override]
+    def bool(self, var: str, default: Any = environ.Env.NOTSET) -> bool:
         raw = self._raw(var)
         if raw is None:
             if default is environ.Env.NOTSET:
@@ -38,7 +38,7 @@ class StrictEnv(environ.Env):
             return False
         raise ImproperlyConfigured(f"{var} must be true or false (or 1/0, yes/no, on/off), not {raw!r}.")
 
-    def int(self, var: str, default: Any = environ.Env.NOTSET, *, minimum: int = 0) -> int:  # type: ignore[override]
+    def int(self, var: str, default: Any = environ.Env.NOTSET, *, minimum: int = 0) -> int:
         raw = self._raw(var)
         if raw is None:
             if default is environ.Env.NOTSET:
@@ -65,17 +65,17 @@ class StrictEnv(environ.Env):
             raise ImproperlyConfigured(f"{var} must be one of {', '.join(LOG_LEVELS)}, not {value!r}.")
         return value
 
-    def url(self, var: str, default: Any = environ.Env.NOTSET) -> Any:  # type: ignore[override]
+    def url(self, var: str, default: Any = environ.Env.NOTSET) -> Any:
         return self._named(super().url, var, default)
 
-    def db_url(self, var: str = environ.Env.DEFAULT_DATABASE_ENV, default: Any = environ.Env.NOTSET,  # type: ignore[override]
+    def db_url(self, var: str = environ.Env.DEFAULT_DATABASE_ENV, default: Any = environ.Env.NOTSET,
                engine: Any = None) -> Any:
         config = self._named(super().db_url, var, default)
         if not config.get("ENGINE"):
             raise ImproperlyConfigured(f"{var} names no database we know, such as postgres://… or sqlite:///….")
         return config
 
-    def email_url(self, var: str = environ.Env.DEFAULT_EMAIL_ENV, default: Any = environ.Env.NOTSET,  # type: ignore[override]
+    def email_url(self, var: str = environ.Env.DEFAULT_EMAIL_ENV, default: Any = environ.Env.NOTSET,
                   backend: Any = None) -> Any:
         return self._named(super().email_url, var, default)
 

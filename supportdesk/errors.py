@@ -23,7 +23,7 @@ def _place(request: HttpRequest) -> tuple[str, str, str]:
     path = request.path
     if path.startswith("/status/"):
         return "status/base.html", reverse("status:index"), _("Back to the status page")
-    if signed_in and user.is_support_staff:
+    if signed_in and getattr(user, "is_support_staff", False):
         return "desk/base.html", reverse("desk:queue"), _("Back to the queue")
     if signed_in:
         return "portal/base.html", reverse("portal:home"), _("Back to my requests")

@@ -44,7 +44,7 @@ def private_imports(module: str) -> list[tuple[int, str, str]]:
     if path is None:
         return []
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found = []
+    found: list[tuple[int, str, str]] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.ImportFrom):
             continue

@@ -11,12 +11,16 @@ from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.env import StrictEnv
+
+# Django's generic classes (ModelAdmin, Feed, ModelChoiceField) accept type arguments, as django-stubs has them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -263,7 +267,7 @@ INBOUND_REQUEUE_AFTER = timedelta(seconds=env.int("INBOUND_REQUEUE_AFTER_SECONDS
 # --- Celery ----------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, int | str | bool] = {
         # Above the longest task (an SMTP send with its timeout), so that a
         # slow task is not redelivered while it still runs.
         "visibility_timeout": 3600,

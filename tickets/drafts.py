@@ -44,7 +44,7 @@ class Draft:
             return ""
         return signing.dumps([[f.path, f.name, f.content_type, f.size] for f in self.files], salt=SALT, compress=True)
 
-    def uploads(self) -> list[UploadedFile]:
+    def uploads(self) -> list[UploadedFile[bytes]]:
         """The kept files, ready to store like freshly uploaded ones."""
         return [
             UploadedFile(file=default_storage.open(f.path, "rb"), name=f.name, content_type=f.content_type, size=f.size)
@@ -78,7 +78,7 @@ def draft_load(*, user: User, token: str, keep: list[str] | None = None) -> Draf
     return Draft(files=files)
 
 
-def draft_keep(*, user: User, draft: Draft, uploads: list[UploadedFile]) -> Draft:
+def draft_keep(*, user: User, draft: Draft, uploads: list[UploadedFile[bytes]]) -> Draft:
     """Add the chosen files that pass the attachment checks to the draft; refused ones are not kept."""
     files = list(draft.files)
     for upload in uploads:

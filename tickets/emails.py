@@ -7,6 +7,7 @@ transaction or a second call never mails anyone twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -39,11 +40,11 @@ def ticket_link(ticket: Ticket) -> str:
 
 def _requester(ticket: Ticket) -> Recipient | None:
     preferred = ticket.organisation.language
-    if ticket.requester_user_id:
+    if ticket.requester_user is not None:
         user = ticket.requester_user
         return Recipient(user.email, user.get_full_name(),
                          language_for_recipient(own=user.language, organisation=preferred), user.timezone or "UTC")
-    if ticket.requester_contact_id:
+    if ticket.requester_contact is not None:
         contact = ticket.requester_contact
         return Recipient(contact.email, contact.name, language_for_recipient(own=contact.language, organisation=preferred),
                          _organisation_zone(ticket), contact)
@@ -76,7 +77,7 @@ def _render(template: str, recipient: Recipient, subject: Any, context: dict[str
         )
 
 
-def _unique(recipients: list[Recipient | None], *, skip: str = "") -> list[Recipient]:
+def _unique(recipients: Sequence[Recipient | None], *, skip: str = "") -> list[Recipient]:
     seen = {skip.lower()} if skip else set()
     result = []
     for recipient in recipients:
@@ -141,9 +142,9 @@ def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bo
 
 def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
     """A customer's comment notifies the assignee, if there is one."""
-    if not ticket.assignee_id:
-        return 0
     assignee = ticket.assignee
+    if assignee is None:
+        return 0
     recipient = Recipient(assignee.email, assignee.get_full_name(), language_for_recipient(own=assignee.language))
     if comment.author_id == assignee.pk:
         return 0

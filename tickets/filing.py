@@ -77,7 +77,7 @@ def ticket_file(
     severity: Severity | None = None,
     environment: Environment | None = None,
     details: dict[str, Any] | None = None,
-    uploads: Iterable[UploadedFile] = (),
+    uploads: Iterable[UploadedFile[bytes]] = (),
     received_at: datetime | None = None,
     via: str = Comment.Via.WEB,
     actor_label: str = "",

@@ -26,7 +26,8 @@ def _max_age() -> timedelta:
 
 
 def contact_has_login(contact: Contact) -> bool:
-    return User.objects.filter(email__iexact=contact.email, is_active=True).exists()
+    has_login: bool = User.objects.filter(email__iexact=contact.email, is_active=True).exists()
+    return has_login
 
 
 def contact_ticket_token(*, ticket: Ticket, contact: Contact) -> str:
@@ -35,7 +36,7 @@ def contact_ticket_token(*, ticket: Ticket, contact: Contact) -> str:
 
 def contact_ticket_url(*, ticket: Ticket, contact: Contact) -> str:
     token = contact_ticket_token(ticket=ticket, contact=contact)
-    return settings.SITE_URL + reverse("portal:contact_ticket", kwargs={"token": token})
+    return f"{settings.SITE_URL}{reverse('portal:contact_ticket', kwargs={'token': token})}"
 
 
 def _is_participant(ticket: Ticket, contact: Contact) -> bool:

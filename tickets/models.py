@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -16,8 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from audit.querysets import AuditedQuerySet
 from supportdesk.appendonly import AppendOnlyModel
 
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
-class TicketType(models.Model):
+
+class TicketType(models.Model):  # type: ignore[django-manager-missing]  # TicketField's manager is modeltranslation's, built at run time
     """A kind of request, with the fields its form asks for; configurable in the admin."""
 
     class Category(models.TextChoices):
@@ -39,7 +43,9 @@ class TicketType(models.Model):
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = AuditedQuerySet.as_manager()
+    fields: RelatedManager[TicketField]  # TicketField.ticket_type, declared as the plugin cannot build it
+    # Declared: the Django plugin cannot resolve the manager of a model django-modeltranslation also registers.
+    objects: ClassVar[models.Manager[TicketType]] = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ticket type")
@@ -74,7 +80,8 @@ class TicketField(models.Model):
     choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_("For “one of a list”: a JSON list of strings."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = AuditedQuerySet.as_manager()
+    # Declared: the Django plugin cannot resolve the manager of a model django-modeltranslation also registers.
+    objects: ClassVar[models.Manager[TicketField]] = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("field")
@@ -196,7 +203,7 @@ class Ticket(models.Model):
     def reference(self) -> str:
         return f"{settings.TICKET_PREFIX}-{self.number}"
 
-    def get_status_display(self) -> str:
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # replaces Django's generated one, for speed
         """The status's label. Django's own hashes every choice's lazy label on each call: six
         translations a row on the lists that show fifty."""
         return str(self._STATUS_LABELS.get(self.status, self.status))
@@ -207,15 +214,15 @@ class Ticket(models.Model):
 
     @property
     def requester_name(self) -> str:
-        if self.requester_user_id:
+        if self.requester_user is not None:
             return self.requester_user.get_full_name()
-        return self.requester_contact.name if self.requester_contact_id else ""
+        return self.requester_contact.name if self.requester_contact is not None else ""
 
     @property
     def requester_email(self) -> str:
-        if self.requester_user_id:
+        if self.requester_user is not None:
             return self.requester_user.email
-        return self.requester_contact.email if self.requester_contact_id else ""
+        return self.requester_contact.email if self.requester_contact is not None else ""
 
 
 class TicketNumberSequence(models.Model):
@@ -262,9 +269,9 @@ class Comment(models.Model):
 
     @property
     def author_name(self) -> str:
-        if self.author_id:
+        if self.author is not None:
             return self.author.get_full_name()
-        if self.author_contact_id and not self.author_label:
+        if self.author_contact is not None and not self.author_label:
             return self.author_contact.name
         return self.author_label
 
@@ -319,7 +326,7 @@ class TicketEvent(AppendOnlyModel):
 
     @property
     def actor_name(self) -> str:
-        if self.actor_id:
+        if self.actor is not None:
             return self.actor.get_full_name()
         return self.actor_label or str(_("System"))
 

@@ -113,8 +113,8 @@ def tickets_search(tickets: QuerySet[Ticket], *, text: str, user: User) -> Query
         )
         in_comments = comments.alias(search=SearchVector("body", config="simple")).filter(search=query)
         return tickets.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=in_comments.values("ticket_id")))
-    in_comments = comments.filter(ticket=OuterRef("pk"), body__icontains=text)
-    return tickets.filter(Q(summary__icontains=text) | Q(description__icontains=text) | Exists(in_comments))
+    comment_matches = comments.filter(ticket=OuterRef("pk"), body__icontains=text)
+    return tickets.filter(Q(summary__icontains=text) | Q(description__icontains=text) | Exists(comment_matches))
 
 
 def timeline_public_of(*, ticket: Ticket) -> QuerySet[TicketEvent]:

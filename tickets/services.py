@@ -131,7 +131,7 @@ def ticket_create(
     return ticket
 
 
-def attachment_validate(upload: UploadedFile) -> None:
+def attachment_validate(upload: UploadedFile[bytes]) -> None:
     """Refuse a file that is too large or could run; the message names the file."""
     name = safe_download_name(upload.name or "")
     if upload.size is not None and upload.size > settings.ATTACHMENT_MAX_BYTES:
@@ -153,7 +153,7 @@ def attachment_validate(upload: UploadedFile) -> None:
 
 @transaction.atomic
 def attachments_add(
-    *, ticket: Ticket, uploads: Iterable[UploadedFile], uploaded_by: User | None, comment: Comment | None = None,
+    *, ticket: Ticket, uploads: Iterable[UploadedFile[bytes]], uploaded_by: User | None, comment: Comment | None = None,
 ) -> list[Attachment]:
     """Store files on a ticket (or one of its comments), each on the timeline.
 
@@ -175,10 +175,11 @@ def attachments_add(
 def attachments_discard_files(attachments: Iterable[Attachment]) -> None:
     """Delete stored files whose rows will not be kept (the transaction is failing)."""
     for attachment in attachments:
+        assert attachment.file.name is not None  # stored before the failure
         attachment.file.storage.delete(attachment.file.name)
 
 
-def _attachment_store(*, ticket: Ticket, upload: UploadedFile, uploaded_by: User | None, comment: Comment | None) -> Attachment:
+def _attachment_store(*, ticket: Ticket, upload: UploadedFile[bytes], uploaded_by: User | None, comment: Comment | None) -> Attachment:
     attachment_validate(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -200,6 +201,7 @@ def _attachment_store(*, ticket: Ticket, upload: UploadedFile, uploaded_by: User
             after={"attachment": attachment.pk, "name": name, "size": attachment.size},
         )
     except BaseException:
+        assert attachment.file.name is not None  # saved just above
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment

@@ -18,4 +18,4 @@ class TicketTypeTranslation(TranslationOptions):
 class TicketFieldTranslation(TranslationOptions):
     fields = ("label", "help_text", "choices")
     # An untranslated list is empty, not NULL: it too falls back to English.
-    fallback_undefined = {"choices": []}
+    fallback_undefined: dict[str, list[str]] = {"choices": []}

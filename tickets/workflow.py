@@ -25,6 +25,9 @@ from customers.models import Contact
 from tickets import emails
 from tickets.models import Comment, SatisfactionRating, Ticket, TicketEvent
 from tickets.services import attachments_add, event_record, ticket_create
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from tickets.signals import customer_comment_unattended
 
 if TYPE_CHECKING:
@@ -90,7 +93,7 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None
     _locked(ticket)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return
-    before = {"assignee": ticket.assignee.get_full_name() if ticket.assignee_id else None}
+    before = {"assignee": ticket.assignee.get_full_name() if ticket.assignee is not None else None}
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
     event_record(
@@ -132,7 +135,7 @@ def ticket_status_change(
 
 
 # What a customer may do to their own request's status, and the words the timeline keeps.
-CUSTOMER_STATUSES = {
+CUSTOMER_STATUSES: dict[str, StrOrPromise] = {
     Ticket.Status.RESOLVED: _lazy("Marked resolved by the customer."),
     Ticket.Status.CLOSED: _lazy("Closed by the customer."),
 }
@@ -248,7 +251,7 @@ def _customer_comment_route(*, ticket: Ticket, comment: Comment, outcome: Commen
 @transaction.atomic
 def comment_add(
     *, ticket: Ticket, author: User | None, body: str, is_internal: bool = False, author_label: str = "",
-    author_contact: Contact | None = None, via: str = Comment.Via.WEB, uploads: Iterable[UploadedFile] = (),
+    author_contact: Contact | None = None, via: str = Comment.Via.WEB, uploads: Iterable[UploadedFile[bytes]] = (),
 ) -> Comment:
     """A public reply or internal note by support, or a comment by the customer.
 
@@ -289,7 +292,7 @@ def comment_add(
         ticket=ticket, author=author, author_label=author_label, author_contact=author_contact, via=via, body=body,
         is_internal=is_internal,
     )
-    comment.outcome = outcome  # type: ignore[attr-defined]
+    comment.outcome = outcome  # type: ignore[attr-defined]  # read back by the views: a follow-up opened, or not
     if is_internal:
         kind = TicketEvent.Kind.NOTE
     elif by_staff:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from tickets.models import TicketEvent
 from django.utils.translation import gettext as _
 
 from desk import clocks
@@ -119,6 +124,8 @@ def get_item(mapping: dict[str, object], key: str) -> object:
 def status_label(value: str | None) -> str:
     from tickets.models import Ticket
 
+    if value is None:
+        return "—"
     try:
         return str(Ticket.Status(value).label)
     except ValueError:
@@ -136,12 +143,12 @@ def detail(value: object) -> str:
 
 
 @register.filter
-def change_phrase(event: object) -> str:
+def change_phrase(event: TicketEvent) -> str:
     """“Sam replied 2m ago”: what another agent just did, for the collision hint."""
     from tickets.models import TicketEvent
 
     kind = getattr(event, "kind", "")
-    verbs = {
+    verbs: dict[str, StrOrPromise] = {
         TicketEvent.Kind.REPLIED: _("%(who)s replied %(when)s"),
         TicketEvent.Kind.NOTE: _("%(who)s added an internal note %(when)s"),
         TicketEvent.Kind.COMMENTED: _("%(who)s commented %(when)s"),
@@ -154,7 +161,7 @@ def change_phrase(event: object) -> str:
     created = getattr(event, "created_at", None)
     when = _("just now") if created is None or (timezone.now() - created).total_seconds() < 60 else ago(created)
     phrase = verbs.get(kind, _("%(who)s changed it %(when)s"))
-    return phrase % {"who": event.actor_name, "when": when}  # type: ignore[attr-defined]
+    return str(phrase) % {"who": event.actor_name, "when": when}
 
 
 @register.simple_tag

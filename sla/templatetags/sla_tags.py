@@ -19,6 +19,6 @@ def sla_clocks(context: template.Context, ticket: Any) -> dict[str, Any]:
     viewer_zone = getattr(getattr(request, "user", None), "timezone", "UTC") or "UTC"
     rows = []
     for clock in clocks_of(ticket_id=ticket.pk):
-        contract = clock.target_calendar.timezone if clock.has_terms else ticket.organisation.timezone
+        contract = clock.target_calendar.timezone if clock.has_terms and clock.target_calendar else ticket.organisation.timezone
         rows.append({"clock": clock, "lines": clock_explain(clock, zones=[viewer_zone, contract])})
     return {"rows": rows, "escalations": escalations_open_for(ticket_id=ticket.pk)}
