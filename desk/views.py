@@ -39,9 +39,11 @@ from desk.forms import (
     TagsForm,
 )
 from desk.merging import merged_into, ticket_merge, ticket_merge_target
+from desk.models import TicketLink
 from desk.rows import queue_rows
 from desk.services import presence_touch, ticket_link, ticket_take_next
 from notifications import floodgate
+from sla.selectors import clocks_of, escalations_open_for
 from tickets import workflow
 from tickets.models import Ticket
 from tickets.selectors import attachments_visible_to, ticket_get_for, tickets_visible_to, timeline_visible_to
@@ -130,8 +132,18 @@ def _has_template(name: str) -> bool:
     return True
 
 
-def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **forms: Any) -> HttpResponse:
-    """The ticket page, with any action form that came back with errors in place of its blank twin."""
+def _workspace(
+    request: HttpRequest, ticket: Ticket, *, status: int = 200, links: list[TicketLink] | None = None, **forms: Any,
+) -> HttpResponse:
+    """The ticket page, with any action form that came back with errors in place of its blank twin.
+
+    Each thing shown is read once, here: the links (shown, and followed for a merge), the clocks (the
+    countdown and the SLA panel), the organisation's contacts (emergency ones and those who may be copied).
+    """
+    if links is None:
+        links = selectors.ticket_links(ticket=ticket)
+    sla_clock_list = clocks_of(ticket_id=ticket.pk)
+    contacts = list(contacts_of(organisation=ticket.organisation))
     canned = list(selectors.canned_replies())
     reply_initial = {}
     chosen = request.GET.get("canned", "")
@@ -147,11 +159,13 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
         "ticket": ticket,
         "fields": fields,
         "attachments": attachments_visible_to(user=request.user, ticket=ticket),
-        "countdown": clocks.time_left_of(ticket),
+        "countdown": clocks.time_left_of(ticket, clocks=sla_clock_list),
+        "sla_clock_list": sla_clock_list,
+        "sla_escalations": escalations_open_for(ticket_id=ticket.pk),
         "timeline": timeline,
         "last_event_id": max((event.pk for event in timeline), default=0),
-        "links": selectors.links_of(ticket=ticket),
-        "emergency_contacts": contacts_of(organisation=ticket.organisation).exclude(emergency_role=""),
+        "links": selectors.links_of(ticket=ticket, links=links),
+        "emergency_contacts": [contact for contact in contacts if contact.emergency_role],
         "canned": canned,
         "has_sla_panel": _has_template("sla/clock_panel.html"),
         "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
@@ -163,17 +177,21 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
         "link_form": LinkForm(),
         "merge_form": MergeForm(),
         "macros": list(macros.macros_active()),
-        "merged_into": merged_into(ticket=ticket),
+        "merged_into": merged_into(ticket=ticket, links=links),
         "tags": (tags := housekeeping.tags_of(ticket=ticket)),
         "tags_form": TagsForm(initial={"tags": ", ".join(tags)}),
         "known_tags": housekeeping.tags_all(),
         "followers": (followers := housekeeping.followers_of(ticket=ticket)),
         "following": request.user in followers,
         "cc_contacts": (copied := list(ticket.cc_contacts.all())),
-        "cc_candidates": [c for c in contacts_of(organisation=ticket.organisation) if c not in copied],
+        "cc_candidates": [c for c in contacts if c not in copied],
         "me": request.user,
     }
     context.update(forms)
+    # A required select asks its first choice whether it is empty before drawing them all: from a list,
+    # not from a second query of the severities.
+    severity = context["severity_form"].fields["severity"]
+    severity.widget.choices = list(iter(severity.choices))  # iter: no count query for len()
     return render(request, "desk/ticket_detail.html", context, status=status)
 
 
@@ -181,13 +199,14 @@ def _workspace(request: HttpRequest, ticket: Ticket, *, status: int = 200, **for
 @require_GET
 def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
-    target = ticket_merge_target(ticket=ticket)
+    links = selectors.ticket_links(ticket=ticket)
+    target = ticket_merge_target(ticket=ticket, links=links)
     if target.pk != ticket.pk and "stay" not in request.GET:  # the old number leads to the kept ticket
         messages.info(request, _("%(old)s was merged into %(new)s.") % {"old": ticket.reference, "new": target.reference})
         return redirect("desk:ticket", number=target.number)
     access_log.access_record(request=request, actor=request.user, organisation=ticket.organisation,
                              action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket)
-    return _workspace(request, ticket)
+    return _workspace(request, ticket, links=links)
 
 
 Action = Callable[[Ticket, dict[str, Any]], str]
