@@ -69,10 +69,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    bulk_form = BulkForm()
+    # The template's loop takes the choices' length first: from a list, not from a count of the staff.
+    assignee = bulk_form.fields["assignee"]
+    assignee.choices = list(iter(assignee.choices))
     context = {
         "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
         "rows": queue_rows(tickets=page.object_list, now=now),
-        "bulk_form": BulkForm(), "next": request.get_full_path(), "counts": counts,
+        "bulk_form": bulk_form, "next": request.get_full_path(), "counts": counts,
         "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
     if partial:
