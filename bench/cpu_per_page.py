@@ -65,6 +65,9 @@ def world_of_seeded() -> dict[str, list]:  # type: ignore[type-arg]
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
                 user=user, name="Authenticator app", confirmed=True)
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        from accounts.second_factor import ENROLLED_SESSION_KEY, second_factor_enrolled
+
+        session[ENROLLED_SESSION_KEY] = second_factor_enrolled(user)  # noted at sign-in, as note_enrolment does
         session.create()
         return session.session_key
 

@@ -146,11 +146,18 @@ def canned_replies() -> QuerySet[CannedReply]:
     return CannedReply.objects.filter(active=True)
 
 
-def links_of(*, ticket: Ticket) -> list[tuple[str, Ticket]]:
-    """The tickets linked to this one, with how, from this ticket's side."""
-    links = TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket)).select_related(
-        "from_ticket", "to_ticket",
+def ticket_links(*, ticket: Ticket) -> list[TicketLink]:
+    """The ticket's links either way, with the tickets at both ends: read once for the ticket page, which
+    shows them and follows a merge from them."""
+    return list(
+        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket)).select_related("from_ticket", "to_ticket"),
     )
+
+
+def links_of(*, ticket: Ticket, links: list[TicketLink] | None = None) -> list[tuple[str, Ticket]]:
+    """The tickets linked to this one, with how, from this ticket's side."""
+    if links is None:
+        links = ticket_links(ticket=ticket)
     result = []
     for link in links:
         if link.from_ticket_id == ticket.pk:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -39,9 +40,11 @@ from desk.forms import (
     StatusForm,
     TagsForm,
 )
+from desk.models import TicketLink
 from desk.rows import queue_rows
 from desk.services import presence_touch, ticket_link, ticket_take_next
 from notifications import floodgate
+from sla.selectors import clocks_of, escalations_open_for
 from tickets import workflow
 from tickets.merging import merged_into, ticket_merge, ticket_merge_target
 from tickets.models import Ticket
@@ -68,10 +71,15 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    bulk_form = BulkForm()
+    # The template's loop takes the choices' length first: from a list, not from a count of the staff.
+    assignee = bulk_form.fields["assignee"]
+    assert isinstance(assignee, ModelChoiceField)  # BulkForm's assignee is a choice of staff
+    assignee.choices = list(iter(assignee.choices))
     context = {
         "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
         "rows": queue_rows(tickets=list(page.object_list), now=now),
-        "bulk_form": BulkForm(), "next": request.get_full_path(), "counts": counts,
+        "bulk_form": bulk_form, "next": request.get_full_path(), "counts": counts,
         "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
     if partial:
@@ -131,8 +139,18 @@ def _has_template(name: str) -> bool:
     return True
 
 
-def _workspace(request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int = 200, **forms: Any) -> HttpResponse:
-    """The ticket page, with any action form that came back with errors in place of its blank twin."""
+def _workspace(
+    request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int = 200, links: list[TicketLink] | None = None, **forms: Any,
+) -> HttpResponse:
+    """The ticket page, with any action form that came back with errors in place of its blank twin.
+
+    Each thing shown is read once, here: the links (shown, and followed for a merge), the clocks (the
+    countdown and the SLA panel), the organisation's contacts (emergency ones and those who may be copied).
+    """
+    if links is None:
+        links = selectors.ticket_links(ticket=ticket)
+    sla_clock_list = clocks_of(ticket_id=ticket.pk)
+    contacts = list(contacts_of(organisation=ticket.organisation))
     canned = list(selectors.canned_replies())
     reply_initial = {}
     chosen = request.GET.get("canned", "")
@@ -148,11 +166,13 @@ def _workspace(request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int
         "ticket": ticket,
         "fields": fields,
         "attachments": attachments_visible_to(user=request.user, ticket=ticket),
-        "countdown": clocks.time_left_of(ticket),
+        "countdown": clocks.time_left_of(ticket, clocks=sla_clock_list),
+        "sla_clock_list": sla_clock_list,
+        "sla_escalations": escalations_open_for(ticket_id=ticket.pk),
         "timeline": timeline,
         "last_event_id": max((event.pk for event in timeline), default=0),
-        "links": selectors.links_of(ticket=ticket),
-        "emergency_contacts": contacts_of(organisation=ticket.organisation).exclude(emergency_role=""),
+        "links": selectors.links_of(ticket=ticket, links=links),
+        "emergency_contacts": [contact for contact in contacts if contact.emergency_role],
         "canned": canned,
         "has_sla_panel": _has_template("sla/clock_panel.html"),
         "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
@@ -164,17 +184,24 @@ def _workspace(request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int
         "link_form": LinkForm(),
         "merge_form": MergeForm(),
         "macros": list(macros.macros_active()),
-        "merged_into": merged_into(ticket=ticket),
+        "merged_into": merged_into(ticket=ticket, links=links),
         "tags": (tags := housekeeping.tags_of(ticket=ticket)),
         "tags_form": TagsForm(initial={"tags": ", ".join(tags)}),
         "known_tags": housekeeping.tags_all(),
         "followers": (followers := housekeeping.followers_of(ticket=ticket)),
         "following": request.user in followers,
         "cc_contacts": (copied := list(ticket.cc_contacts.all())),
-        "cc_candidates": [c for c in contacts_of(organisation=ticket.organisation) if c not in copied],
+        "cc_candidates": [c for c in contacts if c not in copied],
         "me": request.user,
     }
     context.update(forms)
+    # A required select asks its first choice whether it is empty before drawing them all: from a list,
+    # not from a second query of the severities.
+    severity_form = context["severity_form"]
+    assert isinstance(severity_form, SeverityForm)
+    severity = severity_form.fields["severity"]
+    assert isinstance(severity, ModelChoiceField)  # SeverityForm's severity is a choice of severities
+    severity.widget.choices = list(iter(severity.choices))  # type: ignore[arg-type]  # the stubs type a field's choices wider than a ModelChoiceField's iterator; iter: no count query for len()
     return render(request, "desk/ticket_detail.html", context, status=status)
 
 
@@ -182,13 +209,14 @@ def _workspace(request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int
 @require_GET
 def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
-    target = ticket_merge_target(ticket=ticket)
+    links = selectors.ticket_links(ticket=ticket)
+    target = ticket_merge_target(ticket=ticket, links=links)
     if target.pk != ticket.pk and "stay" not in request.GET:  # the old number leads to the kept ticket
         messages.info(request, _("%(old)s was merged into %(new)s.") % {"old": ticket.reference, "new": target.reference})
         return redirect("desk:ticket", number=target.number)
     access_log.access_record(request=request, actor=request.user, organisation=ticket.organisation,
                              action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket)
-    return _workspace(request, ticket)
+    return _workspace(request, ticket, links=links)
 
 
 Action = Callable[[Ticket, dict[str, Any]], str]

@@ -207,3 +207,32 @@ def test_an_agent_cannot_fetch_a_file_through_another_ticket(world):
     client = desk_client(world.agent)
     wrong = client.get(f"/portal/tickets/{world.alice_ticket.number}/files/{world.outsider_attachment.pk}/")
     assert wrong.status_code == 404
+
+
+def test_the_ticket_page_asks_each_question_once_however_many_links_comments_and_contacts(world):
+    """The page reads its links, clocks, contacts and severities once each, and not once per thing shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers.models import Contact
+    from desk.services import ticket_link
+    from tests.factories import TicketFactory
+
+    client = desk_client(world.agent)
+
+    def selects() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(world.alice_ticket)).status_code == 200
+        return [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT")]
+
+    before = selects()
+    for n in range(3):
+        other = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary=f"Related {n}")
+        ticket_link(ticket=world.alice_ticket, other=other, kind="related", actor=world.agent)
+        comment_add(ticket=world.alice_ticket, author=world.agent, body=f"Reply {n}")
+        Contact.objects.create(organisation=world.alpha, name=f"Contact {n}", email=f"c{n}@alpha.example")
+    after = selects()
+
+    assert len(after) == len(before)
+    assert [sql for sql in set(after) if after.count(sql) > 1] == []
+    assert "Related 2" in client.get(url(world.alice_ticket)).content.decode()
