@@ -11,12 +11,17 @@ from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.env import StrictEnv
+
+# Lets ModelAdmin[Ticket], ModelForm[User] and the like be written as base classes: the type checker reads the
+# model from them, and at run time they are the plain classes.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
