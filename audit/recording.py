@@ -108,7 +108,8 @@ def _translation_mirrors(model: type[models.Model] | None) -> set[str]:
     from modeltranslation.translator import NotRegistered, translator
 
     try:
-        return set(translator.get_options_for_model(model).fields)
+        # The registered field names are a class attribute of the options (set by their metaclass).
+        return set(type(translator.get_options_for_model(model)).fields)
     except NotRegistered:
         return set()
 
