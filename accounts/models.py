@@ -32,7 +32,7 @@ def validate_one_line(value: str) -> None:
         )
 
 
-class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
+class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]  # a base class built at run time, which mypy cannot follow
     """Roles and admin rights are decisions: bulk updates of people land on the audit trail too."""
 
     use_in_migrations = True

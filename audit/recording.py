@@ -150,9 +150,9 @@ def _entry(model: type[models.Model], pk: Any, label: str, action: str, changes:
 
 def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or instance._state.adding or instance.pk is None:
-        instance._audit_before = None  # type: ignore[attr-defined]
+        instance._audit_before = None  # type: ignore[attr-defined]  # the previous values ride on the instance from pre_save to post_save
         return
-    instance._audit_before = sender._base_manager.filter(pk=instance.pk).values(*_fields(sender)).first()  # type: ignore[attr-defined]
+    instance._audit_before = sender._base_manager.filter(pk=instance.pk).values(*_fields(sender)).first()  # type: ignore[attr-defined]  # the previous values ride on the instance from pre_save to post_save
 
 
 def _after_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
