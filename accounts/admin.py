@@ -9,14 +9,14 @@ from audit.admin import AuditedAdmin
 from customers.models import Membership
 
 
-class MembershipInline(admin.StackedInline):
+class MembershipInline(admin.StackedInline[Membership, User]):
     model = Membership
     extra = 0
     max_num = 1
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "full_name", "role", "organisation", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_staff"]

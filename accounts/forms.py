@@ -43,10 +43,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class OutboxPasswordResetForm(PasswordResetForm):
     """Password reset mail goes through the outbox like every other email, within the flood limits."""
 
-    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The page says "if an account exists, we sent a link" whatever happens here.
+        request: HttpRequest | None = kwargs.get("request")
         if floodgate.mail_permit(request=request, purpose="password-reset", address=self.cleaned_data["email"]):
-            super().save(*args, request=request, **kwargs)
+            super().save(*args, **kwargs)
 
     def send_mail(
         self,
@@ -79,7 +80,7 @@ class SecondFactorForm(forms.Form):
     )
 
 
-class PersonalProfileForm(forms.ModelForm):
+class PersonalProfileForm(forms.ModelForm[User]):
     """What anyone sets about themselves: name, timezone and language (the password has its own page)."""
 
     class Meta:

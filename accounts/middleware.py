@@ -9,6 +9,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 
 from accounts.languages import language_from_accept_header, language_supported
+from accounts.models import User
 
 
 class UserTimezoneMiddleware:
@@ -42,15 +43,16 @@ class UserLanguageMiddleware(LocaleMiddleware):
 
 
 def request_language(request: HttpRequest) -> str:
-    user = getattr(request, "user", None)
-    signed_in = user is not None and user.is_authenticated
-    if signed_in and (chosen := language_supported(user.language)):
+    # Requests that never passed the authentication middleware (some error pages) carry no user.
+    anyone = getattr(request, "user", None)
+    user = anyone if isinstance(anyone, User) else None
+    if user is not None and (chosen := language_supported(user.language)):
         return chosen
     if chosen := language_supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)):
         return chosen
     if browser := language_from_accept_header(request.headers.get("Accept-Language", "")):
         return browser
-    if signed_in and user.is_customer:
+    if user is not None and user.is_customer:
         membership = getattr(user, "membership", None)
         if membership is not None and (preferred := language_supported(membership.organisation.language)):
             return preferred

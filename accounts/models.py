@@ -32,19 +32,20 @@ def validate_one_line(value: str) -> None:
         )
 
 
-class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]
+class UserManager(BaseUserManager.from_queryset(AuditedQuerySet)):  # type: ignore[misc]  # a base class built at run time, which mypy cannot follow
     """Roles and admin rights are decisions: bulk updates of people land on the audit trail too."""
 
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str | None) -> User:
         # People type their address with whatever capitals they like.
-        return self.get(email__iexact=username)
+        user: User = self.get(email__iexact=username)
+        return user
 
     def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
         if not email:
             raise ValueError("A user needs an email address.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user: User = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user

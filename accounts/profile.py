@@ -16,7 +16,7 @@ def profile_saved_response(request: HttpRequest, form: PersonalProfileForm, url_
     """Save the form and answer in the chosen language, remembering it for the next pages."""
     user = form.save()
     translation.activate(user.language)
-    request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+    request.LANGUAGE_CODE = user.language
     messages.success(request, _("Saved. Times are shown in %(zone)s.") % {"zone": user.timezone})
     response = redirect(url_name)
     response.set_cookie(

@@ -25,7 +25,7 @@ RECOVERY_CODES = 10
 
 
 def second_factor_enrolled(user: Any) -> bool:
-    return django_otp.user_has_device(user, confirmed=True)
+    return bool(django_otp.user_has_device(user, confirmed=True))
 
 
 # Whether the signed-in person has enrolled, noted in the session at sign-in and at enrolment,

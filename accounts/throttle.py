@@ -22,10 +22,12 @@ def client_address(request: HttpRequest) -> str:
     """
     trusted = settings.TRUSTED_PROXY_COUNT
     if trusted > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
         if len(forwarded) >= trusted:
             return forwarded[-trusted]
-    return request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
+    return remote
 
 
 def _keys(request: HttpRequest | None, email: str) -> list[str]:

@@ -14,11 +14,12 @@ from django.views.i18n import set_language
 
 from accounts import second_factor
 from accounts.forms import SecondFactorForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.languages import language_supported
 from accounts.services import user_language_set
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each person to where their work is."""
     if request.user.is_support_staff:
         return redirect("desk:queue")
@@ -33,7 +34,7 @@ def _next(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app, or a recovery code."""
     if not second_factor.second_factor_enrolled(request.user):
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next(request)})}")
@@ -47,10 +48,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app; the recovery codes are shown once, right after."""
     enrolled = second_factor.second_factor_enrolled(request.user)
-    if enrolled and not request.user.is_verified():
+    if enrolled and not request.user.is_verified():  # type: ignore[attr-defined]  # django_otp's OTPMiddleware adds is_verified() to request.user
         return redirect(f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}")
     device = second_factor.totp_enrol_start(user=request.user)
     form = SecondFactorForm(request.POST or None)

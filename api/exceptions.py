@@ -74,7 +74,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, exceptions.ValidationError):
         body = error_body("validation_error", _("Some fields are not valid."), _fields(exc.detail))
     else:
-        code = _CODES.get(type(exc)) or getattr(exc, "default_code", "error")
+        code = str(_CODES.get(type(exc)) or getattr(exc, "default_code", "error"))
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         message = " ".join(_messages(detail)) if not isinstance(detail, str) else detail
         body = error_body(code, message)

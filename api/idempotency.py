@@ -6,9 +6,10 @@ import hashlib
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, overload
 
 from django.db import IntegrityError, transaction
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -34,7 +35,9 @@ def request_fingerprint(request: Request) -> str:
     if not content_type.startswith("multipart/form-data"):
         body = request.body
     else:
-        fields = sorted((name, value) for name, values in request.data.lists() for value in values
+        form = request.data
+        assert isinstance(form, QueryDict)  # what DRF's multipart parser gives
+        fields = sorted((name, value) for name, values in form.lists() for value in values
                         if not hasattr(value, "read"))
         files = []
         for name, uploads in request.FILES.lists():
@@ -52,6 +55,10 @@ def header_key(request: Request) -> str:
     return request.headers.get(HEADER, "").strip()
 
 
+@overload
+def idempotent(handler: Handler, *, key_of: Callable[[Request], str] = ...) -> Handler: ...
+@overload
+def idempotent(handler: None = None, *, key_of: Callable[[Request], str] = ...) -> Callable[[Handler], Handler]: ...
 def idempotent(handler: Handler | None = None, *, key_of: Callable[[Request], str] = header_key) -> Any:
     """Same key, same sender (person or service key), same request: the stored first answer. Same key,
     another request: 422. Every POST of the API takes it; ``key_of`` reads a key sent another way too."""

@@ -24,6 +24,7 @@ from api.exceptions import error_body
 from api.permissions import IsServiceKey
 from api.serializers import ErrorDetailSerializer
 from api.views import ApiView
+from monitoring.models import ServiceKey
 from monitoring.payloads import ALERTMANAGER, PAGERDUTY, PayloadError
 from monitoring.services import payload_receive, service_key_authenticate
 
@@ -46,7 +47,7 @@ class RoutingKeyAuthentication(ServiceKeyAuthentication):
         return None if service_key is None else (AnonymousUser(), service_key)
 
 
-class RoutingKeyScheme(OpenApiAuthenticationExtension):
+class RoutingKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular's registration hook has no annotations
     target_class = "api.monitoring.RoutingKeyAuthentication"
     name = "serviceKeyOrRoutingKey"
 
@@ -68,7 +69,7 @@ def _body(request: Request) -> tuple[Any, str]:
 # --- Schemas ----------------------------------------------------------------------------------
 
 
-class _AlertmanagerAlert(serializers.Serializer):
+class _AlertmanagerAlert(serializers.Serializer[Any]):
     status = serializers.RegexField("^(firing|resolved)$", help_text="firing or resolved")
     labels = serializers.DictField(child=serializers.CharField())
     annotations = serializers.DictField(child=serializers.CharField(), required=False)
@@ -78,7 +79,7 @@ class _AlertmanagerAlert(serializers.Serializer):
     fingerprint = serializers.CharField(max_length=255)
 
 
-class AlertmanagerPayloadSerializer(serializers.Serializer):
+class AlertmanagerPayloadSerializer(serializers.Serializer[Any]):
     version = serializers.ChoiceField(choices=["4"])
     groupKey = serializers.CharField(required=False)
     status = serializers.RegexField("^(firing|resolved)$", required=False)
@@ -86,7 +87,7 @@ class AlertmanagerPayloadSerializer(serializers.Serializer):
     alerts = _AlertmanagerAlert(many=True)
 
 
-class AlertOutcomeSerializer(serializers.Serializer):
+class AlertOutcomeSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(help_text="The alert's fingerprint (or dedup_key).")
     action = serializers.CharField()
     state = serializers.CharField(allow_null=True)
@@ -95,14 +96,14 @@ class AlertOutcomeSerializer(serializers.Serializer):
     outcome = serializers.CharField()
 
 
-class AlertmanagerAnswerSerializer(serializers.Serializer):
+class AlertmanagerAnswerSerializer(serializers.Serializer[Any]):
     status = serializers.CharField()
     alerts = AlertOutcomeSerializer(many=True)
 
 
-class _PagerDutyPayload(serializers.Serializer):
+class _PagerDutyPayload(serializers.Serializer[Any]):
     summary = serializers.CharField(max_length=1024)
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # PagerDuty's field name; DRF collects it as a field, leaving Field.source alone
     severity = serializers.ChoiceField(choices=["critical", "error", "warning", "info"])
     timestamp = serializers.DateTimeField(required=False)
     component = serializers.CharField(required=False)
@@ -110,23 +111,23 @@ class _PagerDutyPayload(serializers.Serializer):
     custom_details = serializers.DictField(required=False)
 
 
-class PagerDutyEventSerializer(serializers.Serializer):
+class PagerDutyEventSerializer(serializers.Serializer[Any]):
     routing_key = serializers.CharField(required=False, help_text="The service key, when it is not sent as a bearer.")
     event_action = serializers.ChoiceField(choices=["trigger", "acknowledge", "resolve"])
     dedup_key = serializers.CharField(required=False, max_length=255)
     payload = _PagerDutyPayload(required=False)
 
 
-class PagerDutyAnswerSerializer(serializers.Serializer):
+class PagerDutyAnswerSerializer(serializers.Serializer[Any]):
     status = serializers.CharField()
     message = serializers.CharField()
     dedup_key = serializers.CharField()
 
 
-class PagerDutyErrorSerializer(serializers.Serializer):
+class PagerDutyErrorSerializer(serializers.Serializer[Any]):
     status = serializers.CharField()
     message = serializers.CharField()
-    errors = serializers.ListField(child=serializers.CharField())
+    errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]  # PagerDuty's field name; DRF collects it as a field, leaving Serializer.errors alone
     error = ErrorDetailSerializer(help_text="The same, in the API's own error format.")
 
 
@@ -145,6 +146,7 @@ class AlertmanagerWebhookView(ApiView):
     def post(self, request: Request) -> Response:
         body, raw = _body(request)
         try:
+            assert isinstance(request.auth, ServiceKey)  # IsServiceKey let the request in
             receipt = payload_receive(service_key=request.auth, source=ALERTMANAGER, body=body, raw=raw)
         except PayloadError as error:
             return Response(error_body(
@@ -157,7 +159,7 @@ class AlertmanagerWebhookView(ApiView):
 
 
 class PagerDutyEventsView(ApiView):
-    authentication_classes = [RoutingKeyAuthentication, *api_settings.DEFAULT_AUTHENTICATION_CLASSES[1:]]
+    authentication_classes = [RoutingKeyAuthentication, *api_settings.DEFAULT_AUTHENTICATION_CLASSES[1:]]  # type: ignore[list-item]  # api_settings imports the dotted names as classes; the stubs type the raw setting
     permission_classes = [IsServiceKey]
 
     @extend_schema(
@@ -169,6 +171,7 @@ class PagerDutyEventsView(ApiView):
     def post(self, request: Request) -> Response:
         body, raw = _body(request)
         try:
+            assert isinstance(request.auth, ServiceKey)  # IsServiceKey let the request in
             receipt = payload_receive(service_key=request.auth, source=PAGERDUTY, body=body, raw=raw)
         except PayloadError as error:
             message = _("Event object is invalid")

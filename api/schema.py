@@ -6,9 +6,10 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import Direction
 
 
-class ApiTokenScheme(OpenApiAuthenticationExtension):
+class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular's registration hook has no annotations
     target_class = "api.authentication.ApiTokenAuthentication"
     name = "apiToken"
 
@@ -19,11 +20,13 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-class ServiceKeyScheme(OpenApiAuthenticationExtension):
+class ServiceKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]  # drf-spectacular's registration hook has no annotations
     target_class = "api.authentication.ServiceKeyAuthentication"
     name = "serviceKey"
 
-    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[Any]] | None:
+    def get_security_requirement(  # type: ignore[override]  # drf-spectacular skips a scheme answering None; its annotation leaves None out
+        self, auto_schema: Any,
+    ) -> dict[str, list[Any]] | None:
         from api.permissions import admits_service_keys
 
         # Listed only where a service key is let in: everywhere else it gets 403.
@@ -44,7 +47,7 @@ ERROR_CODES = ("400", "401", "403", "404", "429")
 class ApiAutoSchema(AutoSchema):
     """Every operation documents the one error format for the errors it can answer."""
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
@@ -54,7 +57,9 @@ class ApiAutoSchema(AutoSchema):
         if self.method == "POST":
             codes.append("422")
         for code in codes:
-            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code, direction=direction))
+            responses.setdefault(code, self._get_response_for_code(  # type: ignore[no-untyped-call]  # drf-spectacular leaves it unannotated
+                ErrorSerializer, code, direction=direction,
+            ))
         return responses
 
     def _get_response_headers_for_code(self, status_code: Any, direction: str = "response") -> dict[str, Any]:

@@ -10,38 +10,40 @@ from rest_framework import serializers
 
 from customers.models import Contact
 from tickets.attachments import MAX_FILES
-from tickets.models import Attachment, Comment, Ticket, TicketEvent
+from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketType
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(help_text=_("Machine-readable, e.g. validation_error, not_found, rate_limited."))
     message = serializers.CharField(help_text=_("A sentence for people."))
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # the error body's key; DRF collects it as a field, leaving Serializer.fields alone
         child=serializers.ListField(child=serializers.CharField()),
         help_text=_("For validation errors: the messages of each field."),
     )
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every error answer."""
 
     error = ErrorDetailSerializer()
 
 
-class OrganisationRefSerializer(serializers.Serializer):
+class OrganisationRefSerializer(serializers.Serializer[Any]):
     account_id = serializers.CharField()
     name = serializers.CharField()
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     email = serializers.EmailField()
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(serializers.ModelSerializer[Ticket]):
     reference = serializers.CharField(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True)
-    type = serializers.SlugRelatedField(source="ticket_type", slug_field="slug", read_only=True)
+    type: serializers.SlugRelatedField[TicketType] = serializers.SlugRelatedField(
+        source="ticket_type", slug_field="slug", read_only=True,
+    )
     severity = serializers.IntegerField(source="severity_id", read_only=True, allow_null=True, min_value=1, max_value=5)
     environment = serializers.CharField(source="environment.name", read_only=True, allow_null=True, default=None)
     requester = serializers.SerializerMethodField()
@@ -71,12 +73,13 @@ class TicketSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_assignee(self, ticket: Ticket) -> dict[str, str] | None:
-        if not ticket.assignee_id:
+        assignee = ticket.assignee
+        if assignee is None:
             return None
-        return {"name": ticket.assignee.get_full_name(), "email": ticket.assignee.email}
+        return {"name": assignee.get_full_name(), "email": assignee.email}
 
 
-class TicketCreateSerializer(serializers.Serializer):
+class TicketCreateSerializer(serializers.Serializer[Any]):
     type = serializers.SlugField(help_text=_("The ticket type's slug, e.g. production-issue."))
     organisation = serializers.CharField(
         required=False, help_text=_("Account id of the organisation. Support staff must give it; customers file for their own."),
@@ -95,11 +98,11 @@ class TicketCreateSerializer(serializers.Serializer):
         return value
 
 
-class TicketMergeSerializer(serializers.Serializer):
+class TicketMergeSerializer(serializers.Serializer[Any]):
     into = serializers.IntegerField(min_value=1, help_text=_("The number of the ticket to keep."))
 
 
-class TicketUpdateSerializer(serializers.Serializer):
+class TicketUpdateSerializer(serializers.Serializer[Any]):
     """What may change. Customers may only close; staff change status, severity (with a reason) and assignee."""
 
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
@@ -111,7 +114,7 @@ class TicketUpdateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Why the status changes."))
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(serializers.ModelSerializer[Comment]):
     author = serializers.CharField(source="author_name", read_only=True)
     is_internal = serializers.BooleanField(
         required=False, default=False, help_text=_("An internal note, never shown to customers (support staff only)."),
@@ -123,7 +126,7 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
-class TimelineEventSerializer(serializers.ModelSerializer):
+class TimelineEventSerializer(serializers.ModelSerializer[TicketEvent]):
     actor = serializers.CharField(source="actor_name", read_only=True)
     before = serializers.DictField(read_only=True)
     after = serializers.DictField(read_only=True)
@@ -135,7 +138,7 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(serializers.ModelSerializer[Contact]):
     class Meta:
         model = Contact
         fields = ["id", "kind", "name", "email", "phone", "language", "emergency_role", "emergency_order"]
@@ -153,7 +156,7 @@ class ContactSerializer(serializers.ModelSerializer):
         return []  # the model's constraints are checked by full_clean in the view, with their own messages
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
     name = serializers.CharField(source="original_name", read_only=True)
     comment_id = serializers.IntegerField(read_only=True, allow_null=True)
     uploaded_by = serializers.SerializerMethodField()
@@ -165,14 +168,14 @@ class AttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_uploaded_by(self, attachment: Attachment) -> str:
-        return attachment.uploaded_by.get_full_name() if attachment.uploaded_by_id else ""
+        return attachment.uploaded_by.get_full_name() if attachment.uploaded_by is not None else ""
 
     def get_download_url(self, attachment: Attachment) -> str:
         number = self.context["ticket"].number  # the view's ticket: no query per file
         return f"/api/v1/tickets/{number}/attachments/{attachment.pk}/download/"
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
     """One or more files in a multipart body, under the field name ``files``; the checks are the portal's."""
 
     files = serializers.ListField(

@@ -21,7 +21,7 @@ from notices.models import Notice
 OPEN_STATUS_CHOICES = [(status.value, status.label) for status in Incident.OPEN_STATUSES]
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer[Any]):
     """Refuses fields it does not know: a monitoring system's typo should fail loudly, not be dropped."""
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -72,14 +72,14 @@ class NoticeUpdateCreateSerializer(StrictSerializer):
     call_to_action = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class NoticeUpdateSerializer(serializers.Serializer):
+class NoticeUpdateSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     body = serializers.CharField(read_only=True)
     call_to_action = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(serializers.ModelSerializer[Notice]):
     account_id = serializers.CharField(source="organisation.account_id", read_only=True)
     area = serializers.CharField(source="area.name", read_only=True)
     environment = serializers.CharField(source="environment.name", read_only=True, allow_null=True, default=None)
@@ -105,7 +105,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 # --- Incidents and components -------------------------------------------------------------------
 
 
-class ComponentSerializer(serializers.ModelSerializer):
+class ComponentSerializer(serializers.ModelSerializer[Component]):
     group = serializers.CharField(source="group.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -114,18 +114,18 @@ class ComponentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ComponentImpactSerializer(serializers.Serializer):
+class ComponentImpactSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(min_value=1, max_value=2_147_483_647, help_text=_("A component id, from /components/."))
     impact = serializers.ChoiceField(choices=ComponentStatus.choices)
 
 
-class AffectedComponentSerializer(serializers.Serializer):
+class AffectedComponentSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="component_id", read_only=True)
     name = serializers.CharField(source="component.name", read_only=True)
     impact = serializers.CharField(read_only=True)
 
 
-class IncidentUpdateSerializer(serializers.ModelSerializer):
+class IncidentUpdateSerializer(serializers.ModelSerializer[IncidentUpdate]):
     affected_components = serializers.ListField(child=serializers.DictField(), read_only=True)
 
     class Meta:
@@ -134,7 +134,7 @@ class IncidentUpdateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(serializers.ModelSerializer[Incident]):
     components = AffectedComponentSerializer(source="affected", many=True, read_only=True)
     published = serializers.BooleanField(source="is_published", read_only=True)
 

@@ -18,6 +18,8 @@ from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import AuthenticatedRequest
+from accounts.models import User
 from api import status_serializers as s
 from api.idempotency import idempotent
 from api.permissions import IsSupportStaff, IsSupportStaffOrServiceKey, is_service_key
@@ -31,6 +33,7 @@ from incidents.support_selectors import (
     incident_updates_of,
     incidents_for_support,
 )
+from monitoring.models import ServiceKey
 from notices.models import Notice
 from notices.selectors import mail_states_of, notices_raised_with, notices_visible_to
 from notices.services import notice_raise, notice_update_post
@@ -51,10 +54,16 @@ class StatusApiView(ApiView):
 # --- Notices -------------------------------------------------------------------------------------
 
 
+def _person(request: Request) -> User:
+    """Who sent a request that no service key sent: these views let in only support staff besides."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 def _notices(request: Request) -> QuerySet[Notice]:
-    if is_service_key(request):
+    if isinstance(request.auth, ServiceKey):
         return notices_raised_with(service_key=request.auth)
-    return notices_visible_to(request.user)
+    return notices_visible_to(_person(request))
 
 
 def _notice_idempotency_key(request: Request) -> str:
@@ -72,14 +81,16 @@ def _notice_idempotency_key(request: Request) -> str:
 
 
 def _notice_body(notices: list[Notice]) -> list[dict[str, Any]]:
-    return s.NoticeSerializer(notices, many=True, context={"mail_states": mail_states_of(notices)}).data
+    return s.NoticeSerializer(  # type: ignore[return-value]  # many=True gives a list; the stubs type .data as one dict
+        notices, many=True, context={"mail_states": mail_states_of(notices)},
+    ).data
 
 
 @extend_schema_view(get=extend_schema(
     operation_id="notices_list", summary="Proactive notices",
     description="Support staff see every notice; a service key the notices it raised.",
 ))
-class NoticeListView(StatusApiView, generics.ListAPIView):
+class NoticeListView(StatusApiView, generics.ListAPIView[Notice]):
     serializer_class = s.NoticeSerializer
 
     def get_queryset(self) -> QuerySet[Notice]:
@@ -98,8 +109,8 @@ class NoticeListView(StatusApiView, generics.ListAPIView):
     )
     @idempotent(key_of=_notice_idempotency_key)
     def post(self, request: Request) -> Response:
-        service_key = request.auth if is_service_key(request) else None
-        actor = None if service_key else request.user
+        service_key = request.auth if isinstance(request.auth, ServiceKey) else None
+        actor = None if service_key else _person(request)
         idempotency_key = _notice_idempotency_key(request)
         data = s.NoticeCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -117,7 +128,7 @@ class NoticeListView(StatusApiView, generics.ListAPIView):
 
 
 @extend_schema_view(get=extend_schema(operation_id="notices_retrieve", summary="One notice", parameters=[NOTICE_ID]))
-class NoticeDetailView(StatusApiView, generics.RetrieveAPIView):
+class NoticeDetailView(StatusApiView, generics.RetrieveAPIView[Notice]):
     serializer_class = s.NoticeSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -138,7 +149,7 @@ class NoticeUpdateView(ApiView):
         parameters=[NOTICE_ID, IDEMPOTENCY_KEY],
     )
     @idempotent
-    def post(self, request: Request, notice_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, notice_id: int) -> Response:
         notice = _notices(request).filter(pk=notice_id).first()
         if notice is None:
             raise exceptions.NotFound
@@ -167,7 +178,7 @@ def _impacts(items: list[dict[str, Any]]) -> dict[Component, str]:
 
 def _actor(request: Request) -> dict[str, Any]:
     """Who acts, in the words of incidents.publishing: an agent, or the service key by its name."""
-    if is_service_key(request):
+    if isinstance(request.auth, ServiceKey):
         return {"actor": None, "actor_label": request.auth.name}
     return {"actor": request.user, "actor_label": ""}
 
@@ -175,7 +186,7 @@ def _actor(request: Request) -> dict[str, Any]:
 @extend_schema_view(get=extend_schema(
     operation_id="incidents_list", summary="Status-page incidents and maintenance windows, published or not",
 ))
-class IncidentListView(StatusApiView, generics.ListAPIView):
+class IncidentListView(StatusApiView, generics.ListAPIView[Incident]):
     serializer_class = s.IncidentSerializer
 
     def get_queryset(self) -> QuerySet[Incident]:
@@ -202,7 +213,7 @@ class IncidentListView(StatusApiView, generics.ListAPIView):
                 title=values["title"], message=values["message"], market=values["market"], cause=values["cause"],
                 status=values["status"], components=_impacts(values["components"]), detected_at=values["detected_at"],
                 source=Incident.Source.MONITORING if by_machine else Incident.Source.AGENT,
-                created_by=None if by_machine else request.user, publish_now=values["publish_now"],
+                created_by=None if by_machine else _person(request), publish_now=values["publish_now"],
             )
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
@@ -211,7 +222,7 @@ class IncidentListView(StatusApiView, generics.ListAPIView):
 
 
 @extend_schema_view(get=extend_schema(operation_id="incidents_retrieve", summary="One incident", parameters=[INCIDENT_ID]))
-class IncidentDetailView(StatusApiView, generics.RetrieveAPIView):
+class IncidentDetailView(StatusApiView, generics.RetrieveAPIView[Incident]):
     serializer_class = s.IncidentSerializer
 
     def get_object(self) -> Incident:
@@ -221,7 +232,7 @@ class IncidentDetailView(StatusApiView, generics.RetrieveAPIView):
 @extend_schema_view(get=extend_schema(
     operation_id="incidents_updates_list", summary="An incident's public updates, newest first", parameters=[INCIDENT_ID],
 ))
-class IncidentUpdateListView(StatusApiView, generics.ListAPIView):
+class IncidentUpdateListView(StatusApiView, generics.ListAPIView[IncidentUpdate]):
     serializer_class = s.IncidentUpdateSerializer
 
     def get_queryset(self) -> QuerySet[IncidentUpdate]:
@@ -257,7 +268,7 @@ class IncidentPublishView(ApiView):
         request=None, responses={200: s.IncidentSerializer}, parameters=[INCIDENT_ID, IDEMPOTENCY_KEY],
     )
     @idempotent
-    def post(self, request: Request, incident_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, incident_id: int) -> Response:
         incident = incident_get_for_support(incident_id=incident_id)
         try:
             publishing.incident_publish(incident=incident, actor=request.user, reason=_("Published through the API."))
@@ -267,7 +278,7 @@ class IncidentPublishView(ApiView):
 
 
 @extend_schema_view(get=extend_schema(operation_id="components_list", summary="Status-page components, to name in incidents"))
-class ComponentListView(StatusApiView, generics.ListAPIView):
+class ComponentListView(StatusApiView, generics.ListAPIView[Component]):
     serializer_class = s.ComponentSerializer
 
     def get_queryset(self) -> QuerySet[Component]:

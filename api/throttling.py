@@ -19,7 +19,7 @@ class PerTokenRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at each request rather than at import, so that a settings change applies at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[return-value]  # the rates are "N/period" strings; the stubs type them as numbers
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):

@@ -17,7 +17,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, filters, generics, parsers, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from api import serializers as s
 from api.exceptions import django_validation_to_drf
@@ -54,7 +56,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 
 @method_decorator(login_not_required, name="dispatch")
-class ApiView(generics.GenericAPIView):
+class ApiView(generics.GenericAPIView[Any]):
     # Base of every API view: the API answers 401 itself rather than redirecting to the sign-in page.
     permission_classes = [IsAuthenticatedPerson]
 
@@ -73,8 +75,8 @@ def service_errors(exc: DjangoValidationError, *, prefix: str = "") -> exception
 # --- Tickets --------------------------------------------------------------------------------
 
 
-class TicketQuerysetMixin:
-    request: Request
+class TicketQuerysetMixin(ApiView):
+    request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[Ticket]:
         return tickets_visible_to(self.request.user).select_related(
@@ -85,7 +87,7 @@ class TicketQuerysetMixin:
 @extend_schema_view(
     get=extend_schema(operation_id="tickets_list", summary="List the tickets you may see"),
 )
-class TicketListView(TicketQuerysetMixin, ApiView, generics.ListAPIView):
+class TicketListView(TicketQuerysetMixin, ApiView, generics.ListAPIView[Ticket]):
     serializer_class = s.TicketSerializer
     filter_backends = [DjangoFilterBackend, TicketSearch, filters.OrderingFilter]
     filterset_class = TicketFilter
@@ -98,7 +100,7 @@ class TicketListView(TicketQuerysetMixin, ApiView, generics.ListAPIView):
         request=s.TicketCreateSerializer, responses={201: s.TicketSerializer}, parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = s.TicketCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = _ticket_file(user=request.user, **data.validated_data)
@@ -160,7 +162,7 @@ def _ticket_file(
 @extend_schema_view(
     get=extend_schema(operation_id="tickets_retrieve", summary="One ticket", parameters=[NUMBER]),
 )
-class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView):
+class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView[Ticket]):
     serializer_class = s.TicketSerializer
     lookup_field = "number"
 
@@ -179,7 +181,7 @@ class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView):
         "the severity (with `severity_reason`) and the assignee.",
         request=s.TicketUpdateSerializer, responses={200: s.TicketSerializer}, parameters=[NUMBER],
     )
-    def patch(self, request: Request, number: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, number: int) -> Response:
         ticket = self.get_object()
         data = s.TicketUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -204,7 +206,7 @@ class TicketMergeView(ApiView):
         "pointing there. Both tickets must belong to the same organisation.",
         request=s.TicketMergeSerializer, responses={200: s.TicketSerializer}, parameters=[NUMBER],
     )
-    def post(self, request: Request, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, number: int) -> Response:
         data = s.TicketMergeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         duplicate = ticket_get_for(user=request.user, number=number)
@@ -257,7 +259,8 @@ def _ticket_update(*, ticket: Ticket, user: User, changes: dict[str, Any]) -> No
 @extend_schema_view(
     get=extend_schema(operation_id="tickets_comments_list", summary="A ticket's comments", parameters=[NUMBER]),
 )
-class CommentListView(ApiView, generics.ListAPIView):
+class CommentListView(ApiView, generics.ListAPIView[Comment]):
+    request: AuthenticatedRequest
     serializer_class = s.CommentSerializer
 
     def get_queryset(self) -> QuerySet[Comment]:
@@ -269,7 +272,7 @@ class CommentListView(ApiView, generics.ListAPIView):
         request=s.CommentSerializer, responses={201: s.CommentSerializer}, parameters=[NUMBER, IDEMPOTENCY_KEY],
     )
     @idempotent
-    def post(self, request: Request, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, number: int) -> Response:
         ticket = ticket_get_for(user=request.user, number=number)
         data = s.CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -286,7 +289,8 @@ class CommentListView(ApiView, generics.ListAPIView):
 @extend_schema_view(
     get=extend_schema(operation_id="tickets_timeline_list", summary="A ticket's timeline", parameters=[NUMBER]),
 )
-class TimelineView(ApiView, generics.ListAPIView):
+class TimelineView(ApiView, generics.ListAPIView[TicketEvent]):
+    request: AuthenticatedRequest
     serializer_class = s.TimelineEventSerializer
 
     def get_queryset(self) -> QuerySet[TicketEvent]:
@@ -321,7 +325,8 @@ UPLOAD_RESPONSES = {201: s.AttachmentSerializer(many=True)}
 @extend_schema_view(
     get=extend_schema(operation_id="tickets_attachments_list", summary="A ticket's files", parameters=[NUMBER]),
 )
-class AttachmentListView(ApiView, generics.ListAPIView):
+class AttachmentListView(ApiView, generics.ListAPIView[Attachment]):
+    request: AuthenticatedRequest
     serializer_class = s.AttachmentSerializer
     parser_classes = [parsers.MultiPartParser]
 
@@ -339,7 +344,7 @@ class AttachmentListView(ApiView, generics.ListAPIView):
         parameters=[NUMBER, IDEMPOTENCY_KEY], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
     )
     @idempotent
-    def post(self, request: Request, number: int) -> Response:
+    def post(self, request: AuthenticatedRequest, number: int) -> Response:
         ticket = ticket_get_for(user=request.user, number=number)
         with transaction.atomic():
             stored = _attachments_store(ticket=ticket, user=request.user, data=request.data)
@@ -354,7 +359,7 @@ class CommentAttachmentView(ApiView):
         parameters=[NUMBER, COMMENT_ID, IDEMPOTENCY_KEY], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
     )
     @idempotent
-    def post(self, request: Request, number: int, comment_id: int) -> Response:
+    def post(self, request: AuthenticatedRequest, number: int, comment_id: int) -> Response:
         ticket = ticket_get_for(user=request.user, number=number)
         comment = comments_visible_to(user=request.user, ticket=ticket).filter(pk=comment_id).first()
         if comment is None:
@@ -369,7 +374,8 @@ class CommentAttachmentView(ApiView):
 @extend_schema_view(get=extend_schema(
     operation_id="tickets_attachments_retrieve", summary="One file's details", parameters=[NUMBER, ATTACHMENT_ID],
 ))
-class AttachmentDetailView(ApiView, generics.RetrieveAPIView):
+class AttachmentDetailView(ApiView, generics.RetrieveAPIView[Attachment]):
+    request: AuthenticatedRequest
     serializer_class = s.AttachmentSerializer
 
     def get_object(self) -> Attachment:
@@ -393,7 +399,7 @@ class AttachmentDownloadView(ApiView):
         parameters=[NUMBER, ATTACHMENT_ID],
         responses={(200, content_type): OpenApiTypes.BINARY for content_type in DOWNLOAD_TYPES},
     )
-    def get(self, request: Request, number: int, attachment_id: int) -> FileResponse:
+    def get(self, request: AuthenticatedRequest, number: int, attachment_id: int) -> FileResponse:
         attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
         access_log.access_record(request=request, actor=request.user, organisation=attachment.ticket.organisation,
                                  action=AccessRecord.Action.FILE_DOWNLOADED, ticket=attachment.ticket,
@@ -422,7 +428,8 @@ def _own_organisation(user: User) -> Organisation:
 
 
 @extend_schema_view(get=extend_schema(operation_id="contacts_list", summary="Your organisation's contacts"))
-class ContactListView(ApiView, generics.ListAPIView):
+class ContactListView(ApiView, generics.ListAPIView[Contact]):
+    request: AuthenticatedRequest
     serializer_class = s.ContactSerializer
     permission_classes = [IsAuthenticatedPerson, IsOrganisationAdmin]
 
@@ -434,7 +441,7 @@ class ContactListView(ApiView, generics.ListAPIView):
         request=s.ContactSerializer, responses={201: s.ContactSerializer}, parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         data = s.ContactSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -449,7 +456,8 @@ class ContactListView(ApiView, generics.ListAPIView):
     patch=extend_schema(operation_id="contacts_update", summary="Change a contact", parameters=[CONTACT_ID]),
     delete=extend_schema(operation_id="contacts_delete", summary="Remove a contact", parameters=[CONTACT_ID]),
 )
-class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView):
+class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView[Contact]):
+    request: AuthenticatedRequest
     serializer_class = s.ContactSerializer
     permission_classes = [IsAuthenticatedPerson, IsOrganisationAdmin]
     http_method_names = ["get", "patch", "delete", "head", "options"]
@@ -457,9 +465,11 @@ class ContactDetailView(ApiView, generics.RetrieveUpdateDestroyAPIView):
     def get_object(self) -> Contact:
         return contact_get_for(user=self.request.user, contact_id=self.kwargs["contact_id"])
 
-    def perform_update(self, serializer: s.ContactSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Contact]) -> None:
+        contact = serializer.instance
+        assert isinstance(contact, Contact)  # get_object() found it before the update began
         try:
-            serializer.instance = contact_update(contact=serializer.instance, **serializer.validated_data)
+            serializer.instance = contact_update(contact=contact, **serializer.validated_data)
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
 

@@ -40,7 +40,7 @@ class AuditEntry(AppendOnlyModel):
 
     @property
     def who(self) -> str:
-        if self.actor_id:
+        if self.actor is not None:
             return self.actor.get_full_name() or self.actor.email
         return self.actor_label or str(_("System"))
 

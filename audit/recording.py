@@ -108,7 +108,8 @@ def _translation_mirrors(model: type[models.Model] | None) -> set[str]:
     from modeltranslation.translator import NotRegistered, translator
 
     try:
-        return set(translator.get_options_for_model(model).fields)
+        # The registered field names are a class attribute of the options (set by their metaclass).
+        return set(type(translator.get_options_for_model(model)).fields)
     except NotRegistered:
         return set()
 
@@ -149,9 +150,9 @@ def _entry(model: type[models.Model], pk: Any, label: str, action: str, changes:
 
 def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or instance._state.adding or instance.pk is None:
-        instance._audit_before = None  # type: ignore[attr-defined]
+        instance._audit_before = None  # type: ignore[attr-defined]  # the previous values ride on the instance from pre_save to post_save
         return
-    instance._audit_before = sender._base_manager.filter(pk=instance.pk).values(*_fields(sender)).first()  # type: ignore[attr-defined]
+    instance._audit_before = sender._base_manager.filter(pk=instance.pk).values(*_fields(sender)).first()  # type: ignore[attr-defined]  # the previous values ride on the instance from pre_save to post_save
 
 
 def _after_save(sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any) -> None:

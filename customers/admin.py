@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
@@ -14,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from audit.access_log import access_record
 from audit.admin import AuditedAdmin
 from audit.models import AccessRecord
@@ -28,14 +32,14 @@ def json_download(data: dict[str, Any], filename: str) -> HttpResponse:
     return response
 
 
-def _exactly_one(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any], message: str = "") -> Any:
+def _exactly_one(modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any], message: str = "") -> Any:
     if queryset.count() != 1:
         modeladmin.message_user(request, message or _("Choose exactly one to export."), level="error")
         return None
     return queryset.get()
 
 
-class ContactFormSet(BaseInlineFormSet):
+class ContactFormSet(BaseInlineFormSet[Contact, Organisation, forms.ModelForm[Contact]]):
     """An organisation with contacts has exactly one registered emergency contact."""
 
     def clean(self) -> None:
@@ -54,7 +58,7 @@ class ContactFormSet(BaseInlineFormSet):
             raise ValidationError(_("Mark one contact as the registered emergency contact."))
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(admin.TabularInline[Contact, Organisation]):
     model = Contact
     formset = ContactFormSet
     extra = 0
@@ -63,26 +67,26 @@ class ContactInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
-class EnvironmentInline(admin.TabularInline):
+class EnvironmentInline(admin.TabularInline[Environment, Organisation]):
     model = Environment
     extra = 0
 
 
-class TierPeriodInline(admin.TabularInline):
+class TierPeriodInline(admin.TabularInline[TierPeriod, Organisation]):
     """The tier history, read-only: only a change of the tier field above writes it."""
 
     model = TierPeriod
     extra = 0
-    fields = ["tier", "valid_from", "valid_until", "changed_by"]
+    fields = ("tier", "valid_from", "valid_until", "changed_by")
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = gettext_lazy("Tier history")
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Organisation]):
     model = Membership
     extra = 0
     raw_id_fields = ["user"]
@@ -102,7 +106,7 @@ class OrganisationAdmin(AuditedAdmin):
     ]
     actions = ["export_data", "apply_tier_to_open_tickets"]
 
-    def get_inlines(self, request: HttpRequest, obj: Organisation | None) -> list[type[admin.options.InlineModelAdmin]]:
+    def get_inlines(self, request: HttpRequest, obj: Organisation | None) -> list[type[InlineModelAdmin[Any, Any]]]:
         # The tier history is read-only, and only shown once there is one.
         if obj is not None and obj.tier_periods.exists():
             return [*self.inlines, TierPeriodInline]
@@ -118,7 +122,9 @@ class OrganisationAdmin(AuditedAdmin):
         return json_download(organisation_export(organisation=organisation), f"organisation-{organisation.account_id}.json")
 
     @admin.action(description=gettext_lazy("Apply the organisation's tier to its open tickets (preview first)"))
-    def apply_tier_to_open_tickets(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> TemplateResponse | None:
+    def apply_tier_to_open_tickets(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[Organisation],
+    ) -> TemplateResponse | None:
         from sla.admin_entitlements import apply_to_open_tickets
 
         explanation = _("A new tier applies to tickets filed from the change on. Applied here, the open tickets "
@@ -126,7 +132,7 @@ class OrganisationAdmin(AuditedAdmin):
                         "already counted.")
         return apply_to_open_tickets(self, request, queryset, scope="organisations", explanation=explanation)
 
-    def save_model(self, request, obj: Organisation, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Organisation, form: forms.ModelForm[Organisation], change: bool) -> None:
         """A new tier goes through organisation_tier_change (history kept; new tickets only)."""
         from customers.tiers import organisation_tier_change
 
@@ -135,10 +141,11 @@ class OrganisationAdmin(AuditedAdmin):
             obj.tier_id = form.initial["tier"]
         super().save_model(request, obj, form, change)
         if change and "tier" in form.changed_data:
+            assert isinstance(request.user, User)  # the admin site lets in signed-in staff only
             organisation_tier_change(organisation=obj, tier=new_tier, actor=request.user)
 
 
-class ContactAdminForm(forms.ModelForm):
+class ContactAdminForm(forms.ModelForm[Contact]):
     """The emergency roles follow the same rule as in the portal and the API."""
 
     class Meta:
@@ -146,7 +153,8 @@ class ContactAdminForm(forms.ModelForm):
         fields = ["organisation", "kind", "name", "email", "phone", "language", "emergency_role", "emergency_order", "user"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         organisation = cleaned.get("organisation")
         if organisation is not None and "emergency_role" in cleaned:
             try:
@@ -203,7 +211,7 @@ class ContactAdmin(AuditedAdmin):
                 "title": _("Erase personal data?"),
                 "contacts": queryset.select_related("organisation"),
                 "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(request, "admin/customers/contact/erase_confirmation.html", context)
         for contact in queryset:

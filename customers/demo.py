@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db import transaction
 
@@ -22,6 +23,19 @@ class DemoLogin:
     where: str
 
 
+class _OrganisationSpec(TypedDict):
+    name: str
+    account_id: str
+    tier: str
+    timezone: str
+    language: str
+    retailer_ids: str
+    executive: tuple[str, str]
+    escalation: str
+    contacts: list[tuple[str, str, Contact.Kind, Contact.EmergencyRole]]
+    users: list[tuple[str, str, bool]]
+
+
 STAFF = [
     ("sam@supportdesk.example", "Sam Rivera", User.Role.AGENT, "America/Chicago"),
     ("priya@supportdesk.example", "Priya Shah", User.Role.AGENT, "Europe/Madrid"),
@@ -29,7 +43,7 @@ STAFF = [
     ("admin@supportdesk.example", "Alex Admin", User.Role.ADMIN, "UTC"),
 ]
 
-ORGANISATIONS = [
+ORGANISATIONS: list[_OrganisationSpec] = [
     {
         "name": "Northwind Retail", "account_id": "NW-1001", "tier": "Premium", "timezone": "America/New_York",
         "language": "en", "retailer_ids": "NW-US, NW-CA, NW-UK", "executive": ("Dana Fox", "dana.fox@supportdesk.example"),
@@ -62,7 +76,7 @@ ORGANISATIONS = [
     },
 ]
 
-TICKETS = {
+TICKETS: dict[str, list[tuple[str, int | None, str | None, str]]] = {
     "NW-1001": [
         ("production-issue", 1, "live1", "Orders stuck in AWAITING_PICK since 09:10 UTC"),
         ("sandbox-issue", 3, "test1", "GraphQL mutation rejects a valid fulfilment location"),
@@ -73,6 +87,7 @@ TICKETS = {
 
 
 def _user(email: str, full_name: str, role: str, timezone: str = "UTC") -> User:
+    user: User
     user, created = User.objects.get_or_create(
         email=email, defaults={"full_name": full_name, "role": role, "timezone": timezone},
     )
@@ -101,7 +116,7 @@ def seed() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     for email, name, role, timezone in STAFF:
         _user(email, name, role, timezone)
-        logins.append(DemoLogin(email, User.Role(role).label, "/admin/" if role == User.Role.ADMIN else "/desk/"))
+        logins.append(DemoLogin(email, str(User.Role(role).label), "/admin/" if role == User.Role.ADMIN else "/desk/"))
 
     for spec in ORGANISATIONS:
         organisation, _ = Organisation.objects.get_or_create(
@@ -128,8 +143,8 @@ def seed() -> list[DemoLogin]:
         for email, name, is_admin in spec["users"]:
             user = _user(email, name, User.Role.CUSTOMER, spec["timezone"])
             Membership.objects.get_or_create(user=user, defaults={"organisation": organisation, "is_admin": is_admin})
-            role = "Customer admin" if is_admin else "Customer"
-            logins.append(DemoLogin(email, f"{role}, {organisation.name} ({spec['tier']})", "/portal/"))
+            who = "Customer admin" if is_admin else "Customer"
+            logins.append(DemoLogin(email, f"{who}, {organisation.name} ({spec['tier']})", "/portal/"))
 
         if not organisation.tickets.exists():
             requester = User.objects.get(email=spec["users"][0][0])

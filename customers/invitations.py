@@ -25,7 +25,8 @@ from notifications.services import Email, emails_queue
 def set_password_url(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
 
 
 @transaction.atomic

@@ -61,7 +61,8 @@ def contact_get_for(*, user: User, contact_id: int) -> Contact:
     else:
         raise Http404
     try:
-        return queryset.get(pk=contact_id)
+        contact: Contact = queryset.get(pk=contact_id)
+        return contact
     except Contact.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -94,10 +95,11 @@ def access_grant_get_for(*, user: User, grant_id: int) -> AccessGrant:
 
 def members_of(*, organisation: Organisation) -> QuerySet[User]:
     """The organisation's people with a login, admins first."""
-    return (
+    members: QuerySet[User] = (
         User.objects.filter(membership__organisation=organisation)
         .select_related("membership").order_by("-membership__is_admin", "full_name", "email")
     )
+    return members
 
 
 def member_get_for(*, user: User, member_id: int) -> User:

@@ -54,7 +54,7 @@ def organisation_tier_change(
 def tier_in_force(*, organisation: Organisation, at: datetime | None) -> int:
     """The id of the tier ``organisation`` was on at ``at`` (its current one when the history is silent)."""
     if at is not None:
-        period = (
+        period: int | None = (
             TierPeriod.objects.filter(organisation=organisation, valid_until__isnull=False, valid_until__gt=at)
             .order_by("valid_until").values_list("tier_id", flat=True).first()
         )

@@ -75,7 +75,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The template's loop takes the choices' length first: from a list, not from a count of the staff.
     assignee = bulk_form.fields["assignee"]
     assert isinstance(assignee, ModelChoiceField)  # BulkForm's assignee is a choice of staff
-    assignee.choices = list(iter(assignee.choices))
+    assignee.choices = list(iter(assignee.choices))  # type: ignore[arg-type]  # the stubs type a field's choices wider than a ModelChoiceField's iterator
     context = {
         "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
         "rows": queue_rows(tickets=list(page.object_list), now=now),

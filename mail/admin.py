@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -10,7 +11,7 @@ from mail.models import InboundMessage, ThreadMessage
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
     """Every message received, with what became of it; the original is downloaded, never shown."""
 
     list_display = ("received_at", "from_address", "subject", "via", "outcome", "ticket_reference", "state")
@@ -25,12 +26,12 @@ class InboundMessageAdmin(admin.ModelAdmin):
     ]
     list_select_related = ("ticket",)
 
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[InboundMessage]:
         return super().get_queryset(request).defer("raw")
 
     @admin.display(description=_("ticket"))
     def ticket_reference(self, row: InboundMessage) -> str:
-        return row.ticket.reference if row.ticket_id else ""
+        return row.ticket.reference if row.ticket is not None else ""
 
     @admin.display(description=_("original"))
     def original(self, row: InboundMessage) -> str:
@@ -44,7 +45,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThreadMessage)
-class ThreadMessageAdmin(admin.ModelAdmin):
+class ThreadMessageAdmin(admin.ModelAdmin[ThreadMessage]):
     list_display = ("created_at", "message_id", "ticket", "recipient")
     search_fields = ("message_id", "recipient")
     raw_id_fields = ("ticket",)

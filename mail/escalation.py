@@ -40,7 +40,7 @@ def mail_escalate(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket 
     try:
         escalation_raise(
             ticket=ticket, user=user, contact=contact, description=ticket.summary, justification=justification,
-            environment=ticket.environment.name if ticket.environment_id else _("not stated"),
+            environment=ticket.environment.name if ticket.environment is not None else _("not stated"),
         )
     except ValidationError as exc:
         inbound_finish(row, Outcome.REFUSED, " ".join(exc.messages), ticket=ticket)

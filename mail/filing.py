@@ -22,7 +22,7 @@ def ticket_file_from_mail(
     requester_user: User | None = None,
     requester_contact: Contact | None = None,
     cc_contacts: Iterable[Contact] = (),
-    uploads: Iterable[UploadedFile] = (),
+    uploads: Iterable[UploadedFile[bytes]] = (),
 ) -> tuple[Ticket, list[Attachment]]:
     """An "Email request" for the organisation, filed by the same rules (and reception mail) as the portal's."""
     ticket = ticket_file(

@@ -26,7 +26,8 @@ class Person:
 
 def user_by_address(address: str) -> User | None:
     """The active user with this address, if any."""
-    return User.objects.filter(email__iexact=address, is_active=True).select_related("membership").first()
+    user: User | None = User.objects.filter(email__iexact=address, is_active=True).select_related("membership").first()
+    return user
 
 
 def person_on_ticket(*, ticket: Ticket, address: str) -> Person | None:

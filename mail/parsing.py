@@ -12,8 +12,8 @@ import html as html_lib
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
-from email.message import EmailMessage, Message
-from email.utils import getaddresses, parseaddr
+from email.message import EmailMessage, Message, MIMEPart
+from email.utils import collapse_rfc2231_value, getaddresses, parseaddr
 
 import nh3
 
@@ -47,7 +47,7 @@ class ParsedMail:
 
 
 def message_parse(raw: bytes) -> EmailMessage:
-    return message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+    return message_from_bytes(raw, policy=policy.default)
 
 
 def _header(message: Message, name: str) -> str:
@@ -71,7 +71,7 @@ def message_id_of(message: Message, raw: bytes) -> str:
 
 
 def _addresses(message: Message, *names: str) -> list[str]:
-    values = []
+    values: list[str] = []
     for name in names:
         try:
             values.extend(str(v) for v in message.get_all(name) or [])
@@ -110,15 +110,18 @@ def _bounce(message: Message) -> tuple[bool, list[str], str]:
     """A delivery status notification (RFC 3464): the addresses that failed for good, and their status."""
     if message.get_content_type() != "multipart/report":
         return False, [], ""
-    if message.get_param("report-type", "").lower() != "delivery-status":
+    if collapse_rfc2231_value(message.get_param("report-type", "")).lower() != "delivery-status":
         return False, [], ""
     failed: list[str] = []
     status = ""
     for part in message.walk():
         if part.get_content_type() != "message/delivery-status":
             continue
-        blocks = part.get_payload()
-        for block in blocks if isinstance(blocks, list) else []:
+        payload = part.get_payload()
+        # A delivery-status part holds header blocks, one per recipient, each parsed as a Message.
+        for block in payload if isinstance(payload, list) else []:
+            if not isinstance(block, Message):
+                continue
             action = str(block.get("Action", "")).strip().lower()
             recipient = str(block.get("Final-Recipient") or block.get("Original-Recipient") or "")
             block_status = str(block.get("Status", "")).strip()
@@ -158,29 +161,29 @@ def html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _decoded_text(part: Message) -> str:
+def _decoded_text(part: MIMEPart) -> str:
     try:
-        return str(part.get_content())  # type: ignore[attr-defined]
+        return str(part.get_content())
     except (LookupError, ValueError, AssertionError):
         payload = part.get_payload(decode=True) or b""
         return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
 
 
-def _parts(message: Message, body_parts: set[int]) -> list[Part]:
+def _parts(message: MIMEPart, body_parts: set[int]) -> list[Part]:
     """Attachments and inline images; a forwarded message/rfc822 stays one .eml file."""
     found: list[Part] = []
-    stack: list[Message] = [message]
+    stack: list[MIMEPart] = [message]
     while stack:
         part = stack.pop(0)
         content_type = part.get_content_type()
         if content_type.startswith("message/") and content_type != "message/delivery-status":
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 found.append(Part(name=part.get_filename() or "forwarded.eml", content_type="message/rfc822",
                                   data=inner[0].as_bytes()))
             continue
         if part.is_multipart():
-            stack[0:0] = list(part.iter_parts())  # type: ignore[attr-defined]
+            stack[0:0] = list(part.iter_parts())
             continue
         if id(part) in body_parts or content_type == "message/delivery-status":
             continue

@@ -75,7 +75,8 @@ def _without_signature(text: str) -> str:
     reply = ReplyText(text=text, languages=list(LANGUAGES), keep_hyphen_lists=True).read()
     if not reply.replies:
         return text
-    return reply.replies[0].body
+    body: str = reply.replies[0].body
+    return body
 
 
 def _tidy(text: str) -> str:

@@ -70,6 +70,7 @@ def _ticket_by_thread(mail: parsing.ParsedMail) -> Ticket | None:
     ticket_ids = list(
         ThreadMessage.objects.filter(message_id__in=named).order_by("-created_at").values_list("ticket_id", flat=True)
     )
+    ticket: Ticket
     for ticket in Ticket.objects.filter(pk__in=ticket_ids).select_related("organisation"):
         if person_on_ticket(ticket=ticket, address=mail.from_address) is not None:
             return ticket
@@ -93,7 +94,8 @@ def _too_many(row: InboundMessage, *, ticket: Ticket | None = None) -> str:
 
 def _uploads(mail: parsing.ParsedMail) -> tuple[list[SimpleUploadedFile], list[str]]:
     """The files the portal would accept, and a line for each it would refuse."""
-    accepted, refused = [], []
+    accepted: list[SimpleUploadedFile] = []
+    refused: list[str] = []
     for part in mail.attachments:
         upload = SimpleUploadedFile(part.name, part.data, content_type=part.content_type)
         if len(accepted) >= MAX_FILES:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import support_staff_required
+from accounts.http import AuthenticatedHttpRequest
 from mail import parsing, selectors, services
 from mail.forms import AnswerForm, LinkForm
 from mail.models import InboundMessage
@@ -20,14 +23,14 @@ PAGE = 50
 
 @require_GET
 @support_staff_required
-def inbound_list(request: HttpRequest) -> HttpResponse:
+def inbound_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = list(selectors.inbound_for_desk(user=request.user)[:PAGE])
     return render(request, "mail/inbound_list.html", {"rows": rows})
 
 
 @require_GET
 @support_staff_required
-def inbound_detail(request: HttpRequest, inbound_id: int) -> HttpResponse:
+def inbound_detail(request: AuthenticatedHttpRequest, inbound_id: int) -> HttpResponse:
     row = selectors.inbound_get_for(user=request.user, inbound_id=inbound_id)
     mail = parsing.mail_read(bytes(row.raw))
     return render(request, "mail/inbound_detail.html", {
@@ -49,17 +52,17 @@ def _original(row: InboundMessage) -> HttpResponse:
 
 @require_GET
 @support_staff_required
-def inbound_original(request: HttpRequest, inbound_id: int) -> HttpResponse:
+def inbound_original(request: AuthenticatedHttpRequest, inbound_id: int) -> HttpResponse:
     return _original(selectors.inbound_get_for(user=request.user, inbound_id=inbound_id))
 
 
 @require_GET
 @support_staff_required
-def comment_original(request: HttpRequest, comment_id: int) -> HttpResponse:
+def comment_original(request: AuthenticatedHttpRequest, comment_id: int) -> HttpResponse:
     return _original(selectors.inbound_of_comment_for(user=request.user, comment_id=comment_id))
 
 
-def _act(request: HttpRequest, inbound_id: int, action) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _act(request: AuthenticatedHttpRequest, inbound_id: int, action: Callable[[InboundMessage], str]) -> HttpResponse:
     row = selectors.inbound_get_for(user=request.user, inbound_id=inbound_id)
     try:
         message = action(row)
@@ -72,7 +75,7 @@ def _act(request: HttpRequest, inbound_id: int, action) -> HttpResponse:  # type
 
 @require_POST
 @support_staff_required
-def inbound_link(request: HttpRequest, inbound_id: int) -> HttpResponse:
+def inbound_link(request: AuthenticatedHttpRequest, inbound_id: int) -> HttpResponse:
     form = LinkForm(request.POST)
 
     def link(row: InboundMessage) -> str:
@@ -88,7 +91,7 @@ def inbound_link(request: HttpRequest, inbound_id: int) -> HttpResponse:
 
 @require_POST
 @support_staff_required
-def inbound_answer(request: HttpRequest, inbound_id: int) -> HttpResponse:
+def inbound_answer(request: AuthenticatedHttpRequest, inbound_id: int) -> HttpResponse:
     form = AnswerForm(request.POST)
 
     def answer(row: InboundMessage) -> str:
@@ -102,7 +105,7 @@ def inbound_answer(request: HttpRequest, inbound_id: int) -> HttpResponse:
 
 @require_POST
 @support_staff_required
-def inbound_discard(request: HttpRequest, inbound_id: int) -> HttpResponse:
+def inbound_discard(request: AuthenticatedHttpRequest, inbound_id: int) -> HttpResponse:
     def discard(row: InboundMessage) -> str:
         services.inbound_discard(inbound=row, actor=request.user)
         return _("Message discarded.")
@@ -112,7 +115,7 @@ def inbound_discard(request: HttpRequest, inbound_id: int) -> HttpResponse:
 
 @require_POST
 @support_staff_required
-def inbound_release(request: HttpRequest, inbound_id: int) -> HttpResponse:
+def inbound_release(request: AuthenticatedHttpRequest, inbound_id: int) -> HttpResponse:
     def release(row: InboundMessage) -> str:
         outcome = services.inbound_release(inbound=row, actor=request.user)
         return _("Message processed: %(outcome)s.") % {"outcome": InboundMessage.Outcome(outcome).label}

@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from audit.admin import AuditedAdmin
 from monitoring.models import Alert, ReceivedPayload, RoutingRule, ServiceKey
@@ -24,7 +25,7 @@ class NeedsAttention(admin.SimpleListFilter):
     title = gettext_lazy("needs attention")
     parameter_name = "attention"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Alert]) -> QuerySet[Alert]:
@@ -94,7 +95,7 @@ class RoutingRuleAdmin(AuditedAdmin):
 
     @admin.display(description=gettext_lazy("organisation"))
     def organisation_shown(self, rule: RoutingRule) -> str:
-        if rule.organisation_id:
+        if rule.organisation is not None:
             return rule.organisation.name
         return _("from label %(label)s") % {"label": rule.organisation_label} if rule.organisation_label else "—"
 
@@ -127,7 +128,7 @@ class RoutingRuleAdmin(AuditedAdmin):
         return TemplateResponse(request, "admin/monitoring/routingrule/try.html", context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):  # the alerts and the payloads alike
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -160,7 +161,7 @@ class ReceivedPayloadAdmin(ReadOnlyAdmin):
     search_fields = ["outcome", "raw"]
     list_select_related = ["service_key"]
     date_hierarchy = "received_at"
-    fields = ["received_at", "source", "service_key", "status_code", "outcome", "body_shown", "raw", "alerts"]
+    fields = ("received_at", "source", "service_key", "status_code", "outcome", "body_shown", "raw", "alerts")
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("outcome"))

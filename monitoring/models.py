@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from audit.querysets import AuditedQuerySet
 from incidents.models import ComponentStatus, Incident
@@ -130,7 +131,7 @@ class RoutingRule(models.Model):
     def clean(self) -> None:
         from monitoring.matching import matchers_parse
 
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         try:
             matchers_parse(self.matchers)
         except ValueError as error:

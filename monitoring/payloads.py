@@ -134,7 +134,7 @@ def alertmanager_parse(body: Any) -> list[IncomingAlert]:
         annotations = _string_map(alert.get("annotations"), f"{where}.annotations", errors)
         starts_at = _time(alert.get("startsAt"), f"{where}.startsAt", errors)
         ends_at = _time(alert.get("endsAt"), f"{where}.endsAt", errors)
-        if not errors:
+        if not errors and fingerprint is not None:
             parsed.append(IncomingAlert(
                 key=fingerprint.strip(), action=TRIGGER if status == "firing" else RESOLVE, labels=labels,
                 annotations=annotations, summary=summary_of(labels, annotations), starts_at=starts_at, ends_at=ends_at,
@@ -183,11 +183,13 @@ def pagerduty_parse(body: Any, *, new_key: Any = None) -> IncomingAlert:
         unknown = sorted(set(payload) - PAGERDUTY_PAYLOAD_FIELDS)
         if unknown:
             errors.append(f"Unknown payload field(s): {', '.join(unknown)}")
-        summary = payload.get("summary")
-        summary = _clean(summary) if isinstance(summary, str) else summary
-        if action == TRIGGER and (not isinstance(summary, str) or not summary.strip()):
+        given = payload.get("summary")
+        summary = _clean(given) if isinstance(given, str) else ""
+        if action == TRIGGER and not summary.strip():
             errors.append("'payload.summary' is missing or blank")
-        elif isinstance(summary, str) and len(summary) > MAX_SUMMARY:
+        elif given is not None and not isinstance(given, str):
+            errors.append("'payload.summary' must be a string")
+        elif len(summary) > MAX_SUMMARY:
             errors.append(f"'payload.summary' is longer than {MAX_SUMMARY} characters")
         source = payload.get("source")
         if action == TRIGGER and (not isinstance(source, str) or not source.strip()):
@@ -216,6 +218,6 @@ def pagerduty_parse(body: Any, *, new_key: Any = None) -> IncomingAlert:
         raise PayloadError(errors)
     key = dedup_key.strip() if dedup_key else (str(new_key) if new_key else uuid.uuid4().hex)
     return IncomingAlert(
-        key=key, action=action, labels=labels, annotations=annotations,
+        key=key, action=str(action), labels=labels, annotations=annotations,
         summary=(summary or "").strip()[:MAX_SUMMARY], starts_at=starts_at,
     )

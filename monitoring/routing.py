@@ -75,7 +75,7 @@ def alert_plan(*, labels: dict[str, str], rules: list[RoutingRule]) -> Plan:
     plan.organisation = organisation
     name = rule.environment.strip() or (labels.get(rule.environment_label, "").strip() if rule.environment_label else "")
     if name:
-        plan.environment = organisation.environments.filter(name=name).first()
+        plan.environment = Environment.objects.filter(organisation=organisation, name=name).first()
         if plan.environment is None:
             plan.problems.append(_("%(organisation)s has no environment “%(name)s”: the notice names none.")
                                  % {"organisation": organisation.name, "name": name})

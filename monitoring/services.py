@@ -61,7 +61,7 @@ def service_key_authenticate(*, key: str) -> ServiceKey | None:
     key = key.strip()
     if not key.startswith(ServiceKey.PREFIX):
         return None
-    service_key = ServiceKey.objects.filter(key_hash=service_key_hash(key), active=True).first()
+    service_key: ServiceKey | None = ServiceKey.objects.filter(key_hash=service_key_hash(key), active=True).first()
     if service_key is None:
         return None
     mark_used(service_key)
@@ -82,7 +82,7 @@ class AlertOutcome:
         alert = self.alert
         return {
             "key": self.key, "action": self.action, "state": alert.state if alert else None,
-            "notice": alert.notice.ticket.reference if alert and alert.notice_id else None,
+            "notice": alert.notice.ticket.reference if alert and alert.notice is not None else None,
             "incident": alert.incident_id if alert else None, "outcome": " ".join(self.did),
         }
 
@@ -221,18 +221,19 @@ def _fire_notice(
     alert: Alert, *, plan: Plan, again: bool, service_key: ServiceKey, problems: list[str], outcome: AlertOutcome,
 ) -> None:
     if alert.notice_id is not None:
-        if again:
-            notice_update_post(notice=alert.notice, service_key=service_key, body=_(
+        if again and (posted_on := alert.notice) is not None:
+            notice_update_post(notice=posted_on, service_key=service_key, body=_(
                 "Our monitoring sees the problem again: %(summary)s"
             ) % {"summary": alert.summary})
-            outcome.did.append(_("Update posted on %(ticket)s: firing again.") % {"ticket": alert.notice.ticket.reference})
+            outcome.did.append(_("Update posted on %(ticket)s: firing again.") % {"ticket": posted_on.ticket.reference})
         return
-    if not plan.raises_notice:
+    organisation, area = plan.organisation, plan.area
+    if not plan.raises_notice or organisation is None or area is None:  # raises_notice implies both; named for mypy
         return
     try:
         with transaction.atomic():
             notice, _created = notice_raise(
-                organisation=plan.organisation, kind=plan.notice_kind, area=plan.area, environment=plan.environment,
+                organisation=organisation, kind=plan.notice_kind, area=area, environment=plan.environment,
                 title=alert.summary[:200] or alert.key, description=_description(alert),
                 call_to_action=alert.annotations.get("call_to_action", ""), service_key=service_key,
                 # Never a second notice for one alert, even if the link to it were lost.
@@ -275,7 +276,7 @@ def _acknowledge(alert: Alert, *, service_key: ServiceKey, outcome: AlertOutcome
         outcome.did.append(_("Not firing: nothing to acknowledge."))
         return
     alert.state = Alert.State.ACKNOWLEDGED
-    if alert.incident_id and alert.incident.is_open:
+    if alert.incident is not None and alert.incident.is_open:
         publishing.event_record(
             incident=alert.incident, kind=IncidentEvent.Kind.STATUS, actor_label=service_key.name,
             reason=_("Acknowledged in monitoring: someone is working on it."),
@@ -290,7 +291,7 @@ def _resolve(alert: Alert, *, incoming: IncomingAlert, service_key: ServiceKey, 
         return
     alert.state = Alert.State.RESOLVED
     alert.ends_at = min(incoming.ends_at or now, now)
-    if alert.notice_id is not None:
+    if alert.notice is not None:
         notice_update_post(notice=alert.notice, service_key=service_key, body=_(
             "Resolved: our monitoring no longer sees the problem (%(summary)s). We keep watching."
         ) % {"summary": alert.summary})

@@ -37,7 +37,7 @@ def contact_ticket(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, comment_outcome_message(comment.outcome))
+                messages.success(request, comment_outcome_message(comment.outcome))  # type: ignore[attr-defined]  # comment_add hangs the outcome on the comment it returns
                 landed = contact_ticket_token(ticket=comment.ticket, contact=contact)
                 return redirect("portal:contact_ticket", token=landed)
     attachments = list(attachments_public_of(ticket=ticket))

@@ -129,7 +129,7 @@ class OrdersField(forms.MultiValueField):
         return {"orders": data_list[0], "scope": data_list[1] or "complete", "estimated_total": data_list[2]}
 
 
-class SeverityChoiceField(forms.ModelChoiceField):
+class SeverityChoiceField(forms.ModelChoiceField[Severity]):
     """Each severity with its definition beside it, as customers choose."""
 
     def label_from_instance(self, obj: Severity) -> str:
@@ -192,7 +192,8 @@ class RequestForm(forms.Form):
         self.cleaned_data = {}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         from tickets.details import details_clean
 
         data = {}
@@ -285,7 +286,8 @@ class CommentForm(forms.Form):
         self.kept_files = kept_files  # files kept from an earlier try (tickets.drafts)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         has_files = cleaned.get("attachments") or self.kept_files or "attachments" in self.errors
         if not (cleaned.get("body") or "").strip() and not has_files:
             self.add_error("body", _("Write a comment or choose a file."))
@@ -308,7 +310,7 @@ class RatingForm(forms.Form):
     )
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter is read as Any until its stubs are pinned
     """The filters and search of "My requests"."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -328,7 +330,7 @@ class TicketFilter(django_filters.FilterSet):
         return tickets_search(queryset, text=value, user=self.request.user)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(forms.ModelForm[Contact]):
     """An organisation admin's view of a contact; one registered emergency contact, always."""
 
     class Meta:
@@ -342,7 +344,8 @@ class ContactForm(forms.ModelForm):
         self.fields["emergency_order"].help_text = _("Order among the additional emergency contacts (1 is first).")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "emergency_role" in cleaned:
             try:
                 contact_role_check(organisation=self.organisation, contact=self.instance if self.instance.pk else None,
@@ -357,10 +360,10 @@ class ContactForm(forms.ModelForm):
         try:
             self.instance.validate_constraints(exclude={"emergency_role"} if "emergency_role" in self.errors else None)
         except ValidationError as exc:
-            self._update_errors(exc)
+            self._update_errors(exc)  # type: ignore[attr-defined]  # Django's own way to file errors from validate_unique(), unstubbed
 
 
-class AccessGrantForm(forms.ModelForm):
+class AccessGrantForm(forms.ModelForm[AccessGrant]):
     """Seed 003: support reads only, unless an authorised account grants more."""
 
     starts_at = UtcDateTimeField(label=_("From (UTC)"))
@@ -374,12 +377,15 @@ class AccessGrantForm(forms.ModelForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        self.fields["environment"].queryset = Environment.objects.filter(organisation=organisation)
-        self.fields["environment"].empty_label = None
+        environment = self.fields["environment"]
+        assert isinstance(environment, forms.ModelChoiceField)  # the form field of a foreign key
+        environment.queryset = Environment.objects.filter(organisation=organisation)
+        environment.empty_label = None
         self.fields["reason"].help_text = _("What the support team may do with this access, for example the ticket it is for.")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
         if start and end:
             try:
@@ -402,8 +408,10 @@ class AccessLogFilter(forms.Form):
         super().__init__(*args, **kwargs)
         from audit.models import AccessRecord
 
-        self.fields["action"].choices = [("", _("Anything")), *AccessRecord.Action.choices]
-        self.fields["who"].choices = [("", _("Anyone")), *((name, name) for name in people)]
+        action, who = self.fields["action"], self.fields["who"]
+        assert isinstance(action, forms.ChoiceField) and isinstance(who, forms.ChoiceField)  # declared above
+        action.choices = [("", _("Anything")), *AccessRecord.Action.choices]
+        who.choices = [("", _("Anyone")), *((name, name) for name in people)]
 
     def filters(self) -> Any:
         from audit.access_log import AccessFilters

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
+from accounts.http import AuthenticatedHttpRequest
 from customers.invitations import user_access_revoke, user_invite
 from customers.selectors import member_get_for, members_of, organisation_admin_of
 from notifications import floodgate
@@ -17,7 +18,7 @@ from portal.forms import InvitationForm
 
 
 @customer_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,7 +45,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 @require_POST
-def person_revoke(request: HttpRequest, member_id: int) -> HttpResponse:
+def person_revoke(request: AuthenticatedHttpRequest, member_id: int) -> HttpResponse:
     org = organisation_admin_of(request.user)
     member = member_get_for(user=request.user, member_id=member_id)
     try:

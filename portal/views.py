@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import customer_required
 from accounts.forms import PersonalProfileForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.profile import profile_saved_response
 from audit import access_log
 from audit.models import AccessRecord
@@ -70,7 +71,7 @@ PAGE_SIZE = 25
 
 
 @customer_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     is_admin = is_organisation_admin(request.user)
     scope = "organisation" if is_admin and request.GET.get("scope") == "organisation" else "mine"
     tickets = tickets_visible_to(request.user) if scope == "organisation" else tickets_mine(request.user)
@@ -89,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @customer_required
-def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     kept = ticket_merge_target(ticket=ticket)  # a merged duplicate's number leads to the kept ticket
     if kept.pk != ticket.pk and request.method == "GET" and tickets_visible_to(request.user).filter(pk=kept.pk).exists():
@@ -109,7 +110,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 draft_discard(draft)
-                messages.success(request, comment_outcome_message(comment.outcome))
+                messages.success(request, comment_outcome_message(comment.outcome))  # type: ignore[attr-defined]  # comment_add hangs the outcome on the comment it returns
                 return redirect("portal:ticket", number=comment.ticket.number)
         draft = draft_keep(user=request.user, draft=draft, uploads=request.FILES.getlist("attachments"))
     attachments = list(attachments_visible_to(user=request.user, ticket=ticket))
@@ -136,7 +137,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 @customer_required
 @require_POST
-def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_close(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """The customer marks their request resolved, or closes it."""
     ticket = ticket_get_for(user=request.user, number=number)
     status = request.POST.get("status", "")
@@ -156,7 +157,7 @@ def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
 
 @customer_required
 @require_POST
-def ticket_rate(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_rate(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = ticket_get_for(user=request.user, number=number)
     form = RatingForm(request.POST)
     if not form.is_valid():
@@ -171,12 +172,12 @@ def ticket_rate(request: HttpRequest, number: int) -> HttpResponse:
     return redirect("portal:ticket", number=ticket.number)
 
 
-def _draft(request: HttpRequest) -> Draft:
+def _draft(request: AuthenticatedHttpRequest) -> Draft:
     """The files kept from the page's previous try, less those the customer unticked."""
     return draft_load(user=request.user, token=request.POST.get("draft", ""), keep=request.POST.getlist("draft_keep"))
 
 
-def _rating_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
+def _rating_context(request: AuthenticatedHttpRequest, ticket: Any) -> dict[str, Any]:
     """The rating card of a resolved or closed ticket; a mail's one-click link preselects its answer."""
     if ticket.is_open:
         return {"rating": None, "rating_form": None, "rating_chosen": ""}
@@ -185,7 +186,7 @@ def _rating_context(request: HttpRequest, ticket: Any) -> dict[str, Any]:
     return {"rating": rating, "rating_form": RatingForm(), "rating_chosen": chosen}
 
 
-def attachment_download(request: HttpRequest, number: int, attachment_id: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, number: int, attachment_id: int) -> FileResponse:
     """Serve a file of a ticket the user may see (customers and support alike)."""
     attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
     access_log.access_record(request=request, actor=request.user, organisation=attachment.ticket.organisation,
@@ -215,7 +216,7 @@ def _suggestion(helper: SeverityHelperForm) -> dict[str, Any] | None:
 
 
 @customer_required
-def request_new(request: HttpRequest) -> HttpResponse:
+def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     slug = request.GET.get("type") or request.POST.get("type")
     if not slug:
         return render(request, "portal/request_types.html", {"types": ticket_types_fileable_by_customers()})
@@ -271,7 +272,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     }, status=status)
 
 
-def _submit(request: HttpRequest, form: Any, draft: Draft) -> Any:
+def _submit(request: AuthenticatedHttpRequest, form: Any, draft: Draft) -> Any:
     cleaned = form.cleaned_data
     return ticket_file(
         actor=request.user, requester_user=request.user, organisation=form.organisation, ticket_type=form.ticket_type,
@@ -282,7 +283,7 @@ def _submit(request: HttpRequest, form: Any, draft: Draft) -> Any:
 
 
 @customer_required
-def severity_suggestion(request: HttpRequest) -> JsonResponse:
+def severity_suggestion(request: AuthenticatedHttpRequest) -> JsonResponse:
     """The helper's answer for the page's script; the same rule as the no-script round trip."""
     helper = SeverityHelperForm(request.GET, prefix="helper")
     suggestion = _suggestion(helper)
@@ -295,7 +296,7 @@ def severity_suggestion(request: HttpRequest) -> JsonResponse:
 
 
 @customer_required
-def organisation(request: HttpRequest) -> HttpResponse:
+def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     return render(request, "portal/organisation.html", {
         "organisation": org,
@@ -306,7 +307,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 
 @customer_required
-def contacts(request: HttpRequest) -> HttpResponse:
+def contacts(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     logins = {email.lower() for email in members_of(organisation=org).filter(is_active=True).values_list("email", flat=True)}
     return render(request, "portal/contacts.html", {
@@ -314,7 +315,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _contact_form_page(request: HttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:
+def _contact_form_page(request: AuthenticatedHttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in CONTACT_FIELDS if name in form.cleaned_data}
         try:
@@ -335,14 +336,14 @@ def _contact_form_page(request: HttpRequest, form: ContactForm, contact: Contact
 
 
 @customer_required
-def contact_new(request: HttpRequest) -> HttpResponse:
+def contact_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     form = ContactForm(request.POST or None, organisation=org)
     return _contact_form_page(request, form, None)
 
 
 @customer_required
-def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     organisation_admin_of(request.user)
     contact = contact_get_for(user=request.user, contact_id=contact_id)
     form = ContactForm(request.POST or None, instance=contact, organisation=contact.organisation)
@@ -351,7 +352,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @customer_required
 @require_POST
-def contact_register(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_register(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     organisation_admin_of(request.user)
     contact = contact_get_for(user=request.user, contact_id=contact_id)
     contact_make_registered(contact=contact)
@@ -361,7 +362,7 @@ def contact_register(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @customer_required
 @require_POST
-def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
     organisation_admin_of(request.user)
     contact = contact_get_for(user=request.user, contact_id=contact_id)
     try:
@@ -374,7 +375,7 @@ def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 @customer_required
-def access_grants(request: HttpRequest) -> HttpResponse:
+def access_grants(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     form = AccessGrantForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
@@ -396,7 +397,7 @@ def access_grants(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 @require_POST
-def access_grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
+def access_grant_revoke(request: AuthenticatedHttpRequest, grant_id: int) -> HttpResponse:
     grant = access_grant_get_for(user=request.user, grant_id=grant_id)
     if access_revoke(grant=grant, revoked_by=request.user):
         messages.success(request, _("Access revoked."))
@@ -404,7 +405,7 @@ def access_grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
 
 
 @customer_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PersonalProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         return profile_saved_response(request, form, "portal:profile")
@@ -429,7 +430,7 @@ ACCESS_LOG_PAGE = 50
 
 
 @customer_required
-def transparency(request: HttpRequest) -> HttpResponse:
+def transparency(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who of the vendor opened the organisation's tickets and files or exported its data."""
     org = organisation_admin_of(request.user)
     form = AccessLogFilter(request.GET or None, people=access_log.access_people_of(organisation=org))

@@ -44,7 +44,7 @@ def _ticket_data(ticket: Ticket) -> dict[str, Any]:
         "type": ticket.ticket_type.name,
         "status": ticket.status,
         "severity": ticket.severity_id,
-        "environment": ticket.environment.name if ticket.environment_id else None,
+        "environment": ticket.environment.name if ticket.environment is not None else None,
         "summary": ticket.summary,
         "description": ticket.description,
         "details": ticket.details,
@@ -156,7 +156,10 @@ def _scrub(text: str, replacements: dict[str, str]) -> str:
     """Replace whole words and whole addresses only: erasing ann@… must leave joann@… alone."""
     for old, new in replacements.items():
         if old:
-            text = re.sub(rf"(?<![\w.+-]){re.escape(old)}(?![\w-])", lambda _match, new=new: new, text, flags=re.IGNORECASE)
+            def literal(_match: re.Match[str], new: str = new) -> str:  # taken as it is, backslashes and all
+                return new
+
+            text = re.sub(rf"(?<![\w.+-]){re.escape(old)}(?![\w-])", literal, text, flags=re.IGNORECASE)
     return text
 
 
@@ -199,7 +202,7 @@ def contact_erase(*, contact: Contact) -> Contact:
         row.body_html = _scrub(row.body_html, replacements)
         row.save(update_fields=["recipient", "cc", "header_to", "header_cc", "body_text", "body_html"])
 
-    if contact.user_id:
+    if contact.user is not None:
         user = contact.user
         user.email = f"erased-user-{user.pk}@erased.invalid"
         user.full_name = alias_name

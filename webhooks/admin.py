@@ -11,7 +11,7 @@ from webhooks.models import EVENTS, WebhookAttempt, WebhookDelivery, WebhookEndp
 from webhooks.services import delivery_retry
 
 
-class WebhookEndpointForm(forms.ModelForm):
+class WebhookEndpointForm(forms.ModelForm[WebhookEndpoint]):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(label=_("Events"), choices=EVENTS, widget=forms.CheckboxSelectMultiple)
 
@@ -20,7 +20,7 @@ class WebhookEndpointForm(forms.ModelForm):
         fields = ["url", "description", "organisation", "events", "active", "allow_private", "secret"]
 
     def clean_url(self) -> str:
-        url = self.cleaned_data["url"]
+        url: str = self.cleaned_data["url"]
         if not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError(_("Use an http or https URL."))
         return url
@@ -34,11 +34,11 @@ class WebhookEndpointAdmin(AuditedAdmin):
     search_fields = ["url", "description"]
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(admin.TabularInline[WebhookAttempt, WebhookDelivery]):
     model = WebhookAttempt
     extra = 0
     can_delete = False
-    fields = ["number", "attempted_at", "status_code", "response_excerpt", "error", "duration_ms"]
+    fields = ("number", "attempted_at", "status_code", "response_excerpt", "error", "duration_ms")
     readonly_fields = fields
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
@@ -46,7 +46,7 @@ class WebhookAttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     """The delivery log: what was sent where, how often, and what came back."""
 
     list_display = ["event", "endpoint", "state", "attempts", "last_status_code", "next_attempt_at", "created_at"]

@@ -30,7 +30,8 @@ BACKOFF_CAP = timedelta(hours=6)
 
 def backoff(attempts: int) -> timedelta:
     base = timedelta(seconds=settings.WEBHOOK_BACKOFF_SECONDS)
-    return min(base * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    factor: int = 2 ** max(attempts - 1, 0)
+    return min(base * factor, BACKOFF_CAP)
 
 
 def _endpoints_for(*, event: str, organisation: Organisation | None) -> list[WebhookEndpoint]:

@@ -72,7 +72,7 @@ def destination(url: str, *, allow_private: bool = False) -> tuple[str, str, int
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise ConnectionError(f"Cannot resolve {host}: {exc}") from exc
-    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
     if not addresses:
         raise ConnectionError(f"{host} has no address")
     private_ok = allow_private or host.lower() in {h.lower() for h in settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS}

@@ -134,6 +134,7 @@ def test_the_routing_key_in_the_body_is_the_credential(service_key, world, rule)
     ({**event(), "urgency": "high"}, "urgency"),
     (event(timestamp="last tuesday"), "timestamp"),
     (event(summary="x" * 1025), "summary"),
+    ({"event_action": "resolve", "dedup_key": "existing", "payload": {"summary": 503}}, "summary"),
 ])
 def test_a_bad_event_is_answered_in_pagerdutys_error_shape_and_changes_nothing(pagerduty, world, rule, body, says) -> None:
     pagerduty(event("trigger", "existing"))
