@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template import loader
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -62,12 +63,20 @@ class OutboxPasswordResetForm(PasswordResetForm):
         language = language_for_recipient(
             own=user.language, organisation=membership.organisation.language if membership else None,
         )
+        # The vendor's name and the configured site, never the host the request happened to name.
+        context = {
+            **context, "site_name": settings.VENDOR_NAME,
+            "reset_link": settings.SITE_URL + reverse(
+                "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]},
+            ),
+        }
         with translation.override(language):
             subject = loader.render_to_string(subject_template_name, context)
             body = loader.render_to_string(email_template_name, context)
+            html = loader.render_to_string("registration/password_reset_email_html.html", context)
         email_queue(
             event_key=f"password-reset:{context['uid']}:{context['token']}",
-            email=Email(recipient=to_email, subject=subject, body_text=body, language=language),
+            email=Email(recipient=to_email, subject=subject, body_text=body, body_html=html, language=language),
         )
 
 
