@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
+from accounts.contact_accounts import contact_account_offers_queue
 from accounts.languages import language_for_recipient
 from accounts.models import User
 from notifications import floodgate
@@ -46,8 +47,12 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
     def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         # The page says "if an account exists, we sent a link" whatever happens here.
-        if floodgate.mail_permit(request=request, purpose="password-reset", address=self.cleaned_data["email"]):
+        email = self.cleaned_data["email"]
+        if floodgate.mail_permit(request=request, purpose="password-reset", address=email):
             super().save(*args, request=request, **kwargs)
+            # A contact with no login is offered one; the address of a login with no password set
+            # (an invitation not yet taken up) gets neither mail, as before.
+            contact_account_offers_queue(email=email)
 
     def send_mail(
         self,

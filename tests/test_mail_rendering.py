@@ -9,7 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.contact_accounts import contact_account_offers_queue
 from accounts.invitations import user_invite
+from customers.models import Contact
+from customers.services import contact_make_registered
 from incidents import publishing
 from incidents.models import Subscriber
 from incidents.subscriptions import subscriber_subscribe
@@ -53,6 +56,9 @@ def _every_kind_of_mail(world: Any) -> dict[str, OutboundEmail]:
     Subscriber.objects.filter(pk=subscriber.pk).update(confirmed_at=subscriber.created_at)
     publishing.incident_create(title="Correos (Spain): labels fail", message="Labels for Correos fail.",
                                components={component("Correos"): "partial_outage"}, publish_now=True)
+    nadia = Contact.objects.create(organisation=world.alpha, name="Nadia Nuñez", email="nadia@alpha.example")
+    contact_make_registered(contact=nadia)
+    contact_account_offers_queue(email="nadia@alpha.example")
     kinds: dict[str, OutboundEmail] = {}
     for row in OutboundEmail.objects.exclude(body_html="").order_by("pk"):
         kinds.setdefault(row.event_key.split(":")[0], row)
@@ -63,7 +69,7 @@ def test_every_kind_of_mail_reads_on_a_phone_without_sideways_scrolling(need_chr
     kinds = _every_kind_of_mail(world)
     assert {
         "ticket-created", "ticket-reply", "ticket-comment", "escalation-confirmed", "ticket-resolved", "invitation",
-        "password-reset", "notice", "status-subscribe", "status-update",
+        "password-reset", "notice", "status-subscribe", "status-update", "registered-contact", "contact-account-offer",
     } <= {kind.split("-update")[0] if kind.startswith("notice") else kind for kind in kinds}, sorted(kinds)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
