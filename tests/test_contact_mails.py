@@ -117,3 +117,38 @@ def test_the_offer_is_held_by_the_flood_limits_and_a_forged_link_opens_nothing(
     forged = Client().get(reverse("account_create", args=["forged"]))
     assert forged.status_code == 200 and b"new_password1" not in forged.content
     assert not Contact.objects.get(pk=nadia.pk).user
+
+
+def _admin_form_data(response) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What the admin change page would post back unchanged: the form and every inline, as rendered."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data: dict[str, object] = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def test_a_contact_made_registered_in_the_organisations_admin_page_is_told(
+    world, nadia, smtp, django_capture_on_commit_callbacks,
+) -> None:
+    admin = Client()
+    admin.force_login(world.admin)
+    url = f"/admin/customers/organisation/{world.alpha.pk}/change/"
+    data = _admin_form_data(admin.get(url))
+    rows = {value: key.removesuffix("-email") for key, value in data.items() if key.endswith("-email")}
+    data[f"{rows['emergency@alpha.example']}-emergency_role"] = "additional"
+    data[f"{rows['nadia@alpha.example']}-emergency_role"] = "registered"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert Contact.objects.get(pk=nadia.pk).emergency_role == "registered"
+
+    [told] = smtp.to("nadia@alpha.example")
+    assert told["Subject"].strip() == "Ahora eres el contacto de emergencia registrado de Alpha Shop"
+    assert not smtp.to("emergency@alpha.example") and not smtp.to("ops-list@alpha.example")
