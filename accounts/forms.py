@@ -9,12 +9,14 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.template import loader
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.languages import language_for_recipient
 from accounts.models import User
+from accounts.signals import password_reset_asked
 from notifications import floodgate
 from notifications.services import Email, email_queue
 
@@ -46,8 +48,12 @@ class OutboxPasswordResetForm(PasswordResetForm):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The page says "if an account exists, we sent a link" whatever happens here.
         request: HttpRequest | None = kwargs.get("request")
-        if floodgate.mail_permit(request=request, purpose="password-reset", address=self.cleaned_data["email"]):
+        email = self.cleaned_data["email"]
+        if floodgate.mail_permit(request=request, purpose="password-reset", address=email):
             super().save(*args, **kwargs)
+            # A contact with no login is offered one; the address of a login with no password set
+            # (an invitation not yet taken up) gets neither mail, as before.
+            password_reset_asked.send(sender=type(self), email=email)
 
     def send_mail(
         self,
@@ -63,12 +69,20 @@ class OutboxPasswordResetForm(PasswordResetForm):
         language = language_for_recipient(
             own=user.language, organisation=membership.organisation.language if membership else None,
         )
+        # The vendor's name and the configured site, never the host the request happened to name.
+        context = {
+            **context, "site_name": settings.VENDOR_NAME,
+            "reset_link": settings.SITE_URL + reverse(
+                "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]},
+            ),
+        }
         with translation.override(language):
             subject = loader.render_to_string(subject_template_name, context)
             body = loader.render_to_string(email_template_name, context)
+            html = loader.render_to_string("registration/password_reset_email_html.html", context)
         email_queue(
             event_key=f"password-reset:{context['uid']}:{context['token']}",
-            email=Email(recipient=to_email, subject=subject, body_text=body, language=language),
+            email=Email(recipient=to_email, subject=subject, body_text=body, body_html=html, language=language),
         )
 
 

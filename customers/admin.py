@@ -22,7 +22,13 @@ from audit.access_log import access_record
 from audit.admin import AuditedAdmin
 from audit.models import AccessRecord
 from customers.models import Contact, Environment, Membership, Organisation, TierPeriod
-from customers.services import contact_make_registered, contact_remove_check, contact_role_check
+from customers.services import (
+    contact_make_registered,
+    contact_remove_check,
+    contact_role_changed,
+    contact_role_check,
+    stored_roles,
+)
 from retention.privacy import contact_erase, contact_export, organisation_export
 
 
@@ -132,6 +138,19 @@ class OrganisationAdmin(AuditedAdmin):
                         "already counted.")
         return apply_to_open_tickets(self, request, queryset, scope="organisations", explanation=explanation)
 
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm[Organisation], formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
+    ) -> None:
+        """A contact made the registered emergency contact here is told, as from the portal."""
+        if formset.model is not Contact:
+            super().save_formset(request, form, formset, change)
+            return
+        before = stored_roles([f.instance.pk for f in formset.forms if f.instance.pk])
+        super().save_formset(request, form, formset, change)
+        for contact in formset.new_objects + [changed for changed, _fields in formset.changed_objects]:
+            contact_role_changed(contact=contact, previous_role=before.get(contact.pk, ""))
+
     def save_model(self, request: HttpRequest, obj: Organisation, form: forms.ModelForm[Organisation], change: bool) -> None:
         """A new tier goes through organisation_tier_change (history kept; new tickets only)."""
         from customers.tiers import organisation_tier_change
@@ -186,6 +205,11 @@ class ContactAdmin(AuditedAdmin):
             except ValidationError:
                 return False
         return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj: Contact, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        previous_role = stored_roles([obj.pk]).get(obj.pk, "") if obj.pk else ""
+        super().save_model(request, obj, form, change)
+        contact_role_changed(contact=obj, previous_role=previous_role)
 
     @admin.action(description=gettext_lazy("Make the registered emergency contact"))
     def make_registered(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:

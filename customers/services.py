@@ -27,6 +27,11 @@ def _stored_role(contact: Contact) -> str:
     return Contact.objects.filter(pk=contact.pk).values_list("emergency_role", flat=True).first() or ""
 
 
+def stored_roles(contact_ids: list[int]) -> dict[int, str]:
+    """The roles as saved, before a form that has already changed its instances saves them."""
+    return dict(Contact.objects.filter(pk__in=contact_ids).values_list("pk", "emergency_role"))
+
+
 def contact_role_check(*, organisation: Organisation, contact: Contact | None, emergency_role: str) -> None:
     """Refuse a second registered emergency contact, and taking the role from the registered one
     without handing it over. The error is keyed by ``emergency_role``."""
@@ -54,6 +59,15 @@ def contact_remove_check(*, contact: Contact) -> None:
         ))
 
 
+def contact_role_changed(*, contact: Contact, previous_role: str) -> bool:
+    """Whoever just became the registered emergency contact is told what it means, once per change."""
+    if previous_role == REGISTERED or contact.emergency_role != REGISTERED:
+        return False
+    from customers.emails import registered_contact_tell
+
+    return registered_contact_tell(contact=contact)
+
+
 @transaction.atomic
 def contact_create(*, organisation: Organisation, **fields: Any) -> Contact:
     """Add a contact; raises ValidationError (e.g. a second registered emergency contact)."""
@@ -61,17 +75,20 @@ def contact_create(*, organisation: Organisation, **fields: Any) -> Contact:
     contact_role_check(organisation=organisation, contact=None, emergency_role=contact.emergency_role)
     contact.full_clean()
     contact.save()
+    contact_role_changed(contact=contact, previous_role="")
     return contact
 
 
 @transaction.atomic
 def contact_update(*, contact: Contact, **fields: Any) -> Contact:
+    previous_role = _stored_role(contact)
     for key, value in fields.items():
         if key in CONTACT_FIELDS:
             setattr(contact, key, value)
     contact_role_check(organisation=contact.organisation, contact=contact, emergency_role=contact.emergency_role)
     contact.full_clean()
     contact.save()
+    contact_role_changed(contact=contact, previous_role=previous_role)
     return contact
 
 
@@ -90,6 +107,7 @@ def contact_make_registered(*, contact: Contact) -> None:
     contact.emergency_role = REGISTERED
     contact.emergency_order = 0
     contact.save(update_fields=["emergency_role", "emergency_order"])
+    contact_role_changed(contact=contact, previous_role="")
 
 
 @transaction.atomic

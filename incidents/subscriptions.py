@@ -9,6 +9,7 @@ the confirmation link expires after a week, the unsubscribe link never does.
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -75,6 +76,7 @@ def subscriber_subscribe(*, email: str, components: Iterable[Component] = (), la
                 recipient=email,
                 subject=_("Confirm your subscription to the %(vendor)s status page") % {"vendor": settings.VENDOR_NAME},
                 body_text=render_to_string("status/email/confirm.txt", context),
+                body_html=render_to_string("status/email/confirm.html", context),
                 language=language,
             ),
         )
@@ -121,6 +123,20 @@ def unsubscribe_headers(subscriber: Subscriber) -> dict[str, str]:
     }
 
 
+def subscriber_zone(subscriber: Subscriber) -> zoneinfo.ZoneInfo:
+    """The zone a subscriber's mail states times in: their own when they have a login here, else UTC.
+
+    Never the zone of whoever posted the update, which is the one active while it is posted.
+    """
+    from accounts.models import User
+
+    name = User.objects.filter(email__iexact=subscriber.email, is_active=True).values_list("timezone", flat=True).first()
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def update_announce(*, update: IncidentUpdate) -> None:
     """Queue one email per subscriber for a public update, in the caller's transaction; never twice per update."""
     incident = update.incident
@@ -129,7 +145,7 @@ def update_announce(*, update: IncidentUpdate) -> None:
     subscribers = subscribers_for(incident)
     queued = 0
     for subscriber in subscribers:
-        with translation.override(subscriber.language):
+        with translation.override(subscriber.language), timezone.override(subscriber_zone(subscriber)):
             context = {
                 "incident": incident, "update": update, "VENDOR_NAME": settings.VENDOR_NAME,
                 "incident_url": settings.SITE_URL + reverse("status:incident", args=[incident.pk]),
@@ -145,6 +161,7 @@ def update_announce(*, update: IncidentUpdate) -> None:
                         "status": update.get_status_display(),
                     },
                     body_text=render_to_string("status/email/update.txt", context),
+                    body_html=render_to_string("status/email/update.html", context),
                     language=subscriber.language,
                     headers=unsubscribe_headers(subscriber),
                 )],

@@ -20,7 +20,8 @@ from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from accounts.languages import language_tag
 from notifications.models import OutboundEmail
@@ -104,6 +105,14 @@ class OutboxMessage(EmailMultiAlternatives):
         return message
 
 
+def html_from_text(text: str, *, language: str) -> str:
+    """A mail written only as text still reaches HTML readers in the shared layout, not as a bare page."""
+    if not text.strip():
+        return ""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return render_to_string("email/plain.html", {"text": text.strip()})
+
+
 def email_queue(
     *,
     event_key: str,
@@ -121,6 +130,7 @@ def email_queue(
     """
     headers = email_headers_check(email.headers)
     recipient = single_line(email.recipient).lower()
+    body_html = email.body_html or html_from_text(email.body_text, language=email.language)
     cc = [address for address in (single_line(a).lower() for a in email.cc) if address and address != recipient]
     now = timezone.now()
     row = OutboundEmail(
@@ -131,7 +141,7 @@ def email_queue(
         header_cc=[single_line(a) for a in email.header_cc],
         subject=single_line(email.subject)[:255],
         body_text=email.body_text,
-        body_html=email.body_html,
+        body_html=body_html,
         language=email.language,
         message_id=make_msgid(domain=settings.EMAIL_MESSAGE_ID_DOMAIN),
         in_reply_to=in_reply_to,

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from api.docs import api_docs, api_schema
+from customers import account_views as contact_account_views
 from portal.views import help_page
 
 admin.site.site_header = f"{settings.VENDOR_NAME} administration"
@@ -12,6 +13,8 @@ admin.site.index_title = "Tiers, calendars, organisations and contacts"
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # A contact without a login takes up the offer of one: a page of customers, under the accounts pages.
+    path("accounts/password/new/<str:token>/", contact_account_views.account_create, name="account_create"),
     path("accounts/", include("accounts.urls")),
     path("help/", help_page, name="help"),
     path("portal/", include("portal.urls")),

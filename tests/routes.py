@@ -42,6 +42,8 @@ ACCESS: dict[str, Access] = {
     "password_reset_done": Access.PUBLIC,
     "password_reset_confirm": Access.PUBLIC,
     "password_reset_complete": Access.PUBLIC,
+    # The signed offer of a login to a contact: a forged, used or expired token shows "no longer works".
+    "account_create": Access.PUBLIC,
     "help": Access.PUBLIC,
     "portal:home": Access.CUSTOMER,
     "portal:ticket": Access.CUSTOMER,
