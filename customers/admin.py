@@ -20,6 +20,7 @@ from audit.models import AccessRecord
 from customers.models import Contact, Environment, Membership, Organisation, TierPeriod
 from customers.privacy import contact_erase, contact_export, organisation_export
 from customers.services import contact_make_registered, contact_remove_check, contact_role_check
+from incidents.models import Component
 
 
 def json_download(data: dict[str, Any], filename: str) -> HttpResponse:
@@ -82,6 +83,16 @@ class TierPeriodInline(admin.TabularInline):
         return False
 
 
+class StatusComponentInline(admin.TabularInline):
+    """The status-page components the organisation uses: their open incidents show in its portal."""
+
+    model = Component.organisations.through
+    extra = 0
+    autocomplete_fields = ["component"]
+    verbose_name = gettext_lazy("status-page component it uses")
+    verbose_name_plural = gettext_lazy("status-page components it uses")
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -94,7 +105,7 @@ class OrganisationAdmin(AuditedAdmin):
     list_filter = ["tier", "contract_active", "language"]
     search_fields = ["name", "account_id", "retailer_ids", "contacts__email"]
     list_select_related = ["tier"]
-    inlines = [EnvironmentInline, ContactInline, MembershipInline]
+    inlines = [EnvironmentInline, ContactInline, MembershipInline, StatusComponentInline]
     fieldsets = [
         (None, {"fields": ["name", "account_id", "tier", "contract_active", "retailer_ids"]}),
         (_("Locale and hours"), {"fields": ["timezone", "language", "calendar"]}),
