@@ -30,7 +30,7 @@ def test_a_customer_sees_the_incidents_that_concern_them_and_follows_one_to_the_
     assert "CTT" not in banner.inner_text()
     screenshot(page, "portal-incident-banner")
     screenshot(page, "portal-incident-banner", phone=True)
-    page.goto(live_server.url + "/portal/new/?type=question")
+    page.goto(live_server.url + "/portal/new/")
     assert "we already know and are working on it" in page.locator(".incident-banner").inner_text()
     screenshot(page, "portal-new-request-incident-banner")
     screenshot(page, "portal-new-request-incident-banner", phone=True)
