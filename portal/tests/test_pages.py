@@ -388,3 +388,14 @@ def test_the_registered_emergency_contact_is_not_offered_for_removal(client, wor
     assert "cannot be removed" in page and 'type="submit">Remove' not in page
     client.force_login(world.alice)  # not an organisation admin
     assert client.get(f"/portal/organisation/contacts/{registered.pk}/delete/").status_code == 404
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/accounts/login/", 200), ("/accounts/password/reset/", 200), ("/accounts/password/reset/sent/", 200),
+    ("/no-such-page/", 404), ("/status/no-such-page/", 404),
+])
+def test_the_brand_link_of_public_pages_leads_to_help_or_the_status_page_never_to_sign_in(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status, url
+    page = response.content.decode()
+    assert '<a class="brand" href="/help/">' in page or '<a class="brand" href="/status/">' in page, url
