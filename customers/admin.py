@@ -29,6 +29,7 @@ from customers.services import (
     contact_role_check,
     stored_roles,
 )
+from incidents.models import Component
 from retention.privacy import contact_erase, contact_export, organisation_export
 
 
@@ -92,6 +93,16 @@ class TierPeriodInline(admin.TabularInline[TierPeriod, Organisation]):
         return False
 
 
+class StatusComponentInline(admin.TabularInline[Any, Organisation]):  # the through model of Component.organisations
+    """The status-page components the organisation uses: their open incidents show in its portal."""
+
+    model = Component.organisations.through
+    extra = 0
+    autocomplete_fields = ["component"]
+    verbose_name = gettext_lazy("status-page component it uses")
+    verbose_name_plural = gettext_lazy("status-page components it uses")
+
+
 class MembershipInline(admin.TabularInline[Membership, Organisation]):
     model = Membership
     extra = 0
@@ -104,7 +115,7 @@ class OrganisationAdmin(AuditedAdmin):
     list_filter = ["tier", "contract_active", "language"]
     search_fields = ["name", "account_id", "retailer_ids", "contacts__email"]
     list_select_related = ["tier"]
-    inlines = [EnvironmentInline, ContactInline, MembershipInline]
+    inlines = [EnvironmentInline, ContactInline, MembershipInline, StatusComponentInline]
     fieldsets = [
         (None, {"fields": ["name", "account_id", "tier", "contract_active", "retailer_ids"]}),
         (_("Locale and hours"), {"fields": ["timezone", "language", "calendar"]}),

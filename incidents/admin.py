@@ -40,10 +40,11 @@ class ComponentGroupAdmin(TranslationAdmin[ComponentGroup], AuditedAdmin):
 
 @admin.register(Component)
 class ComponentAdmin(TranslationAdmin[Component], AuditedAdmin):
-    list_display = ["name", "group", "order", "status", "showcase", "updated_at"]
-    list_filter = ["group", "status", "showcase"]
+    list_display = ["name", "group", "order", "status", "showcase", "used_by_everyone", "updated_at"]
+    list_filter = ["group", "status", "showcase", "used_by_everyone"]
     list_editable = ["order", "status"]
     search_fields = ["name", "description"]
+    filter_horizontal = ["organisations"]
 
 
 class IncidentComponentInline(admin.TabularInline[IncidentComponent, Incident]):

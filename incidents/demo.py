@@ -197,9 +197,29 @@ def _current(components: dict[tuple[str, str], Component], now: datetime) -> Non
     )
 
 
+# Which demo organisations use which components, so each portal shows only the incidents that concern it.
+USES = {
+    "Globex Logistics": [("Carriers · Spain", "Correos"), ("Carriers · Spain", "SEUR"), ("Shop integrations", "PrestaShop")],
+    "Northwind Retail": [("Carriers · Netherlands", "DHL Parcel"), ("Shop integrations", "Shopify")],
+    "Initech Commerce": [("Carriers · Portugal", "CTT"), ("Shop integrations", "WooCommerce")],
+}
+
+
+def _uses(components: dict[tuple[str, str], Component]) -> None:
+    from customers.models import Organisation
+
+    for (group_name, _name), component in components.items():
+        if group_name == "Platform" and not component.used_by_everyone:
+            component.used_by_everyone = True
+            component.save(update_fields=["used_by_everyone"])
+    for organisation in Organisation.objects.filter(name__in=USES):
+        organisation.status_components.add(*(components[key] for key in USES[organisation.name]))
+
+
 @transaction.atomic
 def seed() -> None:
     components = _components()
+    _uses(components)
     if Incident.objects.exists():
         return  # history is made once; a second run keeps whatever is there
     now = timezone.now()

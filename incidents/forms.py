@@ -10,13 +10,84 @@ from incidents.models import Component, ComponentStatus, Incident
 from notices.models import ProductArea
 
 
-class SubscribeForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+class ComponentChoiceForm(forms.Form):
+    """Components to follow, shown under the status page's groups, each group with a box that takes the whole group.
+
+    Without script the group box still works: the form remembers which groups
+    were whole when it was shown (``shown_whole``), so ticking a group's box
+    adds all of it and unticking a whole group's box drops all of it. With
+    script the boxes follow each other in the page and ``scripted`` says the
+    component boxes alone are the answer.
+    """
+
     components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(
         label=_("Components"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=Component.objects.filter(showcase=True).select_related("group"),
         help_text=_("Choose none to hear about everything."),
     )
+    groups = forms.MultipleChoiceField(label=_("Whole groups"), required=False, widget=forms.CheckboxSelectMultiple)
+    shown_whole = forms.CharField(required=False, widget=forms.HiddenInput)
+    scripted = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        components = self.fields["components"]
+        assert isinstance(components, forms.ModelMultipleChoiceField)  # declared above
+        assert components.queryset is not None  # declared above with one
+        self.choosable: list[Component] = list(components.queryset)
+        self.members: dict[int, list[Component]] = {}
+        self.group_names: dict[int, str] = {}
+        for item in self.choosable:
+            if item.group is not None:
+                self.members.setdefault(item.group.pk, []).append(item)
+                self.group_names[item.group.pk] = item.group.name
+        groups = self.fields["groups"]
+        assert isinstance(groups, forms.MultipleChoiceField)  # declared above
+        groups.choices = [(str(pk), name) for pk, name in self.group_names.items()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = {item.pk for item in data.get("components") or []}
+        if not data.get("scripted"):
+            ticked = {int(pk) for pk in data.get("groups") or []}
+            were_whole = {int(pk) for pk in str(data.get("shown_whole") or "").split(",") if pk.strip().isdigit()}
+            for pk, members in self.members.items():
+                if pk in ticked and pk not in were_whole:
+                    chosen |= {item.pk for item in members}
+                elif pk in were_whole and pk not in ticked:
+                    chosen -= {item.pk for item in members}
+        data["components"] = [item for item in self.choosable if item.pk in chosen]
+        return data
+
+    def selected_ids(self) -> set[int]:
+        """What the boxes show ticked: the answer once cleaned, otherwise what was sent or the initial choice."""
+        if self.is_bound and hasattr(self, "cleaned_data") and "components" in self.cleaned_data:
+            return {item.pk for item in self.cleaned_data["components"]}
+        if self.is_bound:
+            sent = self.data.getlist(self.add_prefix("components"))  # type: ignore[attr-defined]  # bound to a QueryDict
+            return {int(pk) for pk in sent if str(pk).isdigit()}
+        return {getattr(item, "pk", item) for item in self.initial.get("components") or []}
+
+    def picker(self) -> dict[str, Any]:
+        """The groups in the status page's order, each with its components and whether all of them are ticked."""
+        selected = self.selected_ids()
+        groups, ungrouped = [], []
+        for pk, members in self.members.items():
+            groups.append({
+                "pk": pk, "name": self.group_names[pk], "whole": all(item.pk in selected for item in members),
+                "components": [(item, item.pk in selected) for item in members],
+            })
+        ungrouped = [(item, item.pk in selected) for item in self.choosable if item.group_id is None]
+        return {
+            "groups": groups, "ungrouped": ungrouped,
+            "shown_whole": ",".join(str(group["pk"]) for group in groups if group["whole"]),
+        }
+
+
+class SubscribeForm(ComponentChoiceForm):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+
+    field_order = ["email", "components"]
 
 
 class IncidentForm(forms.Form):

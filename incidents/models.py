@@ -76,6 +76,15 @@ class Component(models.Model):
     showcase = models.BooleanField(_("shown on the page"), default=True)
     only_show_if_degraded = models.BooleanField(_("only show when not operational"), default=False)
     start_date = models.DateField(_("in service since"), null=True, blank=True, help_text=_("Uptime counts from this day."))
+    # Which customers an incident on this component concerns: the portal shows an open incident only to them.
+    used_by_everyone = models.BooleanField(
+        _("used by every organisation"), default=False,
+        help_text=_("The platform and its features: an incident here is shown to every customer in the portal."),
+    )
+    organisations = models.ManyToManyField(
+        "customers.Organisation", blank=True, related_name="status_components", verbose_name=_("used by"),
+        help_text=_("Organisations that use it (a carrier, a shop integration…): they see its incidents in the portal."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from customers.models import Organisation
 from incidents.models import Component, ComponentGroup, Incident, IncidentComponent, IncidentUpdate
 
 
@@ -29,6 +31,28 @@ def maintenances_upcoming() -> QuerySet[Incident]:
 
 def maintenances_active() -> QuerySet[Incident]:
     return maintenances_public().filter(status__in=Incident.ACTIVE_MAINTENANCE_STATUSES).order_by("scheduled_for")
+
+
+def incidents_open_for(*, organisation: Organisation) -> list[Incident]:
+    """Published incidents still open, and maintenance under way, that concern this organisation: one query.
+
+    An incident concerns everyone when it names no component, or touches one
+    that every organisation uses (the platform); otherwise only the
+    organisations recorded as using one of its components. Each carries
+    ``last_update_at``, its latest public update (or when it was detected).
+    """
+    touched = IncidentComponent.objects.filter(incident=OuterRef("pk"))
+    latest = IncidentUpdate.objects.filter(incident=OuterRef("pk")).order_by("-created_at", "-id").values("created_at")[:1]
+    return list(
+        Incident.objects.filter(published_at__isnull=False)
+        .filter(Q(kind=Incident.Kind.INCIDENT, status__in=Incident.OPEN_STATUSES)
+                | Q(kind=Incident.Kind.MAINTENANCE, status__in=Incident.ACTIVE_MAINTENANCE_STATUSES))
+        .filter(~Exists(touched)
+                | Exists(touched.filter(Q(component__used_by_everyone=True) | Q(component__organisations=organisation))))
+        .annotate(last_update_at=Coalesce(Subquery(latest, output_field=DateTimeField()), "detected_at"))
+        .only("pk", "kind", "title", "status", "impact", "detected_at")
+        .order_by("-detected_at", "-id")
+    )
 
 
 def incident_get_public(*, pk: int) -> Incident:

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from incidents import subscriptions
-from incidents.forms import SubscribeForm
+from incidents.forms import ComponentChoiceForm, SubscribeForm
 from notifications import floodgate
 
 
@@ -36,8 +36,36 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 @require_safe
 def subscribe_confirm(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriptions.subscriber_confirm(token=token)
-    return render(request, "status/subscription_result.html", {"subscriber": subscriber, "action": "confirm"},
-                  status=200 if subscriber else 400)
+    return render(request, "status/subscription_result.html", {
+        "subscriber": subscriber, "action": "confirm",
+        "manage_url": subscriptions.manage_path(subscriber) if subscriber else "",
+    }, status=200 if subscriber else 400)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscription_manage(request: HttpRequest, token: str) -> HttpResponse:
+    """The subscriber's own page, reached by the signed link in every mail: what they follow, or stop entirely.
+
+    A GET only shows (mail scanners open links); the forms POST with a CSRF token.
+    A forged or expired link changes nothing and says so.
+    """
+    subscriber = subscriptions.subscriber_for_manage(token=token)
+    if subscriber is None:
+        return render(request, "status/subscription_result.html", {"subscriber": None, "action": "manage"}, status=400)
+    if request.method == "POST" and "unsubscribe" in request.POST:
+        subscriptions.subscriber_stop(subscriber=subscriber)
+        messages.success(request, _("You are unsubscribed: no more status updates will be mailed to %(email)s.")
+                         % {"email": subscriber.email})
+        return redirect("status:subscription", token=token)
+    initial = {"components": [] if subscriber.all_components else list(subscriber.components.all())}
+    form = ComponentChoiceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        subscriptions.subscriber_components_choose(subscriber=subscriber, components=form.cleaned_data["components"])
+        messages.success(request, _("Your choice is saved."))
+        return redirect("status:subscription", token=token)
+    return render(request, "status/subscription.html", {"subscriber": subscriber, "form": form},
+                  status=400 if form.is_bound else 200)
 
 
 @login_not_required

@@ -4,7 +4,8 @@ Every update mail carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058),
 so the reader's mail client can unsubscribe with one POST.
 
 Links carry signed tokens (django.core.signing), so nothing secret is stored:
-the confirmation link expires after a week, the unsubscribe link never does.
+the confirmation link expires after a week, the unsubscribe link never does,
+and the link to manage a subscription (in every mail) lasts 90 days.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from notifications.services import Email, email_queue, emails_queue
 
 SALT = "incidents.subscription"
 CONFIRM_MAX_AGE = timedelta(days=7)
+MANAGE_MAX_AGE = timedelta(days=90)
 
 
 def _token(subscriber: Subscriber, action: str) -> str:
@@ -54,6 +56,45 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
     return f"{settings.SITE_URL}{reverse('status:unsubscribe', args=[_token(subscriber, 'unsubscribe')])}"
 
 
+def manage_path(subscriber: Subscriber) -> str:
+    return reverse("status:subscription", args=[_token(subscriber, "manage")])
+
+
+def manage_url(subscriber: Subscriber) -> str:
+    site: str = settings.SITE_URL
+    return site + manage_path(subscriber)
+
+
+def subscriber_for_manage(*, token: str) -> Subscriber | None:
+    """Whom a manage link is for; None when it is forged, cut short or older than 90 days."""
+    return _read(token, "manage", MANAGE_MAX_AGE)
+
+
+@transaction.atomic
+def subscriber_components_choose(*, subscriber: Subscriber, components: Iterable[Component]) -> Subscriber:
+    """Replace what a subscriber follows (none chosen: everything), from their manage link.
+
+    The link was mailed to the address, so saving with it also confirms the
+    address and resumes updates after an unsubscribe.
+    """
+    chosen = list(components)
+    now = timezone.now()
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    subscriber.all_components = not chosen
+    subscriber.confirmed_at = subscriber.confirmed_at or now
+    subscriber.unsubscribed_at = None
+    subscriber.save(update_fields=["all_components", "confirmed_at", "unsubscribed_at"])
+    subscriber.components.set(chosen)
+    return subscriber
+
+
+def subscriber_stop(*, subscriber: Subscriber) -> Subscriber:
+    """Unsubscribe entirely, from the manage page."""
+    Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(unsubscribed_at=timezone.now())
+    subscriber.refresh_from_db()
+    return subscriber
+
+
 @transaction.atomic
 def subscriber_subscribe(*, email: str, components: Iterable[Component] = (), language: str = "en") -> Subscriber:
     """Record the wish and mail a confirmation link. Nothing is sent to the address until it confirms.
@@ -69,7 +110,7 @@ def subscriber_subscribe(*, email: str, components: Iterable[Component] = (), la
     subscriber.components.set(chosen)
     with translation.override(language):
         context = {"subscriber": subscriber, "confirm_url": confirm_url(subscriber), "chosen": chosen,
-                   "VENDOR_NAME": settings.VENDOR_NAME}
+                   "manage_url": manage_url(subscriber), "VENDOR_NAME": settings.VENDOR_NAME}
         email_queue(
             event_key=f"status-subscribe:{subscriber.pk}:{timezone.now().timestamp():.6f}",
             email=Email(
@@ -149,7 +190,7 @@ def update_announce(*, update: IncidentUpdate) -> None:
             context = {
                 "incident": incident, "update": update, "VENDOR_NAME": settings.VENDOR_NAME,
                 "incident_url": settings.SITE_URL + reverse("status:incident", args=[incident.pk]),
-                "unsubscribe_url": unsubscribe_url(subscriber),
+                "unsubscribe_url": unsubscribe_url(subscriber), "manage_url": manage_url(subscriber),
             }
             kind = _("Maintenance") if incident.is_maintenance else _("Incident")
             rows = emails_queue(

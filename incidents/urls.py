@@ -12,6 +12,7 @@ urlpatterns = [
     path("subscribe/", subscribe_views.subscribe, name="subscribe"),
     path("subscribe/confirm/<str:token>/", subscribe_views.subscribe_confirm, name="subscribe_confirm"),
     path("unsubscribe/<str:token>/", subscribe_views.unsubscribe, name="unsubscribe"),
+    path("subscription/<str:token>/", subscribe_views.subscription_manage, name="subscription"),
     path("history.atom", login_not_required(require_safe(feeds.IncidentHistoryAtom())), name="feed_atom"),
     path("history.rss", login_not_required(require_safe(feeds.IncidentHistoryRss())), name="feed_rss"),
     path("api/v2/status.json", api.status_json, name="api_status"),

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import customer_required
 from accounts.forms import PersonalProfileForm
@@ -33,7 +33,14 @@ from customers.selectors import (
     organisation_admin_of,
     organisation_of,
 )
-from customers.services import CONTACT_FIELDS, contact_create, contact_make_registered, contact_remove, contact_update
+from customers.services import (
+    CONTACT_FIELDS,
+    contact_create,
+    contact_make_registered,
+    contact_remove,
+    contact_remove_check,
+    contact_update,
+)
 from portal.feedback import comment_outcome_message
 from portal.forms import (
     AccessGrantForm,
@@ -361,10 +368,20 @@ def contact_register(request: AuthenticatedHttpRequest, contact_id: int) -> Http
 
 
 @customer_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact_delete(request: AuthenticatedHttpRequest, contact_id: int) -> HttpResponse:
+    """A GET asks first, naming the contact and what stops reaching it; the page's POST removes it."""
     organisation_admin_of(request.user)
     contact = contact_get_for(user=request.user, contact_id=contact_id)
+    if request.method != "POST":
+        refusal = ""
+        try:
+            contact_remove_check(contact=contact)
+        except ValidationError as exc:
+            refusal = " ".join(exc.messages)
+        return render(request, "portal/contact_delete.html", {
+            "contact": contact, "refusal": refusal, "copied_on": contact.cc_tickets.count(),
+        })
     try:
         contact_remove(contact=contact)
     except ValidationError as exc:

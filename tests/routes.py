@@ -115,6 +115,8 @@ ACCESS: dict[str, Access] = {
     "status:subscribe": Access.PUBLIC,
     "status:subscribe_confirm": Access.PUBLIC,
     "status:unsubscribe": Access.PUBLIC,
+    # The signed link in every subscriber mail is the credential: a forged one changes nothing.
+    "status:subscription": Access.PUBLIC,
     "desk_status:overview": Access.STAFF,
     "desk_status:incident_create": Access.STAFF,
     "desk_status:incident": Access.STAFF,
@@ -214,11 +216,17 @@ def unpublished_incident() -> Any:
     """An incident the public must never see: every public status route is asked for it."""
     from django.utils import timezone
 
-    from incidents.models import Incident
+    from customers.models import Organisation
+    from incidents.models import Component, Incident, IncidentComponent
 
-    incident, _created = Incident.objects.get_or_create(
+    incident, created = Incident.objects.get_or_create(
         title="CANARY-outsider unpublished incident", defaults={"message": "not public", "detected_at": timezone.now()},
     )
+    if created:
+        # On a component only the outsider uses: should the walk publish it, Alpha's portal must still not show it.
+        component, _made = Component.objects.get_or_create(name="Outsider's own carrier")
+        component.organisations.set(Organisation.objects.filter(account_id="OUTSIDER"))
+        IncidentComponent.objects.create(incident=incident, component=component)
     return incident
 
 

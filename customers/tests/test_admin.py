@@ -19,6 +19,7 @@ def organisation_form(tier: SupportTier, contacts: list[dict[str, str]]) -> dict
         "environments-TOTAL_FORMS": "0", "environments-INITIAL_FORMS": "0",
         "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
         "contacts-TOTAL_FORMS": str(len(contacts)), "contacts-INITIAL_FORMS": "0",
+        "Component_organisations-TOTAL_FORMS": "0", "Component_organisations-INITIAL_FORMS": "0",
     }
     for i, contact in enumerate(contacts):
         for key, value in {"kind": "person", "language": "en", "emergency_order": "0", "phone": "", **contact}.items():
@@ -42,6 +43,20 @@ def test_an_admin_adds_an_organisation_with_its_emergency_contacts(admin_client_
     organisation = Organisation.objects.get(account_id="WR-1")
     assert organisation.retailer_ids == "R1, R2"
     assert organisation.registered_emergency_contact.email == "oncall@wayne.example"
+
+
+def test_an_admin_records_the_status_page_components_an_organisation_uses(admin_client_) -> None:
+    from incidents.tests.factories import component
+
+    correos = component("Correos", group="Carriers · Spain")
+    data = organisation_form(SupportTier.objects.get(name="Advanced"), [
+        {"name": "On call", "email": "oncall@wayne.example", "emergency_role": "registered"},
+    ])
+    data |= {"Component_organisations-TOTAL_FORMS": "1", "Component_organisations-0-component": str(correos.pk)}
+    assert "status-page components it uses" in admin_client_.get("/admin/customers/organisation/add/").content.decode().lower()
+    response = admin_client_.post("/admin/customers/organisation/add/", data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert list(Organisation.objects.get(account_id="WR-1").status_components.all()) == [correos]
 
 
 def test_a_second_registered_emergency_contact_is_explained_and_nothing_saved(admin_client_) -> None:

@@ -358,3 +358,44 @@ def test_the_sign_in_page_the_portal_header_and_the_new_request_page_link_to_the
         page = client.get(url).content.decode()
         assert 'href="/status/"' in page, url
     assert "check the status page" in client.get("/portal/new/").content.decode()
+
+
+def test_removing_an_emergency_contact_asks_first_naming_it_and_what_stops(client, world):
+    client.force_login(world.alan)
+    night = Contact.objects.create(organisation=world.alpha, name="Night shift", email="night@alpha.example",
+                                   kind="list", emergency_role="additional", emergency_order=2)
+    world.alice_ticket.cc_contacts.add(night)
+    listing = client.get("/portal/organisation/contacts/").content.decode()
+    assert f'href="/portal/organisation/contacts/{night.pk}/delete/"' in listing, "Remove leads to a question, not a removal"
+
+    asked = client.get(f"/portal/organisation/contacts/{night.pk}/delete/")
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "Remove Night shift?" in page and "night@alpha.example" in page
+    assert "no longer copied on our alerts and warnings" in page
+    assert "leaves the copy of the 1 request it is copied on" in page
+    assert Contact.objects.filter(pk=night.pk).exists(), "asking removes nothing"
+
+    response = client.post(f"/portal/organisation/contacts/{night.pk}/delete/", follow=True)
+    assert "Night shift was removed." in response.content.decode()
+    assert not Contact.objects.filter(pk=night.pk).exists()
+    assert not world.alice_ticket.cc_contacts.exists()
+
+
+def test_the_registered_emergency_contact_is_not_offered_for_removal(client, world):
+    client.force_login(world.alan)
+    registered = world.alpha.registered_emergency_contact
+    page = client.get(f"/portal/organisation/contacts/{registered.pk}/delete/").content.decode()
+    assert "cannot be removed" in page and 'type="submit">Remove' not in page
+    client.force_login(world.alice)  # not an organisation admin
+    assert client.get(f"/portal/organisation/contacts/{registered.pk}/delete/").status_code == 404
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/accounts/login/", 200), ("/accounts/password/reset/", 200), ("/accounts/password/reset/sent/", 200),
+    ("/no-such-page/", 404), ("/status/no-such-page/", 404),
+])
+def test_the_brand_link_of_public_pages_leads_to_help_or_the_status_page_never_to_sign_in(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status, url
+    page = response.content.decode()
+    assert '<a class="brand" href="/help/">' in page or '<a class="brand" href="/status/">' in page, url
