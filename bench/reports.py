@@ -10,7 +10,10 @@ severity on most, an acknowledgement clock with the copied terms of its target o
 one (acknowledged after a random delay, late on about one in five, still running on the open ones),
 an escalation on one breached clock in ten, a customer escalation on one ticket in a hundred, a
 rating on one resolved ticket in five, and one organisation that changed tier a year ago (so the
-tier-at-filing CASE has work to do). Then, signed in as a support lead, renders in-process with
+tier-at-filing CASE has work to do). The rows written in SQL bypass the receivers, so their kept report
+figures are then computed by ``manage.py report_figures_rebuild``, the function the migration runs (a
+database built before the figures existed gets them from that migration on reuse). ``--build-only``
+builds or updates the database and stops. Then, signed in as a support lead, renders in-process with
 Django's test client: the report page for the default period (the last three full months,
 ≈ 1/8 of the tickets) by each breakdown, a twelve-month report, and the exports (the report as CSV
 and XLSX, the breached list as CSV and XLSX). Prints median and p90 wall time, queries and time in SQL.
