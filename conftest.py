@@ -76,19 +76,30 @@ class World:
         self.alan = UserFactory(email="alan@alpha.example", full_name="Alan Alpha", organisation=self.alpha, org_admin=True)
         self.charlie = UserFactory(email="charlie@outsider.example", full_name="Charlie Out", organisation=self.outsider)
         self.carol = UserFactory(
-            email="carol@outsider.example", full_name="Carol Out", organisation=self.outsider, org_admin=True,
+            email="carol@outsider.example",
+            full_name="Carol Out",
+            organisation=self.outsider,
+            org_admin=True,
         )
         self.agent = UserFactory(email="sam@vendor.example", full_name="Sam Agent", role="agent", timezone="America/Chicago")
         self.lead = UserFactory(email="lee@vendor.example", full_name="Lee Lead", role="lead")
         self.admin = UserFactory(
-            email="root@vendor.example", full_name="Ada Admin", role="admin", is_staff=True, is_superuser=True,
+            email="root@vendor.example",
+            full_name="Ada Admin",
+            role="admin",
+            is_staff=True,
+            is_superuser=True,
         )
         self.alice_ticket = TicketFactory(organisation=self.alpha, requester_user=self.alice, summary="Alpha checkout is slow")
         self.outsider_ticket = TicketFactory(
-            organisation=self.outsider, requester_user=self.charlie, summary="CANARY-outsider-ticket",
+            organisation=self.outsider,
+            requester_user=self.charlie,
+            summary="CANARY-outsider-ticket",
         )
         self.outsider_attachment = AttachmentFactory(
-            ticket=self.outsider_ticket, uploaded_by=self.charlie, name="CANARY-outsider-file.txt",
+            ticket=self.outsider_ticket,
+            uploaded_by=self.charlie,
+            name="CANARY-outsider-file.txt",
         )
         self.outsider_grant = AccessGrantFactory(organisation=self.outsider, granted_by=self.carol)
         return self
@@ -175,7 +186,8 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
         counts = [(name, value) for name, value in report.user_properties if name.startswith("access matrix ")]
         if counts and report.when == "call":
             terminalreporter.write_line(
-                "access matrix walked: " + ", ".join(f"{value} {name.removeprefix('access matrix ')}" for name, value in counts)
+                "access matrix walked: "
+                + ", ".join(f"{value} {name.removeprefix('access matrix ')}" for name, value in counts)
                 + f" (on {connection_vendor()})",
             )
 

@@ -19,9 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     result = subprocess.run(  # noqa: S603 - our own arguments, no shell
-        [str(ROOT / ".venv" / "bin" / "pip-audit"), "-r", str(ROOT / "requirements-dev.txt"), "--format", "json",
-         "--progress-spinner", "off"],
-        capture_output=True, text=True, check=False,
+        [
+            str(ROOT / ".venv" / "bin" / "pip-audit"),
+            "-r",
+            str(ROOT / "requirements-dev.txt"),
+            "--format",
+            "json",
+            "--progress-spinner",
+            "off",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     try:
         report = json.loads(result.stdout)
@@ -39,8 +48,9 @@ def main() -> int:
     audited = len(dependencies) - len(skipped)
     print(f"pip-audit: {audited} of {len(dependencies)} pinned packages audited, {len(vulnerable)} with a known vulnerability.")
     if skipped:
-        print(f"NOT AUDITED ({len(skipped)}): the vulnerability service could not be asked about these; "
-              "they are not known to be safe:")
+        print(
+            f"NOT AUDITED ({len(skipped)}): the vulnerability service could not be asked about these; they are not known to be safe:"
+        )
         for dependency in skipped:
             print(f"  {dependency['name']}: {dependency['skip_reason']}")
     if vulnerable:

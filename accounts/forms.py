@@ -67,13 +67,17 @@ class OutboxPasswordResetForm(PasswordResetForm):
         user = context["user"]
         membership = getattr(user, "membership", None) if user.is_customer else None
         language = language_for_recipient(
-            own=user.language, organisation=membership.organisation.language if membership else None,
+            own=user.language,
+            organisation=membership.organisation.language if membership else None,
         )
         # The vendor's name and the configured site, never the host the request happened to name.
         context = {
-            **context, "site_name": settings.VENDOR_NAME,
-            "reset_link": settings.SITE_URL + reverse(
-                "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]},
+            **context,
+            "site_name": settings.VENDOR_NAME,
+            "reset_link": settings.SITE_URL
+            + reverse(
+                "password_reset_confirm",
+                kwargs={"uidb64": context["uid"], "token": context["token"]},
             ),
         }
         with translation.override(language):
@@ -88,7 +92,9 @@ class OutboxPasswordResetForm(PasswordResetForm):
 
 class SecondFactorForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=20, strip=True,
+        label=_("Code"),
+        max_length=20,
+        strip=True,
         help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
     )
@@ -104,10 +110,12 @@ class PersonalProfileForm(forms.ModelForm[User]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["timezone"] = forms.ChoiceField(
-            label=_("Timezone"), choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
+            label=_("Timezone"),
+            choices=[(zone, zone) for zone in sorted(zoneinfo.available_timezones())],
             help_text=_("Every time is shown to you in this timezone."),
         )
         self.fields["language"] = forms.ChoiceField(
-            label=_("Language"), choices=list(settings.LANGUAGES),
+            label=_("Language"),
+            choices=list(settings.LANGUAGES),
             help_text=_("Pages and the mail we send you are in this language."),
         )

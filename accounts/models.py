@@ -28,7 +28,8 @@ def validate_one_line(value: str) -> None:
     """Names go into the From, To, Cc and Subject lines of mail: one line, no control characters."""
     if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
         raise ValidationError(
-            _("Write the name on one line, without line breaks or control characters."), code="one_line",
+            _("Write the name on one line, without line breaks or control characters."),
+            code="one_line",
         )
 
 
@@ -66,15 +67,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150, validators=[validate_one_line])
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CUSTOMER)
     timezone = models.CharField(
-        _("timezone"), max_length=64, default="UTC", validators=[validate_timezone],
+        _("timezone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
         help_text=_("Times are shown to this person in this timezone."),
     )
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="",
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
         help_text=_("Empty: the browser's language, else the organisation's."),
     )
     is_staff = models.BooleanField(
-        _("admin site access"), default=False,
+        _("admin site access"),
+        default=False,
         help_text=_("Whether this person may sign in to the Django admin."),
     )
     is_active = models.BooleanField(_("active"), default=True)

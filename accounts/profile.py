@@ -20,7 +20,11 @@ def profile_saved_response(request: HttpRequest, form: PersonalProfileForm, url_
     messages.success(request, _("Saved. Times are shown in %(zone)s.") % {"zone": user.timezone})
     response = redirect(url_name)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
-        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+        settings.LANGUAGE_COOKIE_NAME,
+        user.language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
     )
     return response

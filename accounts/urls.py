@@ -21,7 +21,8 @@ urlpatterns = [
         "password/reset/",
         # The vendor's name in the mail, not the host's (get_current_site would give "127.0.0.1:8000").
         auth_views.PasswordResetView.as_view(
-            form_class=OutboxPasswordResetForm, extra_email_context={"site_name": settings.VENDOR_NAME},
+            form_class=OutboxPasswordResetForm,
+            extra_email_context={"site_name": settings.VENDOR_NAME},
         ),
         name="password_reset",
     ),

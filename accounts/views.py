@@ -43,8 +43,7 @@ def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
         if second_factor.second_factor_verify(request=request, token=form.cleaned_data["code"]):
             return redirect(_next(request))
         form.add_error("code", _("That code is not right. Try the next one your app shows, or a recovery code."))
-    return render(request, "registration/two_factor.html", {"form": form, "next": _next(request)},
-                  status=400 if form.errors else 200)
+    return render(request, "registration/two_factor.html", {"form": form, "next": _next(request)}, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -61,11 +60,19 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
         form.add_error("code", _("That code is not right. Check the time on your phone and try the next one."))
     secret = b32encode(device.bin_key).decode()
-    return render(request, "registration/two_factor_setup.html", {
-        "form": form, "next": _next(request), "enrolled": enrolled, "config_url": device.config_url,
-        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-        "required": second_factor.second_factor_required(request.user) and not enrolled,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "enrolled": enrolled,
+            "config_url": device.config_url,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "required": second_factor.second_factor_required(request.user) and not enrolled,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_not_required

@@ -40,9 +40,7 @@ def _fields(detail: Any) -> dict[str, list[str]]:
 def django_validation_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
     """A service's ValidationError, keyed as the API's fields are."""
     if hasattr(exc, "error_dict"):
-        detail: Any = {
-            ("non_field_errors" if key == "__all__" else key): list(messages) for key, messages in exc.message_dict.items()
-        }
+        detail: Any = {("non_field_errors" if key == "__all__" else key): list(messages) for key, messages in exc.message_dict.items()}
     else:
         detail = {"non_field_errors": exc.messages}
     return exceptions.ValidationError(detail)

@@ -33,7 +33,8 @@ class TicketFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
     severity = django_filters.ChoiceFilter(field_name="severity_id", choices=[(level, str(level)) for level in range(1, 6)])
     type = django_filters.CharFilter(field_name="ticket_type__slug", help_text="Ticket type slug.")
     organisation = django_filters.CharFilter(
-        field_name="organisation__account_id", help_text="Account id of the organisation (useful to support staff).",
+        field_name="organisation__account_id",
+        help_text="Account id of the organisation (useful to support staff).",
     )
 
     tag = django_filters.CharFilter(method="by_tag", help_text="Tickets with this tag (support staff only; tags are internal).")

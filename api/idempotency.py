@@ -37,8 +37,7 @@ def request_fingerprint(request: Request) -> str:
     else:
         form = request.data
         assert isinstance(form, QueryDict)  # what DRF's multipart parser gives
-        fields = sorted((name, value) for name, values in form.lists() for value in values
-                        if not hasattr(value, "read"))
+        fields = sorted((name, value) for name, values in form.lists() for value in values if not hasattr(value, "read"))
         files = []
         for name, uploads in request.FILES.lists():
             for upload in uploads:
@@ -90,7 +89,11 @@ def idempotent(handler: Handler | None = None, *, key_of: Callable[[Request], st
                 if 200 <= response.status_code < 300:
                     body = json.loads(JSONRenderer().render(response.data) or b"null")
                     idempotency_remember(
-                        **owner, key=key, request_hash=request_hash, status=response.status_code, body=body,
+                        **owner,
+                        key=key,
+                        request_hash=request_hash,
+                        status=response.status_code,
+                        body=body,
                     )
         except IntegrityError:
             # A concurrent twin with the same key committed first: answer as it did.

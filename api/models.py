@@ -43,7 +43,11 @@ class IdempotencyKey(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     service_key = models.ForeignKey(
-        "monitoring.ServiceKey", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        "monitoring.ServiceKey",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the method, path and body."))

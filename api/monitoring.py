@@ -53,7 +53,9 @@ class RoutingKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyp
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {
-            "type": "http", "scheme": "bearer", "bearerFormat": "sdk_<secret>",
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "sdk_<secret>",
             "description": "A monitoring system's service key, as a bearer or as the event's `routing_key`.",
         }
 
@@ -138,10 +140,12 @@ class AlertmanagerWebhookView(ApiView):
     permission_classes = [IsServiceKey]
 
     @extend_schema(
-        operation_id="monitoring_alertmanager", summary="Prometheus Alertmanager's webhook (version 4)",
+        operation_id="monitoring_alertmanager",
+        summary="Prometheus Alertmanager's webhook (version 4)",
         description="Point a webhook receiver here with the service key as `http_config.authorization` credentials. "
         "Each alert is handled on its own, by its fingerprint: re-sent and repeated alerts change nothing.",
-        request=AlertmanagerPayloadSerializer, responses={200: AlertmanagerAnswerSerializer},
+        request=AlertmanagerPayloadSerializer,
+        responses={200: AlertmanagerAnswerSerializer},
     )
     def post(self, request: Request) -> Response:
         body, raw = _body(request)
@@ -149,9 +153,14 @@ class AlertmanagerWebhookView(ApiView):
             assert isinstance(request.auth, ServiceKey)  # IsServiceKey let the request in
             receipt = payload_receive(service_key=request.auth, source=ALERTMANAGER, body=body, raw=raw)
         except PayloadError as error:
-            return Response(error_body(
-                "validation_error", _("This is not an Alertmanager webhook payload (version 4)."), {"alerts": error.errors},
-            ), status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                error_body(
+                    "validation_error",
+                    _("This is not an Alertmanager webhook payload (version 4)."),
+                    {"alerts": error.errors},
+                ),
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         answer = {"status": "error" if receipt.failed else "success", "alerts": [o.as_dict() for o in receipt.outcomes]}
         if receipt.failed:
             answer["error"] = error_body("server_error", _("Some alerts could not be handled; send them again."))["error"]
@@ -163,10 +172,12 @@ class PagerDutyEventsView(ApiView):
     permission_classes = [IsServiceKey]
 
     @extend_schema(
-        operation_id="monitoring_pagerduty_events", summary="PagerDuty Events API v2 compatible: trigger, acknowledge, resolve",
+        operation_id="monitoring_pagerduty_events",
+        summary="PagerDuty Events API v2 compatible: trigger, acknowledge, resolve",
         description="Send what you send to `https://events.pagerduty.com/v2/enqueue`, here, with the service key as "
         "`routing_key` (or as a bearer). Answers as PagerDuty does: 202 with the `dedup_key`; 400 `invalid event`.",
-        request=PagerDutyEventSerializer, responses={202: PagerDutyAnswerSerializer, 400: PagerDutyErrorSerializer},
+        request=PagerDutyEventSerializer,
+        responses={202: PagerDutyAnswerSerializer, 400: PagerDutyErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         body, raw = _body(request)
@@ -175,16 +186,26 @@ class PagerDutyEventsView(ApiView):
             receipt = payload_receive(service_key=request.auth, source=PAGERDUTY, body=body, raw=raw)
         except PayloadError as error:
             message = _("Event object is invalid")
-            return Response({
-                "status": "invalid event", "message": message, "errors": error.errors,
-                "error": error_body("validation_error", message, {"event": error.errors})["error"],
-            }, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {
+                    "status": "invalid event",
+                    "message": message,
+                    "errors": error.errors,
+                    "error": error_body("validation_error", message, {"event": error.errors})["error"],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         outcome = receipt.outcomes[0]
         if receipt.failed:
-            return Response({
-                "status": "error", "message": _("The event could not be handled; send it again."),
-                "error": error_body("server_error", _("The event could not be handled; send it again."))["error"],
-            }, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+            return Response(
+                {
+                    "status": "error",
+                    "message": _("The event could not be handled; send it again."),
+                    "error": error_body("server_error", _("The event could not be handled; send it again."))["error"],
+                },
+                status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+            )
         return Response(
-            {"status": "success", "message": "Event processed", "dedup_key": outcome.key}, status=status.HTTP_202_ACCEPTED,
+            {"status": "success", "message": "Event processed", "dedup_key": outcome.key},
+            status=status.HTTP_202_ACCEPTED,
         )

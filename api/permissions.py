@@ -18,9 +18,7 @@ class AdmitsServiceKeys:
     """Marks a permission that lets monitoring's service keys in (the schema lists the scheme for these)."""
 
 
-SERVICE_KEY_REFUSED = (
-    "A service key may only send alerts, raise notices and incidents, post incident updates and read components."
-)
+SERVICE_KEY_REFUSED = "A service key may only send alerts, raise notices and incidents, post incident updates and read components."
 
 
 class IsAuthenticatedPerson(permissions.IsAuthenticated):

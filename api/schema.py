@@ -15,7 +15,9 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {
-            "type": "http", "scheme": "bearer", "bearerFormat": "sdk_<prefix>_<secret>",
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "sdk_<prefix>_<secret>",
             "description": "A personal API token, created under Portal → API tokens or Desk → API tokens.",
         }
 
@@ -25,7 +27,8 @@ class ServiceKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyp
     name = "serviceKey"
 
     def get_security_requirement(  # type: ignore[override]  # drf-spectacular skips a scheme answering None; its annotation leaves None out
-        self, auto_schema: Any,
+        self,
+        auto_schema: Any,
     ) -> dict[str, list[Any]] | None:
         from api.permissions import admits_service_keys
 
@@ -34,7 +37,9 @@ class ServiceKeyScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyp
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {
-            "type": "http", "scheme": "bearer", "bearerFormat": "sdk_<secret>",
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "sdk_<secret>",
             "description": "A monitoring system's service key, created by an admin under Admin → Service keys. "
             "It may raise proactive notices and status-page incidents, post incident updates and read components; "
             "nothing else.",
@@ -57,9 +62,14 @@ class ApiAutoSchema(AutoSchema):
         if self.method == "POST":
             codes.append("422")
         for code in codes:
-            responses.setdefault(code, self._get_response_for_code(  # type: ignore[no-untyped-call]  # drf-spectacular leaves it unannotated
-                ErrorSerializer, code, direction=direction,
-            ))
+            responses.setdefault(
+                code,
+                self._get_response_for_code(  # type: ignore[no-untyped-call]  # drf-spectacular leaves it unannotated
+                    ErrorSerializer,
+                    code,
+                    direction=direction,
+                ),
+            )
         return responses
 
     def _get_response_headers_for_code(self, status_code: Any, direction: str = "response") -> dict[str, Any]:

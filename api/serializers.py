@@ -42,7 +42,9 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
     reference = serializers.CharField(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True)
     type: serializers.SlugRelatedField[TicketType] = serializers.SlugRelatedField(
-        source="ticket_type", slug_field="slug", read_only=True,
+        source="ticket_type",
+        slug_field="slug",
+        read_only=True,
     )
     severity = serializers.IntegerField(source="severity_id", read_only=True, allow_null=True, min_value=1, max_value=5)
     environment = serializers.CharField(source="environment.name", read_only=True, allow_null=True, default=None)
@@ -54,8 +56,23 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
     class Meta:
         model = Ticket
         fields = [
-            "number", "reference", "organisation", "type", "status", "severity", "environment", "summary", "description",
-            "details", "requester", "assignee", "created_at", "updated_at", "acknowledged_at", "resolved_at", "closed_at",
+            "number",
+            "reference",
+            "organisation",
+            "type",
+            "status",
+            "severity",
+            "environment",
+            "summary",
+            "description",
+            "details",
+            "requester",
+            "assignee",
+            "created_at",
+            "updated_at",
+            "acknowledged_at",
+            "resolved_at",
+            "closed_at",
             "tags",
         ]
         read_only_fields = fields
@@ -82,14 +99,17 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
 class TicketCreateSerializer(serializers.Serializer[Any]):
     type = serializers.SlugField(help_text=_("The ticket type's slug, e.g. production-issue."))
     organisation = serializers.CharField(
-        required=False, help_text=_("Account id of the organisation. Support staff must give it; customers file for their own."),
+        required=False,
+        help_text=_("Account id of the organisation. Support staff must give it; customers file for their own."),
     )
     summary = serializers.CharField(max_length=255)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     severity = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5, default=None)
     environment = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Environment name, e.g. live1."))
     details = serializers.DictField(
-        required=False, default=dict, help_text=_("Answers to the type's structured fields, keyed by field key."),
+        required=False,
+        default=dict,
+        help_text=_("Answers to the type's structured fields, keyed by field key."),
     )
 
     def validate_summary(self, value: str) -> str:
@@ -109,7 +129,9 @@ class TicketUpdateSerializer(serializers.Serializer[Any]):
     severity = serializers.IntegerField(required=False, min_value=1, max_value=5)
     severity_reason = serializers.CharField(required=False, allow_blank=True, default="")
     assignee = serializers.EmailField(
-        required=False, allow_null=True, help_text=_("Email of the agent to assign; null to unassign."),
+        required=False,
+        allow_null=True,
+        help_text=_("Email of the agent to assign; null to unassign."),
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Why the status changes."))
 
@@ -117,7 +139,9 @@ class TicketUpdateSerializer(serializers.Serializer[Any]):
 class CommentSerializer(serializers.ModelSerializer[Comment]):
     author = serializers.CharField(source="author_name", read_only=True)
     is_internal = serializers.BooleanField(
-        required=False, default=False, help_text=_("An internal note, never shown to customers (support staff only)."),
+        required=False,
+        default=False,
+        help_text=_("An internal note, never shown to customers (support staff only)."),
     )
 
     class Meta:
@@ -180,7 +204,8 @@ class AttachmentUploadSerializer(serializers.Serializer[Any]):
 
     files = serializers.ListField(
         # Empty files are refused by the same check as the portal's, with its message naming the file.
-        child=serializers.FileField(allow_empty_file=True), min_length=1, max_length=MAX_FILES,
-        help_text=_("Up to %(count)s files. Programs and scripts are refused, whatever they are called.")
-        % {"count": MAX_FILES},
+        child=serializers.FileField(allow_empty_file=True),
+        min_length=1,
+        max_length=MAX_FILES,
+        help_text=_("Up to %(count)s files. Programs and scripts are refused, whatever they are called.") % {"count": MAX_FILES},
     )

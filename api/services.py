@@ -29,7 +29,11 @@ def token_create(*, user: User, name: str, expires_at: datetime | None = None) -
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name.strip(), prefix=prefix, secret_hash=_hash(secret), expires_at=expires_at,
+        user=user,
+        name=name.strip(),
+        prefix=prefix,
+        secret_hash=_hash(secret),
+        expires_at=expires_at,
     )
     return token, f"{KEY_PREFIX}_{prefix}_{secret}"
 
@@ -70,13 +74,23 @@ def idempotency_find(*, key: str, user: User | None = None, service_key: Service
 
 
 def idempotency_remember(
-    *, key: str, request_hash: str, status: int, body: Any, user: User | None = None, service_key: ServiceKey | None = None,
+    *,
+    key: str,
+    request_hash: str,
+    status: int,
+    body: Any,
+    user: User | None = None,
+    service_key: ServiceKey | None = None,
 ) -> IdempotencyKey:
     """Store the answer in the caller's transaction; a concurrent twin fails on the unique key."""
     owner = _owner(user=user, service_key=service_key)
     IdempotencyKey.objects.filter(**owner, key=key, expires_at__lte=timezone.now()).delete()
     return IdempotencyKey.objects.create(
-        **owner, key=key, request_hash=request_hash, response_status=status, response_body=body,
+        **owner,
+        key=key,
+        request_hash=request_hash,
+        response_status=status,
+        response_body=body,
         expires_at=timezone.now() + settings.IDEMPOTENCY_KEY_TTL,
     )
 

@@ -42,16 +42,26 @@ class NoticeCreateSerializer(StrictSerializer):
     )
     area = serializers.CharField(max_length=100, help_text=_("The product area's name, e.g. Query API."))
     environment = serializers.CharField(
-        max_length=64, required=False, allow_blank=True, default="", help_text=_("e.g. live1; empty for none."),
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("e.g. live1; empty for none."),
     )
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20000)
     call_to_action = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, default="",
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
         help_text=_("What the customer must do. Empty: the email says we are working on it."),
     )
     idempotency_key = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default="",
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
         help_text=_("Or the Idempotency-Key header: a retry with the same key answers with the first notice."),
     )
 
@@ -91,8 +101,20 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
     class Meta:
         model = Notice
         fields = [
-            "id", "kind", "account_id", "area", "environment", "title", "description", "call_to_action",
-            "ticket", "ticket_number", "raised_by", "idempotency_key", "created_at", "emails",
+            "id",
+            "kind",
+            "account_id",
+            "area",
+            "environment",
+            "title",
+            "description",
+            "call_to_action",
+            "ticket",
+            "ticket_number",
+            "raised_by",
+            "idempotency_key",
+            "created_at",
+            "emails",
         ]
         read_only_fields = fields
 
@@ -141,16 +163,31 @@ class IncidentSerializer(serializers.ModelSerializer[Incident]):
     class Meta:
         model = Incident
         fields = [
-            "id", "kind", "title", "message", "market", "cause", "source", "status", "impact", "published",
-            "detected_at", "published_at", "monitoring_at", "resolved_at", "scheduled_for", "scheduled_until",
-            "components", "created_at", "updated_at",
+            "id",
+            "kind",
+            "title",
+            "message",
+            "market",
+            "cause",
+            "source",
+            "status",
+            "impact",
+            "published",
+            "detected_at",
+            "published_at",
+            "monitoring_at",
+            "resolved_at",
+            "scheduled_for",
+            "scheduled_until",
+            "components",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
 
 def _components_field(help_text: Any) -> serializers.ListField:
-    return serializers.ListField(child=ComponentImpactSerializer(), required=False, default=list, max_length=200,
-                                 help_text=help_text)
+    return serializers.ListField(child=ComponentImpactSerializer(), required=False, default=list, max_length=200, help_text=help_text)
 
 
 class IncidentCreateSerializer(StrictSerializer):
@@ -158,19 +195,27 @@ class IncidentCreateSerializer(StrictSerializer):
     message = serializers.CharField(max_length=20000)
     market = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     cause = serializers.ChoiceField(
-        choices=Incident.Cause.choices, required=False, default=Incident.Cause.UNKNOWN,
+        choices=Incident.Cause.choices,
+        required=False,
+        default=Incident.Cause.UNKNOWN,
         help_text=_("code_change publishes the incident at once."),
     )
     status = serializers.ChoiceField(
-        choices=OPEN_STATUS_CHOICES, required=False, default=Incident.Status.INVESTIGATING,
+        choices=OPEN_STATUS_CHOICES,
+        required=False,
+        default=Incident.Status.INVESTIGATING,
     )
     components = _components_field(_("The affected components and the impact on each."))
     detected_at = serializers.DateTimeField(
-        required=False, allow_null=True, default=None,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text=_("When the problem started (not in the future); publication counts 30 minutes from here."),
     )
     publish_now = serializers.BooleanField(
-        required=False, default=False, help_text=_("Support staff only: publish before the 30 minutes."),
+        required=False,
+        default=False,
+        help_text=_("Support staff only: publish before the 30 minutes."),
     )
 
     def validate_title(self, value: str) -> str:

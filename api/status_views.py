@@ -41,7 +41,10 @@ from notices.services import notice_raise, notice_update_post
 NOTICE_ID = OpenApiParameter("notice_id", ID_SCHEMA, OpenApiParameter.PATH)
 INCIDENT_ID = OpenApiParameter("incident_id", ID_SCHEMA, OpenApiParameter.PATH)
 NOTICE_IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description="Or the idempotency_key field. A retry with the same key and body gets the first answer; the same "
     "key with another body gets 422.",
 )
@@ -71,9 +74,7 @@ def _notice_idempotency_key(request: Request) -> str:
     field = request.data.get("idempotency_key") if isinstance(request.data, dict) else None
     field = field.strip() if isinstance(field, str) else ""
     if header and field and header != field:
-        raise exceptions.ValidationError(
-            {"idempotency_key": [_("The Idempotency-Key header and the idempotency_key field differ.")]}
-        )
+        raise exceptions.ValidationError({"idempotency_key": [_("The Idempotency-Key header and the idempotency_key field differ.")]})
     key = header or field
     if len(key) > 200:
         raise exceptions.ValidationError({"idempotency_key": [_("Use a key of at most 200 characters.")]})
@@ -82,14 +83,19 @@ def _notice_idempotency_key(request: Request) -> str:
 
 def _notice_body(notices: list[Notice]) -> list[dict[str, Any]]:
     return s.NoticeSerializer(  # type: ignore[return-value]  # many=True gives a list; the stubs type .data as one dict
-        notices, many=True, context={"mail_states": mail_states_of(notices)},
+        notices,
+        many=True,
+        context={"mail_states": mail_states_of(notices)},
     ).data
 
 
-@extend_schema_view(get=extend_schema(
-    operation_id="notices_list", summary="Proactive notices",
-    description="Support staff see every notice; a service key the notices it raised.",
-))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="notices_list",
+        summary="Proactive notices",
+        description="Support staff see every notice; a service key the notices it raised.",
+    )
+)
 class NoticeListView(StatusApiView, generics.ListAPIView[Notice]):
     serializer_class = s.NoticeSerializer
 
@@ -101,10 +107,12 @@ class NoticeListView(StatusApiView, generics.ListAPIView[Notice]):
         return self.get_paginated_response(_notice_body(list(page or [])))
 
     @extend_schema(
-        operation_id="notices_create", summary="Raise an alert or a warning for one organisation",
+        operation_id="notices_create",
+        summary="Raise an alert or a warning for one organisation",
         description="It becomes a ticket whose requester is the organisation's registered emergency contact, with the "
         "other emergency contacts in copy. Alerts are mailed at once; warnings in the organisation's business hours.",
-        request=s.NoticeCreateSerializer, responses={201: s.NoticeSerializer, 200: s.NoticeSerializer},
+        request=s.NoticeCreateSerializer,
+        responses={201: s.NoticeSerializer, 200: s.NoticeSerializer},
         parameters=[NOTICE_IDEMPOTENCY_KEY],
     )
     @idempotent(key_of=_notice_idempotency_key)
@@ -117,9 +125,15 @@ class NoticeListView(StatusApiView, generics.ListAPIView[Notice]):
         values = data.validated_data
         try:
             notice, created = notice_raise(
-                organisation=values["organisation"], kind=values["kind"], area=values["area"],
-                environment=values["environment"], title=values["title"], description=values["description"],
-                call_to_action=values["call_to_action"], actor=actor, service_key=service_key,
+                organisation=values["organisation"],
+                kind=values["kind"],
+                area=values["area"],
+                environment=values["environment"],
+                title=values["title"],
+                description=values["description"],
+                call_to_action=values["call_to_action"],
+                actor=actor,
+                service_key=service_key,
                 idempotency_key=idempotency_key,
             )
         except DjangoValidationError as exc:
@@ -142,10 +156,12 @@ class NoticeUpdateView(ApiView):
     permission_classes = [IsSupportStaff]
 
     @extend_schema(
-        operation_id="notices_updates_create", summary="Post an update on a notice (support staff)",
+        operation_id="notices_updates_create",
+        summary="Post an update on a notice (support staff)",
         description="A public reply on the notice's ticket, mailed to the same people in the same thread, with the "
         "notice's delivery policy.",
-        request=s.NoticeUpdateCreateSerializer, responses={201: s.NoticeUpdateSerializer},
+        request=s.NoticeUpdateCreateSerializer,
+        responses={201: s.NoticeUpdateSerializer},
         parameters=[NOTICE_ID, IDEMPOTENCY_KEY],
     )
     @idempotent
@@ -170,9 +186,9 @@ def _impacts(items: list[dict[str, Any]]) -> dict[Component, str]:
     found = components_by_id(ids=[item["id"] for item in items])
     missing = sorted({item["id"] for item in items} - set(found))
     if missing:
-        raise exceptions.ValidationError({"components": [
-            _("No component has the id %(ids)s.") % {"ids": ", ".join(map(str, missing))}
-        ]})
+        raise exceptions.ValidationError(
+            {"components": [_("No component has the id %(ids)s.") % {"ids": ", ".join(map(str, missing))}]}
+        )
     return {found[item["id"]]: item["impact"] for item in items}
 
 
@@ -183,9 +199,12 @@ def _actor(request: Request) -> dict[str, Any]:
     return {"actor": request.user, "actor_label": ""}
 
 
-@extend_schema_view(get=extend_schema(
-    operation_id="incidents_list", summary="Status-page incidents and maintenance windows, published or not",
-))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="incidents_list",
+        summary="Status-page incidents and maintenance windows, published or not",
+    )
+)
 class IncidentListView(StatusApiView, generics.ListAPIView[Incident]):
     serializer_class = s.IncidentSerializer
 
@@ -193,10 +212,13 @@ class IncidentListView(StatusApiView, generics.ListAPIView[Incident]):
         return incidents_for_support()
 
     @extend_schema(
-        operation_id="incidents_create", summary="Open an incident",
+        operation_id="incidents_create",
+        summary="Open an incident",
         description="Raised by a service key, it is published once it has lasted 30 minutes and is still open, or at "
         "once when its cause is a code change. Support staff may publish at once (`publish_now`).",
-        request=s.IncidentCreateSerializer, responses={201: s.IncidentSerializer}, parameters=[IDEMPOTENCY_KEY],
+        request=s.IncidentCreateSerializer,
+        responses={201: s.IncidentSerializer},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
     def post(self, request: Request) -> Response:
@@ -205,15 +227,21 @@ class IncidentListView(StatusApiView, generics.ListAPIView[Incident]):
         values = data.validated_data
         by_machine = is_service_key(request)
         if by_machine and values["publish_now"]:
-            raise exceptions.ValidationError({"publish_now": [
-                _("Only support staff publish before the 30 minutes; monitoring's incidents follow the rules.")
-            ]})
+            raise exceptions.ValidationError(
+                {"publish_now": [_("Only support staff publish before the 30 minutes; monitoring's incidents follow the rules.")]}
+            )
         try:
             incident = publishing.incident_create(
-                title=values["title"], message=values["message"], market=values["market"], cause=values["cause"],
-                status=values["status"], components=_impacts(values["components"]), detected_at=values["detected_at"],
+                title=values["title"],
+                message=values["message"],
+                market=values["market"],
+                cause=values["cause"],
+                status=values["status"],
+                components=_impacts(values["components"]),
+                detected_at=values["detected_at"],
                 source=Incident.Source.MONITORING if by_machine else Incident.Source.AGENT,
-                created_by=None if by_machine else _person(request), publish_now=values["publish_now"],
+                created_by=None if by_machine else _person(request),
+                publish_now=values["publish_now"],
             )
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
@@ -229,9 +257,13 @@ class IncidentDetailView(StatusApiView, generics.RetrieveAPIView[Incident]):
         return incident_get_for_support(incident_id=self.kwargs["incident_id"])
 
 
-@extend_schema_view(get=extend_schema(
-    operation_id="incidents_updates_list", summary="An incident's public updates, newest first", parameters=[INCIDENT_ID],
-))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="incidents_updates_list",
+        summary="An incident's public updates, newest first",
+        parameters=[INCIDENT_ID],
+    )
+)
 class IncidentUpdateListView(StatusApiView, generics.ListAPIView[IncidentUpdate]):
     serializer_class = s.IncidentUpdateSerializer
 
@@ -239,9 +271,11 @@ class IncidentUpdateListView(StatusApiView, generics.ListAPIView[IncidentUpdate]
         return incident_updates_of(incident=incident_get_for_support(incident_id=self.kwargs["incident_id"]))
 
     @extend_schema(
-        operation_id="incidents_updates_create", summary="Post an update: its status, its words, component impacts",
+        operation_id="incidents_updates_create",
+        summary="Post an update: its status, its words, component impacts",
         description="`resolved` (or `completed` for maintenance) closes it. Subscribers hear of it once it is public.",
-        request=s.IncidentUpdatePostSerializer, responses={201: s.IncidentUpdateSerializer},
+        request=s.IncidentUpdatePostSerializer,
+        responses={201: s.IncidentUpdateSerializer},
         parameters=[INCIDENT_ID, IDEMPOTENCY_KEY],
     )
     @idempotent
@@ -252,8 +286,11 @@ class IncidentUpdateListView(StatusApiView, generics.ListAPIView[IncidentUpdate]
         values = data.validated_data
         try:
             update = publishing.incident_update_post(
-                incident=incident, status=values["status"], message=values["message"],
-                components=_impacts(values["components"]), **_actor(request),
+                incident=incident,
+                status=values["status"],
+                message=values["message"],
+                components=_impacts(values["components"]),
+                **_actor(request),
             )
         except DjangoValidationError as exc:
             raise service_errors(exc) from exc
@@ -264,8 +301,11 @@ class IncidentPublishView(ApiView):
     permission_classes = [IsSupportStaff]
 
     @extend_schema(
-        operation_id="incidents_publish", summary="Publish now, before the 30 minutes (support staff)",
-        request=None, responses={200: s.IncidentSerializer}, parameters=[INCIDENT_ID, IDEMPOTENCY_KEY],
+        operation_id="incidents_publish",
+        summary="Publish now, before the 30 minutes (support staff)",
+        request=None,
+        responses={200: s.IncidentSerializer},
+        parameters=[INCIDENT_ID, IDEMPOTENCY_KEY],
     )
     @idempotent
     def post(self, request: AuthenticatedRequest, incident_id: int) -> Response:

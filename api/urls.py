@@ -30,15 +30,18 @@ urlpatterns = [
     path("tickets/<id:number>/timeline/", views.TimelineView.as_view(), name="ticket-timeline"),
     path("tickets/<id:number>/attachments/", views.AttachmentListView.as_view(), name="ticket-attachments"),
     path(
-        "tickets/<id:number>/attachments/<id:attachment_id>/", views.AttachmentDetailView.as_view(),
+        "tickets/<id:number>/attachments/<id:attachment_id>/",
+        views.AttachmentDetailView.as_view(),
         name="ticket-attachment",
     ),
     path(
-        "tickets/<id:number>/attachments/<id:attachment_id>/download/", views.AttachmentDownloadView.as_view(),
+        "tickets/<id:number>/attachments/<id:attachment_id>/download/",
+        views.AttachmentDownloadView.as_view(),
         name="ticket-attachment-download",
     ),
     path(
-        "tickets/<id:number>/comments/<id:comment_id>/attachments/", views.CommentAttachmentView.as_view(),
+        "tickets/<id:number>/comments/<id:comment_id>/attachments/",
+        views.CommentAttachmentView.as_view(),
         name="comment-attachments",
     ),
     path("contacts/", views.ContactListView.as_view(), name="contact-list"),

@@ -50,7 +50,10 @@ from tickets.services import attachments_add
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2_147_483_647}
 NUMBER = OpenApiParameter("number", ID_SCHEMA, OpenApiParameter.PATH, description="The ticket number (1042 in SD-1042).")
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description="Retries with the same key and body get the first answer; the same key with another body gets 422.",
 )
 
@@ -79,9 +82,18 @@ class TicketQuerysetMixin(ApiView):
     request: AuthenticatedRequest
 
     def get_queryset(self) -> QuerySet[Ticket]:
-        return tickets_visible_to(self.request.user).select_related(
-            "organisation", "ticket_type", "environment", "assignee", "requester_user", "requester_contact",
-        ).prefetch_related("tag_links__tag")
+        return (
+            tickets_visible_to(self.request.user)
+            .select_related(
+                "organisation",
+                "ticket_type",
+                "environment",
+                "assignee",
+                "requester_user",
+                "requester_contact",
+            )
+            .prefetch_related("tag_links__tag")
+        )
 
 
 @extend_schema_view(
@@ -96,8 +108,11 @@ class TicketListView(TicketQuerysetMixin, ApiView, generics.ListAPIView[Ticket])
     ordering = ["-created_at"]
 
     @extend_schema(
-        operation_id="tickets_create", summary="File a ticket",
-        request=s.TicketCreateSerializer, responses={201: s.TicketSerializer}, parameters=[IDEMPOTENCY_KEY],
+        operation_id="tickets_create",
+        summary="File a ticket",
+        request=s.TicketCreateSerializer,
+        responses={201: s.TicketSerializer},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -109,8 +124,15 @@ class TicketListView(TicketQuerysetMixin, ApiView, generics.ListAPIView[Ticket])
 
 
 def _ticket_file(
-    *, user: User, type: str, summary: str, description: str, severity: int | None, environment: str,
-    details: dict[str, Any], organisation: str | None = None,
+    *,
+    user: User,
+    type: str,
+    summary: str,
+    description: str,
+    severity: int | None,
+    environment: str,
+    details: dict[str, Any],
+    organisation: str | None = None,
 ) -> Ticket:
     """Translate the API's words (slugs, account ids, names) into objects, then file through the service."""
     if user.is_support_staff:
@@ -151,9 +173,17 @@ def _ticket_file(
         requester_user = None if requester_contact else user
     try:
         return ticket_file(
-            organisation=found, ticket_type=ticket_type, summary=summary, description=description,
-            requester_user=requester_user, requester_contact=requester_contact, severity=severity_obj,
-            environment=environment_obj, details=details, actor=user, via=Comment.Via.API,
+            organisation=found,
+            ticket_type=ticket_type,
+            summary=summary,
+            description=description,
+            requester_user=requester_user,
+            requester_contact=requester_contact,
+            severity=severity_obj,
+            environment=environment_obj,
+            details=details,
+            actor=user,
+            via=Comment.Via.API,
         )
     except DjangoValidationError as exc:
         raise service_errors(exc, prefix="details.") from exc
@@ -171,15 +201,23 @@ class TicketDetailView(TicketQuerysetMixin, ApiView, generics.RetrieveAPIView[Ti
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         ticket = self.get_object()
-        access_log.access_record(request=request, actor=request.user, organisation=ticket.organisation,
-                                 action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket)
+        access_log.access_record(
+            request=request,
+            actor=request.user,
+            organisation=ticket.organisation,
+            action=AccessRecord.Action.TICKET_VIEWED,
+            ticket=ticket,
+        )
         return Response(self.get_serializer(ticket).data)
 
     @extend_schema(
-        operation_id="tickets_update", summary="Change a ticket",
+        operation_id="tickets_update",
+        summary="Change a ticket",
         description="Customers may only close (`status: closed`). Support staff change the status, "
         "the severity (with `severity_reason`) and the assignee.",
-        request=s.TicketUpdateSerializer, responses={200: s.TicketSerializer}, parameters=[NUMBER],
+        request=s.TicketUpdateSerializer,
+        responses={200: s.TicketSerializer},
+        parameters=[NUMBER],
     )
     def patch(self, request: AuthenticatedRequest, number: int) -> Response:
         ticket = self.get_object()
@@ -201,10 +239,13 @@ class TicketMergeView(ApiView):
     permission_classes = [IsSupportStaff]
 
     @extend_schema(
-        operation_id="tickets_merge", summary="Merge a duplicate into another ticket",
+        operation_id="tickets_merge",
+        summary="Merge a duplicate into another ticket",
         description="Comments, attachments and copies move to `into`; this ticket closes with a public note "
         "pointing there. Both tickets must belong to the same organisation.",
-        request=s.TicketMergeSerializer, responses={200: s.TicketSerializer}, parameters=[NUMBER],
+        request=s.TicketMergeSerializer,
+        responses={200: s.TicketSerializer},
+        parameters=[NUMBER],
     )
     def post(self, request: AuthenticatedRequest, number: int) -> Response:
         data = s.TicketMergeSerializer(data=request.data)
@@ -246,7 +287,10 @@ def _ticket_update(*, ticket: Ticket, user: User, changes: dict[str, Any]) -> No
             raise _invalid("severity", _("Choose a severity from 1 (critical) to 5 (cosmetic)."))
         try:
             workflow.ticket_severity_change(
-                ticket=ticket, actor=user, severity=severity, reason=changes.get("severity_reason", ""),
+                ticket=ticket,
+                actor=user,
+                severity=severity,
+                reason=changes.get("severity_reason", ""),
             )
         except DjangoValidationError as exc:
             if "reason" in getattr(exc, "message_dict", {}):
@@ -268,8 +312,11 @@ class CommentListView(ApiView, generics.ListAPIView[Comment]):
         return comments_visible_to(user=self.request.user, ticket=ticket)
 
     @extend_schema(
-        operation_id="tickets_comments_create", summary="Comment on a ticket (support: reply or internal note)",
-        request=s.CommentSerializer, responses={201: s.CommentSerializer}, parameters=[NUMBER, IDEMPOTENCY_KEY],
+        operation_id="tickets_comments_create",
+        summary="Comment on a ticket (support: reply or internal note)",
+        request=s.CommentSerializer,
+        responses={201: s.CommentSerializer},
+        parameters=[NUMBER, IDEMPOTENCY_KEY],
     )
     @idempotent
     def post(self, request: AuthenticatedRequest, number: int) -> Response:
@@ -278,7 +325,9 @@ class CommentListView(ApiView, generics.ListAPIView[Comment]):
         data.is_valid(raise_exception=True)
         try:
             comment = workflow.comment_add(
-                ticket=ticket, author=request.user, body=data.validated_data["body"],
+                ticket=ticket,
+                author=request.user,
+                body=data.validated_data["body"],
                 is_internal=data.validated_data.get("is_internal", False),
             )
         except DjangoValidationError as exc:
@@ -338,10 +387,13 @@ class AttachmentListView(ApiView, generics.ListAPIView[Attachment]):
         return {**super().get_serializer_context(), "ticket": self.ticket}
 
     @extend_schema(
-        operation_id="tickets_attachments_create", summary="Attach files to a ticket",
+        operation_id="tickets_attachments_create",
+        summary="Attach files to a ticket",
         description="Multipart, the files under `files`. The portal's limits apply: size, number, and no programs or "
         "scripts (decided from the first bytes as well as the name).",
-        parameters=[NUMBER, IDEMPOTENCY_KEY], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
+        parameters=[NUMBER, IDEMPOTENCY_KEY],
+        request=UPLOAD_REQUEST,
+        responses=UPLOAD_RESPONSES,
     )
     @idempotent
     def post(self, request: AuthenticatedRequest, number: int) -> Response:
@@ -355,8 +407,11 @@ class CommentAttachmentView(ApiView):
     parser_classes = [parsers.MultiPartParser]
 
     @extend_schema(
-        operation_id="tickets_comments_attachments_create", summary="Attach files to your own comment",
-        parameters=[NUMBER, COMMENT_ID, IDEMPOTENCY_KEY], request=UPLOAD_REQUEST, responses=UPLOAD_RESPONSES,
+        operation_id="tickets_comments_attachments_create",
+        summary="Attach files to your own comment",
+        parameters=[NUMBER, COMMENT_ID, IDEMPOTENCY_KEY],
+        request=UPLOAD_REQUEST,
+        responses=UPLOAD_RESPONSES,
     )
     @idempotent
     def post(self, request: AuthenticatedRequest, number: int, comment_id: int) -> Response:
@@ -371,16 +426,21 @@ class CommentAttachmentView(ApiView):
         return Response(_attachments_body(stored, ticket), status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(get=extend_schema(
-    operation_id="tickets_attachments_retrieve", summary="One file's details", parameters=[NUMBER, ATTACHMENT_ID],
-))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="tickets_attachments_retrieve",
+        summary="One file's details",
+        parameters=[NUMBER, ATTACHMENT_ID],
+    )
+)
 class AttachmentDetailView(ApiView, generics.RetrieveAPIView[Attachment]):
     request: AuthenticatedRequest
     serializer_class = s.AttachmentSerializer
 
     def get_object(self) -> Attachment:
-        attachment = attachment_get_for(user=self.request.user, number=self.kwargs["number"],
-                                        attachment_id=self.kwargs["attachment_id"])
+        attachment = attachment_get_for(
+            user=self.request.user, number=self.kwargs["number"], attachment_id=self.kwargs["attachment_id"]
+        )
         self.ticket = attachment.ticket
         return attachment
 
@@ -393,7 +453,8 @@ DOWNLOAD_TYPES = sorted({*PREVIEWABLE_TYPES, "application/octet-stream"})
 
 class AttachmentDownloadView(ApiView):
     @extend_schema(
-        operation_id="tickets_attachments_download", summary="Download a file",
+        operation_id="tickets_attachments_download",
+        summary="Download a file",
         description="Always a download (`Content-Disposition: attachment`) with `X-Content-Type-Options: nosniff`; "
         "only verified images keep their type, everything else is application/octet-stream.",
         parameters=[NUMBER, ATTACHMENT_ID],
@@ -401,9 +462,14 @@ class AttachmentDownloadView(ApiView):
     )
     def get(self, request: AuthenticatedRequest, number: int, attachment_id: int) -> FileResponse:
         attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
-        access_log.access_record(request=request, actor=request.user, organisation=attachment.ticket.organisation,
-                                 action=AccessRecord.Action.FILE_DOWNLOADED, ticket=attachment.ticket,
-                                 object_label=attachment.original_name)
+        access_log.access_record(
+            request=request,
+            actor=request.user,
+            organisation=attachment.ticket.organisation,
+            action=AccessRecord.Action.FILE_DOWNLOADED,
+            ticket=attachment.ticket,
+            object_label=attachment.original_name,
+        )
         return attachment_response(attachment)
 
 
@@ -437,8 +503,11 @@ class ContactListView(ApiView, generics.ListAPIView[Contact]):
         return contacts_of(organisation=_own_organisation(self.request.user))
 
     @extend_schema(
-        operation_id="contacts_create", summary="Add a contact",
-        request=s.ContactSerializer, responses={201: s.ContactSerializer}, parameters=[IDEMPOTENCY_KEY],
+        operation_id="contacts_create",
+        summary="Add a contact",
+        request=s.ContactSerializer,
+        responses={201: s.ContactSerializer},
+        parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent
     def post(self, request: AuthenticatedRequest) -> Response:

@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 
 
 def access_record(
-    *, request: HttpRequest | None, actor: Any, organisation: Organisation, action: str, ticket: Any = None,
+    *,
+    request: HttpRequest | None,
+    actor: Any,
+    organisation: Organisation,
+    action: str,
+    ticket: Any = None,
     object_label: str = "",
 ) -> AccessRecord | None:
     """Record that a member of the vendor's staff opened something of ``organisation``: one insert.
@@ -35,9 +40,14 @@ def access_record(
     if not getattr(actor, "is_support_staff", False):
         return None
     return AccessRecord.objects.create(
-        organisation=organisation, actor=actor, actor_label=(actor.get_full_name() or actor.email)[:150], action=action,
-        ticket=ticket, ticket_reference=ticket.reference if ticket is not None else "",
-        object_label=object_label[:255], client=client_address(request)[:64] if request is not None else "",
+        organisation=organisation,
+        actor=actor,
+        actor_label=(actor.get_full_name() or actor.email)[:150],
+        action=action,
+        ticket=ticket,
+        ticket_reference=ticket.reference if ticket is not None else "",
+        object_label=object_label[:255],
+        client=client_address(request)[:64] if request is not None else "",
     )
 
 
@@ -83,9 +93,19 @@ def access_records_csv(*, records: Iterable[AccessRecord]) -> str:
     writer = csv.writer(out)
     writer.writerow(["when (UTC)", "who", "what", "ticket", "detail", "from"])
     for record in records:
-        writer.writerow([
-            record.at.astimezone(UTC).isoformat(timespec="seconds"),
-            *(_cell(v) for v in (record.actor_label, record.get_action_display(), record.ticket_reference,
-                                 record.object_label, record.client)),
-        ])
+        writer.writerow(
+            [
+                record.at.astimezone(UTC).isoformat(timespec="seconds"),
+                *(
+                    _cell(v)
+                    for v in (
+                        record.actor_label,
+                        record.get_action_display(),
+                        record.ticket_reference,
+                        record.object_label,
+                        record.client,
+                    )
+                ),
+            ]
+        )
     return out.getvalue()

@@ -39,7 +39,8 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     @admin.display(description=_("before → after"))
     def change_table(self, entry: AuditEntry) -> str:
         return format_html_join(
-            "\n", "<div><strong>{}</strong>: {} → {}</div>",
+            "\n",
+            "<div><strong>{}</strong>: {} → {}</div>",
             ((field, before, after) for field, (before, after) in sorted(entry.changes.items())),
         )
 

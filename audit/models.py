@@ -24,7 +24,12 @@ class AuditEntry(AppendOnlyModel):
     changes = models.JSONField(_("changes"), default=dict, help_text=_("Field → [before, after]."))
     bulk = models.BooleanField(_("bulk update"), default=False)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
     actor_label = models.CharField(_("who (label)"), max_length=150, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
@@ -59,10 +64,17 @@ class AccessRecord(AppendOnlyModel):
         DATA_EXPORTED = "data_exported", _("Exported data")
 
     organisation = models.ForeignKey(
-        "customers.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation"),
+        "customers.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
     actor_label = models.CharField(_("who (name then)"), max_length=150)
     action = models.CharField(_("what"), max_length=20, choices=Action.choices)

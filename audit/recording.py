@@ -53,9 +53,13 @@ AUDITED: dict[str, frozenset[str]] = {
 }
 
 # Fields whose change is recorded without the values (a secret, or its hash).
-MASKED: frozenset[str] = frozenset({
-    "accounts.User.password", "monitoring.ServiceKey.key_hash", "webhooks.WebhookEndpoint.secret",
-})
+MASKED: frozenset[str] = frozenset(
+    {
+        "accounts.User.password",
+        "monitoring.ServiceKey.key_hash",
+        "webhooks.WebhookEndpoint.secret",
+    }
+)
 
 # Models the admin shows that are not on the trail, and why: each is itself a
 # record of what happened, or machine bookkeeping already on a timeline.
@@ -90,8 +94,11 @@ def _ignored(model: type[models.Model]) -> frozenset[str]:
 def _fields(model: type[models.Model]) -> list[str]:
     ignored = _ignored(model)
     # A field the database stamps on every save (auto_now) says nothing about what changed.
-    return [f.attname for f in model._meta.concrete_fields
-            if f.name not in ignored and f.attname not in ignored and not getattr(f, "auto_now", False)]
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.name not in ignored and f.attname not in ignored and not getattr(f, "auto_now", False)
+    ]
 
 
 def plain_value(value: Any) -> Any:
@@ -188,8 +195,9 @@ def bulk_update_record(queryset: models.QuerySet[Any], kwargs: dict[str, Any]) -
         changes = _diff(before[row["pk"]], row, model)
         changes.pop("pk", None)
         if changes:
-            entries.append(_entry(model, row["pk"], f"{model._meta.verbose_name} {row['pk']}", AuditEntry.Action.UPDATE,
-                                  changes, bulk=True))
+            entries.append(
+                _entry(model, row["pk"], f"{model._meta.verbose_name} {row['pk']}", AuditEntry.Action.UPDATE, changes, bulk=True)
+            )
     AuditEntry.objects.bulk_create(entries)
     return count
 

@@ -63,12 +63,18 @@ class Database:
     def from_settings(cls, settings_db: dict[str, Any]) -> Database:
         if "postgresql" not in settings_db["ENGINE"]:
             raise BackupError("Backups need PostgreSQL (DATABASE_URL=postgres://…).")
-        return cls(name=settings_db["NAME"], host=str(settings_db.get("HOST") or ""), port=str(settings_db.get("PORT") or ""),
-                   user=str(settings_db.get("USER") or ""), password=str(settings_db.get("PASSWORD") or ""))
+        return cls(
+            name=settings_db["NAME"],
+            host=str(settings_db.get("HOST") or ""),
+            port=str(settings_db.get("PORT") or ""),
+            user=str(settings_db.get("USER") or ""),
+            password=str(settings_db.get("PASSWORD") or ""),
+        )
 
     def connect(self) -> Any:
-        return psycopg2.connect(dbname=self.name, host=self.host or None, port=self.port or None, user=self.user or None,
-                                password=self.password or None)
+        return psycopg2.connect(
+            dbname=self.name, host=self.host or None, port=self.port or None, user=self.user or None, password=self.password or None
+        )
 
     def cli_args(self) -> list[str]:
         args = ["--dbname", self.name]
@@ -121,9 +127,19 @@ def backup_create(*, database: Database, media_root: Path, output_dir: Path, now
             cursor.execute("SELECT pg_export_snapshot(), now()")
             snapshot, snapshot_at = cursor.fetchone()
             subprocess.run(  # noqa: S603 - a list of our own arguments, no shell
-                [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}", "--file", str(work),
-                 *database.cli_args()],
-                check=True, env=database.cli_env(), capture_output=True,
+                [
+                    _tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    "--file",
+                    str(work),
+                    *database.cli_args(),
+                ],
+                check=True,
+                env=database.cli_env(),
+                capture_output=True,
             )
             counts = _counts(cursor)
             cursor.execute("SELECT file, sha256 FROM tickets_attachment ORDER BY id")
@@ -225,7 +241,9 @@ def backup_restore(*, archive: Path, database: Database, media_root: Path) -> di
             raise BackupError(f"Missing from the archive: {sorted(expected)[:5]}")
         result = subprocess.run(  # noqa: S603 - a list of our own arguments, no shell
             [_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", *database.cli_args(), str(dump)],
-            env=database.cli_env(), capture_output=True, check=False,
+            env=database.cli_env(),
+            capture_output=True,
+            check=False,
         )
         if result.returncode:
             raise BackupError(f"pg_restore failed: {result.stderr.decode(errors='replace').strip()}")

@@ -50,11 +50,26 @@ def start_worker(*, smtp_port: int, broker: str, concurrency: int, log: Path) ->
     from tests.worker import database_url
 
     env = {
-        **os.environ, "DATABASE_URL": database_url(), "REDIS_URL": broker, "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "EMAIL_TIMEOUT": "10", "CELERY_TASK_ALWAYS_EAGER": "false",
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": broker,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "EMAIL_TIMEOUT": "10",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
     }
-    command = [sys.executable, "-m", "celery", "-A", "supportdesk", "worker", f"--concurrency={concurrency}",
-               "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "supportdesk",
+        "worker",
+        f"--concurrency={concurrency}",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
@@ -87,8 +102,12 @@ def run(args: argparse.Namespace) -> None:
             for number in range(args.alerts):
                 t0 = time.perf_counter()
                 notice, _created = notice_raise(
-                    organisation=organisation, kind="alert", area=area, title=f"Bench alert {number}",
-                    description="Error rate above threshold on published query endpoints.", actor_label="Bench",
+                    organisation=organisation,
+                    kind="alert",
+                    area=area,
+                    title=f"Bench alert {number}",
+                    description="Error rate above threshold on published query endpoints.",
+                    actor_label="Bench",
                 )
                 raise_costs.append(time.perf_counter() - t0)
                 for message_id in OutboundEmail.objects.filter(event_key=notice.event_key).values_list("message_id", flat=True):
@@ -112,11 +131,15 @@ def run(args: argparse.Namespace) -> None:
     missing = len(sent_at) - len(per_email)
     per_alert = list(last_copy.values())
 
-    print(f"alerts: {args.alerts} × {recipients} recipients = {len(sent_at)} emails; "
-          f"worker prefork ×{args.concurrency}; interval {args.interval:g} s; missing {missing}")
-    print(f"raising: {raised:.2f} s for all, {statistics.median(raise_costs) * 1000:.1f} ms median per alert; "
-          f"all received {finished - started:.2f} s after the first was raised "
-          f"({len(per_email) / (finished - started):.0f} emails/s)")
+    print(
+        f"alerts: {args.alerts} × {recipients} recipients = {len(sent_at)} emails; "
+        f"worker prefork ×{args.concurrency}; interval {args.interval:g} s; missing {missing}"
+    )
+    print(
+        f"raising: {raised:.2f} s for all, {statistics.median(raise_costs) * 1000:.1f} ms median per alert; "
+        f"all received {finished - started:.2f} s after the first was raised "
+        f"({len(per_email) / (finished - started):.0f} emails/s)"
+    )
     for label, values in (("per email", per_email), ("per alert (last copy)", per_alert)):
         p50, p95 = statistics.median(values), percentile(values, 95)
         print(f"{label:>22}: p50 {p50 * 1000:7.0f} ms   p95 {p95 * 1000:7.0f} ms   max {max(values) * 1000:7.0f} ms")

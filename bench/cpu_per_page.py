@@ -63,7 +63,8 @@ def world_of_seeded() -> dict[str, list]:  # type: ignore[type-arg]
             from django_otp.plugins.otp_totp.models import TOTPDevice
 
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-                user=user, name="Authenticator app", confirmed=True)
+                user=user, name="Authenticator app", confirmed=True
+            )
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         from accounts.second_factor import ENROLLED_SESSION_KEY, second_factor_enrolled
 
@@ -76,8 +77,7 @@ def world_of_seeded() -> dict[str, list]:  # type: ignore[type-arg]
     numbers = list(Ticket.objects.values_list("number", flat=True)[:20000])
     return {
         "customers": [
-            (session_for(c), list(Ticket.objects.filter(requester_user=c).values_list("number", flat=True)[:200]))
-            for c in customers
+            (session_for(c), list(Ticket.objects.filter(requester_user=c).values_list("number", flat=True)[:200])) for c in customers
         ],
         "agents": [session_for(a) for a in agents],
         "desk tickets": random.Random(2026).sample(numbers, 2000),
@@ -93,16 +93,24 @@ def main() -> None:
     args = parser.parse_args()
 
     url = database_url(args.reuse, args.db)
-    os.environ.update({
-        "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": url,
-        "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
-        "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "supportdesk.settings", "CELERY_TASK_ALWAYS_EAGER": "false",
-        "MEDIA_ROOT": str(ROOT / "var" / "bench-load-media"),
-    })
+    os.environ.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": url,
+            "SECURE_SSL_REDIRECT": "false",
+            "SESSION_COOKIE_SECURE": "false",
+            "CSRF_COOKIE_SECURE": "false",
+            "LOG_LEVEL": "ERROR",
+            "DJANGO_SETTINGS_MODULE": "supportdesk.settings",
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "MEDIA_ROOT": str(ROOT / "var" / "bench-load-media"),
+        }
+    )
     import subprocess
 
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                   cwd=ROOT, env=os.environ, check=True)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=os.environ, check=True)
     import django
 
     django.setup()
@@ -125,9 +133,17 @@ def main() -> None:
 
     def ask(path: str, session: str) -> int:
         environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr, "REMOTE_ADDR": "127.0.0.1", "SERVER_PROTOCOL": "HTTP/1.1",
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": sys.stderr,
+            "REMOTE_ADDR": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
         }
         if session:
             environ["HTTP_COOKIE"] = f"sessionid={session}"

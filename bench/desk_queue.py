@@ -62,7 +62,8 @@ def populate(n: int) -> None:
     tiers = list(SupportTier.objects.all())
     organisations = [
         Organisation.objects.get_or_create(
-            account_id=f"BENCH-{i:03d}", defaults={"name": f"Bench organisation {i}", "tier": tiers[i % len(tiers)]},
+            account_id=f"BENCH-{i:03d}",
+            defaults={"name": f"Bench organisation {i}", "tier": tiers[i % len(tiers)]},
         )[0]
         for i in range(60)
     ]
@@ -73,26 +74,46 @@ def populate(n: int) -> None:
     requester = User.objects.get_or_create(email="customer@bench.example", defaults={"full_name": "Bench Customer"})[0]
     types = list(TicketType.objects.all())
     statuses = ["new"] * 2 + ["open"] * 3 + ["waiting_customer", "waiting_vendor"] + ["resolved"] * 3 + ["closed"] * 9
-    words = ["checkout", "carrier", "label", "webhook", "console", "export", "retailer", "pipeline", "order",
-             "refund", "invoice", "sandbox", "api", "timeout", "gateway", "fulfilment", "inventory"]
+    words = [
+        "checkout",
+        "carrier",
+        "label",
+        "webhook",
+        "console",
+        "export",
+        "retailer",
+        "pipeline",
+        "order",
+        "refund",
+        "invoice",
+        "sandbox",
+        "api",
+        "timeout",
+        "gateway",
+        "fulfilment",
+        "inventory",
+    ]
     start = (Ticket.objects.order_by("-number").values_list("number", flat=True).first() or 1000) + 1
     batch = 5000
     for offset in range(have, n, batch):
         size = min(batch, n - offset)
         tickets = [
             Ticket(
-                organisation=rng.choice(organisations), number=start + offset - have + i, ticket_type=rng.choice(types),
-                requester_user=requester, status=rng.choice(statuses), severity_id=rng.choice([1, 2, 2, 3, 3, 3, 4, 5, None]),
-                assignee=rng.choice(agents + [None] * 6), summary=" ".join(rng.sample(words, 5)).capitalize(),
+                organisation=rng.choice(organisations),
+                number=start + offset - have + i,
+                ticket_type=rng.choice(types),
+                requester_user=requester,
+                status=rng.choice(statuses),
+                severity_id=rng.choice([1, 2, 2, 3, 3, 3, 4, 5, None]),
+                assignee=rng.choice(agents + [None] * 6),
+                summary=" ".join(rng.sample(words, 5)).capitalize(),
                 description=" ".join(rng.choices(words, k=40)),
             )
             for i in range(size)
         ]
         Ticket.objects.bulk_create(tickets)
         TicketEvent.objects.bulk_create(TicketEvent(ticket=t, kind="created", actor=requester) for t in tickets)
-        Comment.objects.bulk_create(
-            Comment(ticket=t, author=requester, body=" ".join(rng.choices(words, k=25))) for t in tickets[::5]
-        )
+        Comment.objects.bulk_create(Comment(ticket=t, author=requester, body=" ".join(rng.choices(words, k=25))) for t in tickets[::5])
         print(f"  inserted {offset + size:,} tickets", flush=True)
     TicketNumberSequence.objects.update_or_create(pk=1, defaults={"last_number": start + n})
     with connection.cursor() as cursor:
@@ -101,8 +122,9 @@ def populate(n: int) -> None:
             "UPDATE tickets_ticket SET created_at = now() - random() * interval '180 days',"
             " updated_at = now() - random() * interval '3 days'"
         )
-        cursor.execute("UPDATE tickets_ticket SET acknowledged_at = created_at + random() * interval '6 hours'"
-                       " WHERE status NOT IN ('new')")
+        cursor.execute(
+            "UPDATE tickets_ticket SET acknowledged_at = created_at + random() * interval '6 hours' WHERE status NOT IN ('new')"
+        )
     add_clocks()
 
 
@@ -212,10 +234,17 @@ def main() -> None:
     client.force_login(agent)
     total = Ticket.objects.count()
     open_ticket = Ticket.objects.filter(status="open").order_by("-created_at").first()
-    busiest = (Ticket.objects.values("organisation_id").annotate(n=Count("pk")).order_by("-n")
-               .values_list("organisation_id", flat=True).first())
-    print(f"{total:,} tickets, {Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES).count():,} open; "
-          f"{args.runs} runs per page, wall time in ms")
+    busiest = (
+        Ticket.objects.values("organisation_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    print(
+        f"{total:,} tickets, {Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES).count():,} open; "
+        f"{args.runs} runs per page, wall time in ms"
+    )
     pages = [
         ("queue (default, page 1 of 50 rows)", "/desk/", None),
         ("queue page 20", "/desk/?page=20", None),

@@ -75,11 +75,21 @@ def main() -> None:
 
     ticket_columns = [f.column for f in Ticket._meta.concrete_fields if f.column not in ("id", "number")]
     clock_columns = [
-        f.column for f in SlaClock._meta.concrete_fields
+        f.column
+        for f in SlaClock._meta.concrete_fields
         if f.column not in ("id", "ticket_id", "started_at", "segment_start", "due_at", "warn_at")
     ]
-    escalation_columns = ["ticket_id", "kind", "reason", "description", "environment", "justification",
-                          "created_at", "next_reminder_at", "reminders_sent"]
+    escalation_columns = [
+        "ticket_id",
+        "kind",
+        "reason",
+        "description",
+        "environment",
+        "justification",
+        "created_at",
+        "next_reminder_at",
+        "reminders_sent",
+    ]
 
     def grow(first: int, last: int) -> None:
         """Open tickets numbered first..last, each with a running clock; an escalation per thousand."""
@@ -110,11 +120,11 @@ def main() -> None:
 
     def make_handful_due(size: int) -> None:
         numbers = [1_000_000 + size - i for i in range(HANDFUL * 3)]
-        breach, warn = numbers[:HANDFUL], numbers[HANDFUL:2 * HANDFUL]
+        breach, warn = numbers[:HANDFUL], numbers[HANDFUL : 2 * HANDFUL]
         SlaClock.objects.filter(ticket__number__in=breach).update(
-            due_at=now - timedelta(minutes=1), warn_at=now - timedelta(minutes=31))
-        SlaClock.objects.filter(ticket__number__in=warn).update(
-            due_at=now + timedelta(minutes=29), warn_at=now - timedelta(minutes=1))
+            due_at=now - timedelta(minutes=1), warn_at=now - timedelta(minutes=31)
+        )
+        SlaClock.objects.filter(ticket__number__in=warn).update(due_at=now + timedelta(minutes=29), warn_at=now - timedelta(minutes=1))
         due = list(Escalation.objects.filter(next_reminder_at__gt=now).order_by("-pk").values_list("pk", flat=True)[:HANDFUL])
         Escalation.objects.filter(pk__in=due).update(next_reminder_at=now - timedelta(minutes=1))
 
@@ -194,10 +204,13 @@ def main() -> None:
     print("\nsize        wall idle / handful (ms)   in PostgreSQL idle / handful (ms)   whole tick (ms)")
     for size, (idle, busy, idle_server, busy_server, tick) in results.items():
         print(f"{size:>9,}   {idle:9.2f} / {busy:9.2f}      {idle_server:11.3f} / {busy_server:9.3f}        {tick:10.1f}")
-    print("ratio 1M / 10k: " + ", ".join(
-        f"{label} {large[i] / small[i]:.2f}×"
-        for i, label in enumerate(["wall idle", "wall handful", "server idle", "server handful", "whole tick"])
-    ))
+    print(
+        "ratio 1M / 10k: "
+        + ", ".join(
+            f"{label} {large[i] / small[i]:.2f}×"
+            for i, label in enumerate(["wall idle", "wall handful", "server idle", "server handful", "whole tick"])
+        )
+    )
     print("goal: the scan ≤ 100 ms at 1 M open clocks and within 2× of the 10 k figure")
 
 

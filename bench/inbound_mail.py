@@ -59,8 +59,7 @@ def main() -> None:
     organisation = OrganisationFactory(account_id="BENCH", name="Bench Retail")
     agent = UserFactory(email="agent@bench.example", role=User.Role.AGENT)
     contacts = [
-        Contact.objects.create(organisation=organisation, name=f"Contact {i}", email=f"contact{i}@bench.example")
-        for i in range(20)
+        Contact.objects.create(organisation=organisation, name=f"Contact {i}", email=f"contact{i}@bench.example") for i in range(20)
     ]
     tickets = []
     for i in range(50):
@@ -75,9 +74,13 @@ def main() -> None:
         if kind < 7:
             ticket = tickets[i % 50]
             sender = ticket.requester_contact.email
-            raw = mail(sender=sender, to=reply_to_ticket(ticket.number, sender), subject=f"Re: [{ticket.reference}]",
-                       text=f"Reply {i}: it still happens.\n\nBest regards,\n{contact.name}\n\nOn Mon, 1 Dec 2026 at 10:00, "
-                            f"Supportdesk <support@supportdesk.example> wrote:\n{quoted}\n")
+            raw = mail(
+                sender=sender,
+                to=reply_to_ticket(ticket.number, sender),
+                subject=f"Re: [{ticket.reference}]",
+                text=f"Reply {i}: it still happens.\n\nBest regards,\n{contact.name}\n\nOn Mon, 1 Dec 2026 at 10:00, "
+                f"Supportdesk <support@supportdesk.example> wrote:\n{quoted}\n",
+            )
         elif kind < 9:
             raw = mail(sender=contact.email, subject=f"New problem {i}", text=f"Orders stuck since {i % 24}:00.")
         else:
@@ -90,8 +93,10 @@ def main() -> None:
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     print(f"stored {total} messages in {stored:.1f} s ({total / stored:.0f}/s)")
     print(f"processed {len(pending)}: {dict(outcomes)}")
-    print(f"wall {wall:.1f} s → {len(pending) / wall:.1f} messages/s; CPU {1000 * cpu / len(pending):.1f} ms per message "
-          f"({1000 * wall / len(pending):.1f} ms wall per message)")
+    print(
+        f"wall {wall:.1f} s → {len(pending) / wall:.1f} messages/s; CPU {1000 * cpu / len(pending):.1f} ms per message "
+        f"({1000 * wall / len(pending):.1f} ms wall per message)"
+    )
 
 
 if __name__ == "__main__":

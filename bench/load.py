@@ -69,26 +69,40 @@ def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
     with transaction.atomic():
         for i in range(ORGANISATIONS):
             organisation = OrganisationFactory(
-                account_id=f"LOAD-{i:03d}", name=f"Load organisation {i}", tier=tiers[i % len(tiers)],
+                account_id=f"LOAD-{i:03d}",
+                name=f"Load organisation {i}",
+                tier=tiers[i % len(tiers)],
             )
             # No passwords (hashing a hundred of them takes minutes): the sessions are made directly below.
-            customer = UserFactory(email=f"customer{i}@load.example", full_name=f"Customer {i}",
-                                   organisation=organisation, password=None)
-            UserFactory(email=f"admin{i}@load.example", full_name=f"Org admin {i}", organisation=organisation,
-                        org_admin=True, password=None)
-            templates.append(TicketFactory(organisation=organisation, requester_user=customer, severity=1 + i % 3,
-                                           summary=f"Orders stuck in fulfilment at organisation {i}"))
+            customer = UserFactory(
+                email=f"customer{i}@load.example", full_name=f"Customer {i}", organisation=organisation, password=None
+            )
+            UserFactory(
+                email=f"admin{i}@load.example", full_name=f"Org admin {i}", organisation=organisation, org_admin=True, password=None
+            )
+            templates.append(
+                TicketFactory(
+                    organisation=organisation,
+                    requester_user=customer,
+                    severity=1 + i % 3,
+                    summary=f"Orders stuck in fulfilment at organisation {i}",
+                )
+            )
             customers.append(customer)
-        agents = [UserFactory(email=f"agent{i}@load.example", full_name=f"Agent {i}", role="agent", password=None)
-                  for i in range(AGENTS)]
+        agents = [
+            UserFactory(email=f"agent{i}@load.example", full_name=f"Agent {i}", role="agent", password=None) for i in range(AGENTS)
+        ]
 
     per_template = total // len(templates) - 1
     template_ids = [t.pk for t in templates]
     overridden = {"id", "number", "status", "summary", "created_at", "updated_at", "acknowledged_at"}
     ticket_columns = [f.column for f in Ticket._meta.concrete_fields if f.column not in overridden]
     event_columns = [f.column for f in TicketEvent._meta.concrete_fields if f.column not in ("id", "ticket_id")]
-    clock_columns = [f.column for f in SlaClock._meta.concrete_fields
-                     if f.column not in ("id", "ticket_id", "due_at", "warn_at", "started_at", "segment_start")]
+    clock_columns = [
+        f.column
+        for f in SlaClock._meta.concrete_fields
+        if f.column not in ("id", "ticket_id", "due_at", "warn_at", "started_at", "segment_start")
+    ]
     began = time.perf_counter()
     with connection.cursor() as cursor:
         cols = ", ".join(ticket_columns)
@@ -125,10 +139,14 @@ def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
         )
         cursor.execute("VACUUM ANALYZE")  # as autovacuum soon would: visibility map set, index-only scans
     TicketNumberSequence.objects.update_or_create(
-        pk=1, defaults={"last_number": Ticket.objects.order_by("-number").values_list("number", flat=True).first()},
+        pk=1,
+        defaults={"last_number": Ticket.objects.order_by("-number").values_list("number", flat=True).first()},
     )
-    print(f"  {Ticket.objects.count():,} tickets, {SlaClock.objects.count():,} clocks "
-          f"({time.perf_counter() - began:.1f} s to copy server-side)", flush=True)
+    print(
+        f"  {Ticket.objects.count():,} tickets, {SlaClock.objects.count():,} clocks "
+        f"({time.perf_counter() - began:.1f} s to copy server-side)",
+        flush=True,
+    )
 
     def session_for(user: User) -> str:
         session = SessionStore()
@@ -140,7 +158,8 @@ def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
             from django_otp.plugins.otp_totp.models import TOTPDevice
 
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-                user=user, name="Authenticator app", confirmed=True)
+                user=user, name="Authenticator app", confirmed=True
+            )
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         from accounts.second_factor import ENROLLED_SESSION_KEY, second_factor_enrolled
 
@@ -149,9 +168,7 @@ def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
         return session.session_key
 
     rng = random.Random(2026)
-    own = {
-        c.pk: list(Ticket.objects.filter(requester_user=c).values_list("number", flat=True)[:200]) for c in customers
-    }
+    own = {c.pk: list(Ticket.objects.filter(requester_user=c).values_list("number", flat=True)[:200]) for c in customers}
     numbers = list(Ticket.objects.values_list("number", flat=True))
     return {
         "customers": [(session_for(c), own[c.pk]) for c in customers[:CUSTOMERS]],
@@ -249,10 +266,18 @@ def main() -> None:
 
     database_url = fresh_database(args.db)
     env = {
-        **os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url, "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false", "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "supportdesk.settings",
-        "CELERY_TASK_ALWAYS_EAGER": "false", "MEDIA_ROOT": str(ROOT / "var" / "bench-load-media"),
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "supportdesk.settings",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "MEDIA_ROOT": str(ROOT / "var" / "bench-load-media"),
     }
     os.environ.update(env)
     import django
@@ -268,16 +293,34 @@ def main() -> None:
     port = args.port or free_port()
     gunicorn = shutil.which("gunicorn", path=str(Path(python).parent)) or "gunicorn"
     server = subprocess.Popen(
-        [gunicorn, "supportdesk.wsgi", "-c", "gunicorn.conf.py", "-w", "3", "-k", args.worker_class,
-         "--threads", str(args.worker_threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            gunicorn,
+            "supportdesk.wsgi",
+            "-c",
+            "gunicorn.conf.py",
+            "-w",
+            "3",
+            "-k",
+            args.worker_class,
+            "--threads",
+            str(args.worker_threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_up(port, timeout=60.0)
         drive(port, world, min(5.0, args.seconds / 4), args.threads, seed=1)  # warm-up: templates, plans, caches
         load = os.getloadavg()[0]
-        print(f"gunicorn -w 3 ({args.worker_class}) on 127.0.0.1:{port}; {args.threads} client threads for {args.seconds:.0f} s; "
-              f"load average before: {load:.1f}", flush=True)
+        print(
+            f"gunicorn -w 3 ({args.worker_class}) on 127.0.0.1:{port}; {args.threads} client threads for {args.seconds:.0f} s; "
+            f"load average before: {load:.1f}",
+            flush=True,
+        )
         began, cpu_before = time.perf_counter(), server_cpu(server.pid)
         results = drive(port, world, args.seconds, args.threads)
         elapsed, cpu_used = time.perf_counter() - began, server_cpu(server.pid) - cpu_before
@@ -290,21 +333,28 @@ def main() -> None:
     print(f"\n{'page':<16} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for kind, _weight in MIX:
         values = results.get(kind, [])
-        print(f"{kind:<16} {len(values):>9} {percentile(values, 0.5):>8.1f} {percentile(values, 0.95):>8.1f} "
-              f"{percentile(values, 0.99):>8.1f} {len(results.get(f'{kind} errors', [])):>7}")
+        print(
+            f"{kind:<16} {len(values):>9} {percentile(values, 0.5):>8.1f} {percentile(values, 0.95):>8.1f} "
+            f"{percentile(values, 0.99):>8.1f} {len(results.get(f'{kind} errors', [])):>7}"
+        )
     rate = len(every) / elapsed
     p95 = percentile(every, 0.95)
-    print(f"{'all':<16} {len(every):>9} {percentile(every, 0.5):>8.1f} {p95:>8.1f} {percentile(every, 0.99):>8.1f} "
-          f"{errors:>7}")
-    print(f"\n{rate:.1f} requests/s over {elapsed:.1f} s; median {statistics.median(every) * 1000 if every else 0:.1f} ms; "
-          f"load average after: {os.getloadavg()[0]:.1f}")
+    print(f"{'all':<16} {len(every):>9} {percentile(every, 0.5):>8.1f} {p95:>8.1f} {percentile(every, 0.99):>8.1f} {errors:>7}")
+    print(
+        f"\n{rate:.1f} requests/s over {elapsed:.1f} s; median {statistics.median(every) * 1000 if every else 0:.1f} ms; "
+        f"load average after: {os.getloadavg()[0]:.1f}"
+    )
     if every:
         per_request = cpu_used / len(every) * 1000
-        print(f"gunicorn's CPU: {per_request:.1f} ms a request ({cpu_used / elapsed:.2f} cores busy); on two idle "
-              f"cores that alone allows at most {2000 / per_request:.0f} requests/s (PostgreSQL and the client not counted)")
-    print(f"goal: ≥ {GOALS['rate']:.0f} req/s ({'met' if rate >= GOALS['rate'] else 'not met'}), "
-          f"p95 ≤ {GOALS['p95_ms']:.0f} ms ({'met' if p95 <= GOALS['p95_ms'] else 'not met'}), "
-          f"0 errors ({'met' if errors == 0 else f'{errors} errors'})")
+        print(
+            f"gunicorn's CPU: {per_request:.1f} ms a request ({cpu_used / elapsed:.2f} cores busy); on two idle "
+            f"cores that alone allows at most {2000 / per_request:.0f} requests/s (PostgreSQL and the client not counted)"
+        )
+    print(
+        f"goal: ≥ {GOALS['rate']:.0f} req/s ({'met' if rate >= GOALS['rate'] else 'not met'}), "
+        f"p95 ≤ {GOALS['p95_ms']:.0f} ms ({'met' if p95 <= GOALS['p95_ms'] else 'not met'}), "
+        f"0 errors ({'met' if errors == 0 else f'{errors} errors'})"
+    )
     for kind, _weight in MIX:
         if results.get(f"{kind} errors"):
             print(f"  e.g. {kind}: {results[f'{kind} errors'][:3]}")

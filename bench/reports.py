@@ -55,14 +55,16 @@ def populate(n: int) -> None:
     tiers = list(SupportTier.objects.order_by("pk"))
     organisations = [
         Organisation.objects.get_or_create(
-            account_id=f"BENCH-{i:03d}", defaults={"name": f"Bench organisation {i}", "tier": tiers[i % len(tiers)]},
+            account_id=f"BENCH-{i:03d}",
+            defaults={"name": f"Bench organisation {i}", "tier": tiers[i % len(tiers)]},
         )[0]
         for i in range(60)
     ]
     mover = organisations[0]
     changed = timezone.now() - timezone.timedelta(days=365)
-    TierPeriod.objects.get_or_create(organisation=mover, valid_until=changed,
-                                     defaults={"tier": tiers[1], "valid_from": changed - timezone.timedelta(days=800)})
+    TierPeriod.objects.get_or_create(
+        organisation=mover, valid_until=changed, defaults={"tier": tiers[1], "valid_from": changed - timezone.timedelta(days=800)}
+    )
     TierPeriod.objects.get_or_create(organisation=mover, valid_until=None, defaults={"tier": mover.tier, "valid_from": changed})
     User.objects.get_or_create(email="lead@bench.example", defaults={"full_name": "Bench Lead", "role": "lead"})
     requester = User.objects.get_or_create(email="customer@bench.example", defaults={"full_name": "Bench Customer"})[0]
@@ -143,8 +145,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--db", default="sd_reports_bench")
-    parser.add_argument("--build-only", action="store_true",
-                        help="build (or bring up to date) the scratch database and stop; a later run reuses it")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build (or bring up to date) the scratch database and stop; a later run reuses it"
+    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = scratch_database(args.db)
@@ -173,8 +176,10 @@ def main() -> None:
     client.force_login(lead)
     period = period_last_full_months(zone=lead.timezone or "UTC")
     in_period = Ticket.objects.filter(created_at__gte=period.start, created_at__lt=period.end).count()
-    print(f"{Ticket.objects.count():,} tickets, {SlaClock.objects.count():,} clocks; default period "
-          f"{period.first:%Y-%m}–{period.last:%Y-%m} holds {in_period:,}; {args.runs} runs each, wall time in ms")
+    print(
+        f"{Ticket.objects.count():,} tickets, {SlaClock.objects.count():,} clocks; default period "
+        f"{period.first:%Y-%m}–{period.last:%Y-%m} holds {in_period:,}; {args.runs} runs each, wall time in ms"
+    )
     year = f"first={period.last.year - 1}-{period.last.month:02d}&last={period.last:%Y-%m}"
     pages = [
         ("report page, by tier (default)", "/desk/reports/"),
@@ -188,8 +193,10 @@ def main() -> None:
         ("export breaches CSV", "/desk/reports/?what=breaches&download=csv"),
         ("export breaches XLSX", "/desk/reports/?what=breaches&download=xlsx"),
     ]
-    print("cached: nothing changed since the last view; cold: the cache emptied before each view (the first "
-          "view after a change to a ticket filed in the period)")
+    print(
+        "cached: nothing changed since the last view; cold: the cache emptied before each view (the first "
+        "view after a change to a ticket filed in the period)"
+    )
     print(f"{'page':<40} {'cached median':>14} {'cold median':>12} {'cold p90':>9} {'queries':>8} {'in SQL':>8}")
     for label, url in pages:
         warm, _p90, _queries, _in_sql = measure(client, url, args.runs)
@@ -224,8 +231,7 @@ def measure_cold(client, url: str, runs: int) -> tuple[float, float, int, float]
             sql_times.append(sum(executed) * 1000)
             queries = len(executed)
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.9 * (len(times) - 1)))], queries, \
-        statistics.median(sql_times)
+    return statistics.median(times), times[min(len(times) - 1, round(0.9 * (len(times) - 1)))], queries, statistics.median(sql_times)
 
 
 if __name__ == "__main__":

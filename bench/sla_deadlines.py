@@ -39,10 +39,7 @@ def workload(n: int, seed: int) -> list[tuple[datetime, timedelta]]:
     rng = random.Random(seed)
     year_start = datetime(2026, 1, 1, tzinfo=UTC)
     seconds_in_year = 365 * 86_400
-    return [
-        (year_start + timedelta(seconds=rng.randrange(seconds_in_year)), timedelta(hours=rng.randint(2, 48)))
-        for _ in range(n)
-    ]
+    return [(year_start + timedelta(seconds=rng.randrange(seconds_in_year)), timedelta(hours=rng.randint(2, 48))) for _ in range(n)]
 
 
 COLD_N = 2_000
@@ -51,10 +48,7 @@ COLD_N = 2_000
 def cold_jobs() -> list[tuple[datetime, timedelta]]:
     rng = random.Random(7)
     first, seconds = datetime(2025, 1, 1, tzinfo=UTC), 3 * 365 * 86_400
-    return [
-        (first + timedelta(seconds=rng.randrange(seconds)), timedelta(hours=rng.randint(2, 48)))
-        for _ in range(COLD_N)
-    ]
+    return [(first + timedelta(seconds=rng.randrange(seconds)), timedelta(hours=rng.randint(2, 48))) for _ in range(COLD_N)]
 
 
 def cold_child(which: str) -> None:
@@ -72,12 +66,17 @@ def cold_child(which: str) -> None:
 
         tz = pytz.timezone(ZONE)
         began = time.process_time()
-        rules = businesstimedelta.Rules([
-            businesstimedelta.WorkDayRule(start_time=datetime.min.time().replace(hour=8),
-                                          end_time=datetime.min.time().replace(hour=17),
-                                          working_days=[0, 1, 2, 3, 4], tz=tz),
-            businesstimedelta.HolidayRule(holiday_dates, tz=tz),
-        ])
+        rules = businesstimedelta.Rules(
+            [
+                businesstimedelta.WorkDayRule(
+                    start_time=datetime.min.time().replace(hour=8),
+                    end_time=datetime.min.time().replace(hour=17),
+                    working_days=[0, 1, 2, 3, 4],
+                    tz=tz,
+                ),
+                businesstimedelta.HolidayRule(holiday_dates, tz=tz),
+            ]
+        )
         for start, target in jobs:
             start + businesstimedelta.BusinessTimeDelta(rules, timedelta=target)
     print((time.process_time() - began) / COLD_N * 1e6)
@@ -86,15 +85,16 @@ def cold_child(which: str) -> None:
 def cold_runs() -> None:
     def best(which: str) -> float:
         runs = [
-            float(subprocess.run([sys.executable, __file__, "--cold-child", which], check=True,
-                                 capture_output=True, text=True).stdout)
+            float(subprocess.run([sys.executable, __file__, "--cold-child", which], check=True, capture_output=True, text=True).stdout)
             for _ in range(5)
         ]
         return min(runs)
 
     ours, theirs = best("ours"), best("theirs")
-    print(f"cold start: first {COLD_N:,} deadlines of a fresh process over 2025–2027: "
-          f"ours {ours:.2f} µs, businesstimedelta {theirs:.1f} µs; ratio {theirs / ours:.0f}×")
+    print(
+        f"cold start: first {COLD_N:,} deadlines of a fresh process over 2025–2027: "
+        f"ours {ours:.2f} µs, businesstimedelta {theirs:.1f} µs; ratio {theirs / ours:.0f}×"
+    )
 
 
 def timed(label: str, run) -> tuple[float, list[datetime]]:
@@ -125,8 +125,10 @@ def main() -> None:
     holiday_dates = frozenset(us_holidays.keys())
     jobs = workload(args.n, args.seed)
     n = len(jobs)
-    print(f"{n:,} deadlines, Mon–Fri 08–17 {ZONE}, {len(holiday_dates)} US holidays {YEARS.start}–{YEARS.stop - 1}, "
-          f"targets 2–48 h, seed {args.seed}")
+    print(
+        f"{n:,} deadlines, Mon–Fri 08–17 {ZONE}, {len(holiday_dates)} US holidays {YEARS.start}–{YEARS.stop - 1}, "
+        f"targets 2–48 h, seed {args.seed}"
+    )
     print(f"Python {platform.python_version()} on {platform.machine()}, {platform.processor() or platform.system()}")
 
     # Ours, cold: the calendar is built inside the timing, so its per-year caches are paid for here.
@@ -142,12 +144,17 @@ def main() -> None:
 
     # businesstimedelta with a plain set of the same dates: its fastest holiday input.
     tz = pytz.timezone(ZONE)
-    rules = businesstimedelta.Rules([
-        businesstimedelta.WorkDayRule(start_time=datetime.min.time().replace(hour=8),
-                                      end_time=datetime.min.time().replace(hour=17),
-                                      working_days=[0, 1, 2, 3, 4], tz=tz),
-        businesstimedelta.HolidayRule(holiday_dates, tz=tz),
-    ])
+    rules = businesstimedelta.Rules(
+        [
+            businesstimedelta.WorkDayRule(
+                start_time=datetime.min.time().replace(hour=8),
+                end_time=datetime.min.time().replace(hour=17),
+                working_days=[0, 1, 2, 3, 4],
+                tz=tz,
+            ),
+            businesstimedelta.HolidayRule(holiday_dates, tz=tz),
+        ]
+    )
 
     def theirs() -> list[datetime]:
         return [start + businesstimedelta.BusinessTimeDelta(rules, timedelta=target) for start, target in jobs]
@@ -164,8 +171,7 @@ def main() -> None:
         if a != b:
             print(f"  first difference: {start.astimezone(tz)} + {target}: ours {a.astimezone(tz)}, theirs {b.astimezone(tz)}")
             break
-    print(f"per deadline: ours {cold / n * 1e6:.2f} µs cold, {warm / n * 1e6:.2f} µs warm; "
-          f"businesstimedelta {slow / n * 1e6:.1f} µs")
+    print(f"per deadline: ours {cold / n * 1e6:.2f} µs cold, {warm / n * 1e6:.2f} µs warm; businesstimedelta {slow / n * 1e6:.1f} µs")
     print(f"ratio: {slow / cold:.0f}× faster cold, {slow / warm:.0f}× warm")
 
     # Duration independence: the same starts, 2 h against 2,000 h (≈ 44 business weeks), warm, best of 3.

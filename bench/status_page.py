@@ -40,7 +40,9 @@ def prepare(env: dict[str, str]) -> None:
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [python, "-c", "import django; django.setup(); from incidents import demo; demo.seed()"],
-        cwd=ROOT, env=env, check=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
 
 
@@ -97,25 +99,47 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--gthread", type=int, default=4, metavar="N",
-                        help="threads of the gthread worker, as the Dockerfile runs it; 0 for a sync worker")
+    parser.add_argument(
+        "--gthread",
+        type=int,
+        default=4,
+        metavar="N",
+        help="threads of the gthread worker, as the Dockerfile runs it; 0 for a sync worker",
+    )
     args = parser.parse_args()
 
     scratch = ROOT / "var" / "bench"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     env = {
-        **os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}", "REDIS_URL": "", "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "supportdesk.settings",
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
+        "REDIS_URL": "",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "supportdesk.settings",
     }
     prepare(env)
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "supportdesk.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}",
-         "--keep-alive", "30", "--log-level", "warning",
-         *(["--worker-class", "gthread", "--threads", str(args.gthread)] if args.gthread else [])],
-        cwd=ROOT, env=env,
+        [
+            str(BIN / "gunicorn"),
+            "supportdesk.wsgi",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+            *(["--worker-class", "gthread", "--threads", str(args.gthread)] if args.gthread else []),
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_up(port)
@@ -124,8 +148,10 @@ def main() -> None:
         print(f"one gunicorn worker ({kind}), {args.threads} keep-alive client threads, {args.seconds:.0f} s per path")
         print("worker CPU ms/req: the worker's own CPU time per answer; 1000 ÷ it is what one worker could serve")
         print("with a core to itself, a figure the other processes on a shared machine disturb much less.")
-        print(f"{'path':<36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'÷ goal':>7} "
-              f"{'CPU ms/req':>10} {'CPU-bound req/s':>15}")
+        print(
+            f"{'path':<36} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'÷ goal':>7} "
+            f"{'CPU ms/req':>10} {'CPU-bound req/s':>15}"
+        )
         for path in ["/status/api/v2/summary.json", "/status/api/v2/status.json", "/status/"]:
             drive(port, path, 1.0, 2)  # warm the cache and the connection
             cpu_before = cpu_seconds(worker)
@@ -135,8 +161,10 @@ def main() -> None:
             latencies.sort()
             p50 = statistics.median(latencies) * 1000 if latencies else 0.0
             p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0.0
-            print(f"{path:<36} {rate:>9.0f} {p50:>8.2f} {p99:>8.2f} {errors:>7} {rate / GOAL_JSON:>6.2f}× "
-                  f"{cpu_ms:>10.3f} {1000 / cpu_ms if cpu_ms else 0:>15.0f}")
+            print(
+                f"{path:<36} {rate:>9.0f} {p50:>8.2f} {p99:>8.2f} {errors:>7} {rate / GOAL_JSON:>6.2f}× "
+                f"{cpu_ms:>10.3f} {1000 / cpu_ms if cpu_ms else 0:>15.0f}"
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -35,8 +35,14 @@ def access_window_check(*, starts_at: datetime, ends_at: datetime) -> None:
 
 @transaction.atomic
 def access_grant_create(
-    *, organisation: Organisation, environment: Environment, level: str, starts_at: datetime, ends_at: datetime,
-    reason: str, granted_by: User,
+    *,
+    organisation: Organisation,
+    environment: Environment,
+    level: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    granted_by: User,
 ) -> AccessGrant:
     """Let the support team into one environment for a while; only the organisation's admins may."""
     _check_admin(granted_by, organisation)
@@ -44,8 +50,13 @@ def access_grant_create(
     if environment.organisation_id != organisation.pk:
         raise ValueError("The environment belongs to another organisation.")
     grant = AccessGrant(
-        organisation=organisation, environment=environment, level=level, starts_at=starts_at, ends_at=ends_at,
-        reason=reason.strip(), granted_by=granted_by,
+        organisation=organisation,
+        environment=environment,
+        level=level,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        reason=reason.strip(),
+        granted_by=granted_by,
     )
     grant.full_clean()
     grant.save()
@@ -57,7 +68,8 @@ def access_revoke(*, grant: AccessGrant, revoked_by: User) -> bool:
     """End a grant now; False when it was already revoked."""
     _check_admin(revoked_by, grant.organisation)
     updated = AccessGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=revoked_by,
+        revoked_at=timezone.now(),
+        revoked_by=revoked_by,
     )
     grant.refresh_from_db()
     return bool(updated)

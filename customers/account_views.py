@@ -32,7 +32,13 @@ def account_create(request: HttpRequest, token: str) -> HttpResponse:
         with translation.override(user.language):  # the next page is in their language, so is its message
             messages.success(request, _("Your login is ready. You are signed in."))
         return redirect("portal:home")
-    return render(request, "registration/account_create.html", {
-        "validlink": True, "form": form, "contact": contact,
-    }, status=400 if form.errors else 200)
-
+    return render(
+        request,
+        "registration/account_create.html",
+        {
+            "validlink": True,
+            "form": form,
+            "contact": contact,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -52,8 +52,7 @@ class ContactFormSet(BaseInlineFormSet[Contact, Organisation, forms.ModelForm[Co
     def clean(self) -> None:
         super().clean()
         kept = [
-            form.cleaned_data for form in self.forms
-            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+            form.cleaned_data for form in self.forms if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
         registered = [data for data in kept if data.get("emergency_role") == Contact.EmergencyRole.REGISTERED]
         if len(registered) > 1:
@@ -134,23 +133,35 @@ class OrganisationAdmin(AuditedAdmin):
         organisation = _exactly_one(self, request, queryset)
         if organisation is None:
             return None
-        access_record(request=request, actor=request.user, organisation=organisation,
-                      action=AccessRecord.Action.DATA_EXPORTED, object_label=organisation.name)
+        access_record(
+            request=request,
+            actor=request.user,
+            organisation=organisation,
+            action=AccessRecord.Action.DATA_EXPORTED,
+            object_label=organisation.name,
+        )
         return json_download(organisation_export(organisation=organisation), f"organisation-{organisation.account_id}.json")
 
     @admin.action(description=gettext_lazy("Apply the organisation's tier to its open tickets (preview first)"))
     def apply_tier_to_open_tickets(
-        self, request: AuthenticatedHttpRequest, queryset: QuerySet[Organisation],
+        self,
+        request: AuthenticatedHttpRequest,
+        queryset: QuerySet[Organisation],
     ) -> TemplateResponse | None:
         from sla.admin_entitlements import apply_to_open_tickets
 
-        explanation = _("A new tier applies to tickets filed from the change on. Applied here, the open tickets "
-                        "of these organisations take their current tier's targets, keeping the business time "
-                        "already counted.")
+        explanation = _(
+            "A new tier applies to tickets filed from the change on. Applied here, the open tickets "
+            "of these organisations take their current tier's targets, keeping the business time "
+            "already counted."
+        )
         return apply_to_open_tickets(self, request, queryset, scope="organisations", explanation=explanation)
 
     def save_formset(
-        self, request: HttpRequest, form: forms.ModelForm[Organisation], formset: BaseInlineFormSet[Any, Any, Any],
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Organisation],
+        formset: BaseInlineFormSet[Any, Any, Any],
         change: bool,
     ) -> None:
         """A contact made the registered emergency contact here is told, as from the portal."""
@@ -189,7 +200,8 @@ class ContactAdminForm(forms.ModelForm[Contact]):
         if organisation is not None and "emergency_role" in cleaned:
             try:
                 contact_role_check(
-                    organisation=organisation, contact=self.instance if self.instance.pk else None,
+                    organisation=organisation,
+                    contact=self.instance if self.instance.pk else None,
                     emergency_role=cleaned["emergency_role"],
                 )
             except ValidationError as exc:
@@ -234,8 +246,13 @@ class ContactAdmin(AuditedAdmin):
         contact = _exactly_one(self, request, queryset)
         if contact is None:
             return None
-        access_record(request=request, actor=request.user, organisation=contact.organisation,
-                      action=AccessRecord.Action.DATA_EXPORTED, object_label=contact.name)
+        access_record(
+            request=request,
+            actor=request.user,
+            organisation=contact.organisation,
+            action=AccessRecord.Action.DATA_EXPORTED,
+            object_label=contact.name,
+        )
         return json_download(contact_export(contact=contact), f"contact-{contact.pk}.json")
 
     @admin.action(description=gettext_lazy("Erase personal data, keeping tickets pseudonymised"))

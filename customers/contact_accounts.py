@@ -57,7 +57,10 @@ def contact_account_create(*, contact: Contact, password: str) -> User | None:
         return None
     organisation = contact.organisation
     user = User.objects.create_user(
-        contact.email, password, full_name=contact.name, role=User.Role.CUSTOMER,
+        contact.email,
+        password,
+        full_name=contact.name,
+        role=User.Role.CUSTOMER,
         language=language_for_recipient(own=contact.language, organisation=organisation.language),
         timezone=organisation.timezone or "UTC",
     )
@@ -77,15 +80,20 @@ def contact_account_offers_queue(*, email: str) -> int:
         language = language_for_recipient(own=contact.language, organisation=contact.organisation.language)
         with translation.override(language):
             context = {
-                "contact": contact, "organisation": contact.organisation, "vendor": settings.VENDOR_NAME,
-                "link": contact_account_url(contact), "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+                "contact": contact,
+                "organisation": contact.organisation,
+                "vendor": settings.VENDOR_NAME,
+                "link": contact_account_url(contact),
+                "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             }
-            emails.append(Email(
-                recipient=contact.email,
-                subject=_("Create your %(vendor)s login") % {"vendor": settings.VENDOR_NAME},
-                body_text=render_to_string("email/contact_account_offer.txt", context),
-                body_html=render_to_string("email/contact_account_offer.html", context),
-                language=language,
-            ))
+            emails.append(
+                Email(
+                    recipient=contact.email,
+                    subject=_("Create your %(vendor)s login") % {"vendor": settings.VENDOR_NAME},
+                    body_text=render_to_string("email/contact_account_offer.txt", context),
+                    body_html=render_to_string("email/contact_account_offer.html", context),
+                    language=language,
+                )
+            )
     stamp = timezone.now().strftime("%Y%m%dT%H%M%S.%f")
     return len(emails_queue(event_key=f"contact-account-offer:{stamp}", emails=emails))

@@ -45,8 +45,13 @@ STAFF = [
 
 ORGANISATIONS: list[_OrganisationSpec] = [
     {
-        "name": "Northwind Retail", "account_id": "NW-1001", "tier": "Premium", "timezone": "America/New_York",
-        "language": "en", "retailer_ids": "NW-US, NW-CA, NW-UK", "executive": ("Dana Fox", "dana.fox@supportdesk.example"),
+        "name": "Northwind Retail",
+        "account_id": "NW-1001",
+        "tier": "Premium",
+        "timezone": "America/New_York",
+        "language": "en",
+        "retailer_ids": "NW-US, NW-CA, NW-UK",
+        "executive": ("Dana Fox", "dana.fox@supportdesk.example"),
         "escalation": "escalations@northwind.example",
         "contacts": [
             ("Nadia Novak", "nadia@northwind.example", Contact.Kind.PERSON, Contact.EmergencyRole.REGISTERED),
@@ -56,8 +61,13 @@ ORGANISATIONS: list[_OrganisationSpec] = [
         "users": [("nina@northwind.example", "Nina Park", False), ("nora@northwind.example", "Nora Quinn", True)],
     },
     {
-        "name": "Globex Logistics", "account_id": "GX-2002", "tier": "Advanced", "timezone": "Europe/Madrid",
-        "language": "es", "retailer_ids": "GX-ES, GX-PT", "executive": ("Marco Ruiz", "marco.ruiz@supportdesk.example"),
+        "name": "Globex Logistics",
+        "account_id": "GX-2002",
+        "tier": "Advanced",
+        "timezone": "Europe/Madrid",
+        "language": "es",
+        "retailer_ids": "GX-ES, GX-PT",
+        "executive": ("Marco Ruiz", "marco.ruiz@supportdesk.example"),
         "escalation": "escalado@globex.example",
         "contacts": [
             ("Gabriela Torres", "gabriela@globex.example", Contact.Kind.PERSON, Contact.EmergencyRole.REGISTERED),
@@ -66,8 +76,13 @@ ORGANISATIONS: list[_OrganisationSpec] = [
         "users": [("gus@globex.example", "Gustavo Lima", False), ("gina@globex.example", "Gina Alves", True)],
     },
     {
-        "name": "Initech Commerce", "account_id": "IN-3003", "tier": "Break-Fix", "timezone": "America/Sao_Paulo",
-        "language": "pt-br", "retailer_ids": "IN-BR", "executive": ("Rui Costa", "rui.costa@supportdesk.example"),
+        "name": "Initech Commerce",
+        "account_id": "IN-3003",
+        "tier": "Break-Fix",
+        "timezone": "America/Sao_Paulo",
+        "language": "pt-br",
+        "retailer_ids": "IN-BR",
+        "executive": ("Rui Costa", "rui.costa@supportdesk.example"),
         "escalation": "",
         "contacts": [
             ("Isabel Rocha", "isabel@initech.example", Contact.Kind.PERSON, Contact.EmergencyRole.REGISTERED),
@@ -89,7 +104,8 @@ TICKETS: dict[str, list[tuple[str, int | None, str | None, str]]] = {
 def _user(email: str, full_name: str, role: str, timezone: str = "UTC") -> User:
     user: User
     user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": full_name, "role": role, "timezone": timezone},
+        email=email,
+        defaults={"full_name": full_name, "role": role, "timezone": timezone},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -136,9 +152,15 @@ def seed() -> list[DemoLogin]:
         Environment.objects.get_or_create(organisation=organisation, name="test1", defaults={"kind": Environment.Kind.SANDBOX})
         for order, (name, email, kind, emergency_role) in enumerate(spec["contacts"]):
             Contact.objects.get_or_create(
-                organisation=organisation, email=email,
-                defaults={"name": name, "kind": kind, "emergency_role": emergency_role, "emergency_order": order,
-                          "language": spec["language"]},
+                organisation=organisation,
+                email=email,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "emergency_role": emergency_role,
+                    "emergency_order": order,
+                    "language": spec["language"],
+                },
             )
         for email, name, is_admin in spec["users"]:
             user = _user(email, name, User.Role.CUSTOMER, spec["timezone"])

@@ -23,13 +23,17 @@ def registered_contact_tell(*, contact: Contact) -> bool:
     language = language_for_recipient(own=contact.language, organisation=organisation.language)
     with translation.override(language):
         context = {
-            "contact": contact, "organisation": organisation, "vendor": settings.VENDOR_NAME, "has_login": has_login,
+            "contact": contact,
+            "organisation": organisation,
+            "vendor": settings.VENDOR_NAME,
+            "has_login": has_login,
             "link": settings.SITE_URL + reverse("portal:home") if has_login else contact_account_url(contact),
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         }
         email = Email(
             recipient=contact.email,
-            subject=_("You are now the registered emergency contact of %(organisation)s") % {
+            subject=_("You are now the registered emergency contact of %(organisation)s")
+            % {
                 "organisation": organisation.name,
             },
             body_text=render_to_string("email/registered_contact.txt", context),

@@ -31,15 +31,23 @@ def set_password_url(user: User) -> str:
 
 @transaction.atomic
 def user_invite(
-    *, organisation: Organisation, email: str, full_name: str, is_admin: bool = False, invited_by: User | None = None,
-    language: str = "", timezone: str = "",
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    is_admin: bool = False,
+    invited_by: User | None = None,
+    language: str = "",
+    timezone: str = "",
 ) -> User:
     """Create a customer of ``organisation`` and mail them the link to set their password."""
     email = User.objects.normalize_email(email.strip()).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Someone with this email address already has a login.")})
     user = User.objects.create_user(
-        email=email, full_name=full_name.strip() or email, role=User.Role.CUSTOMER,
+        email=email,
+        full_name=full_name.strip() or email,
+        role=User.Role.CUSTOMER,
         language=language or organisation.language or settings.LANGUAGE_CODE,
         timezone=timezone or organisation.timezone or "UTC",
     )
@@ -53,8 +61,12 @@ def user_invite(
 def invitation_mail_queue(*, user: User, organisation: Organisation, invited_by: User | None) -> int:
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {
-            "user": user, "organisation": organisation, "invited_by": invited_by, "vendor": settings.VENDOR_NAME,
-            "link": set_password_url(user), "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            "user": user,
+            "organisation": organisation,
+            "invited_by": invited_by,
+            "vendor": settings.VENDOR_NAME,
+            "link": set_password_url(user),
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
             "role": _("organisation admin") if user.membership.is_admin else _("customer"),
         }
         email = Email(

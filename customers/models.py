@@ -29,30 +29,44 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200, validators=[validate_one_line])
     account_id = models.CharField(
-        _("account id"), max_length=64, unique=True,
+        _("account id"),
+        max_length=64,
+        unique=True,
         help_text=_("The customer's account id on the vendor's platform."),
     )
     tier = models.ForeignKey(
-        "sla.SupportTier", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("support tier"),
+        "sla.SupportTier",
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("support tier"),
     )
     calendar = models.ForeignKey(
-        "sla.Calendar", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "sla.Calendar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("business calendar"),
         help_text=_("When business-hours-only mail may be sent. Empty: standard hours."),
     )
     contract_active = models.BooleanField(_("contract active"), default=True)
     retailer_ids = models.TextField(
-        _("retailer / sub-account ids"), blank=True,
+        _("retailer / sub-account ids"),
+        blank=True,
         help_text=_("Comma-separated list of the retailer or sub-account ids that belong to this account."),
     )
     timezone = models.CharField(_("timezone"), max_length=64, default="America/Chicago", validators=[validate_timezone])
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     account_executive_name = models.CharField(
-        _("account executive"), max_length=150, blank=True, validators=[validate_one_line],
+        _("account executive"),
+        max_length=150,
+        blank=True,
+        validators=[validate_one_line],
     )
     account_executive_email = models.EmailField(_("account executive email"), blank=True)
     escalation_email = models.EmailField(
-        _("escalation address"), blank=True,
+        _("escalation address"),
+        blank=True,
         help_text=_("Distribution address that receives escalations for this customer."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -109,7 +123,8 @@ class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     is_admin = models.BooleanField(
-        _("organisation admin"), default=False,
+        _("organisation admin"),
+        default=False,
         help_text=_("Sees all of the organisation's requests, manages its contacts and grants access."),
     )
 
@@ -144,13 +159,23 @@ class Contact(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     emergency_role = models.CharField(
-        _("emergency role"), max_length=16, choices=EmergencyRole.choices, default=EmergencyRole.NONE, blank=True,
+        _("emergency role"),
+        max_length=16,
+        choices=EmergencyRole.choices,
+        default=EmergencyRole.NONE,
+        blank=True,
     )
     emergency_order = models.PositiveSmallIntegerField(
-        _("order"), default=0, help_text=_("Order among the additional emergency contacts."),
+        _("order"),
+        default=0,
+        help_text=_("Order among the additional emergency contacts."),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name=_("portal account"),
     )
     delivery_failing_since = models.DateTimeField(_("mail failing since"), null=True, blank=True)
@@ -165,12 +190,14 @@ class Contact(models.Model):
         ordering = ["emergency_order", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation"], condition=Q(emergency_role="registered"),
+                fields=["organisation"],
+                condition=Q(emergency_role="registered"),
                 name="contact_one_registered_emergency_contact",
                 violation_error_message=_("An organisation has exactly one registered emergency contact."),
             ),
             models.UniqueConstraint(
-                fields=["organisation", "email"], name="contact_unique_email_per_organisation",
+                fields=["organisation", "email"],
+                name="contact_unique_email_per_organisation",
                 violation_error_message=_("This organisation already has a contact with this email address."),
             ),
         ]
@@ -196,19 +223,29 @@ class AccessGrant(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="access_grants")
     environment = models.ForeignKey(
-        Environment, on_delete=models.CASCADE, related_name="access_grants", verbose_name=_("environment"),
+        Environment,
+        on_delete=models.CASCADE,
+        related_name="access_grants",
+        verbose_name=_("environment"),
     )
     level = models.CharField(_("access"), max_length=16, choices=Level.choices, default=Level.READ_ONLY)
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     reason = models.TextField(_("reason"))
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("granted by"),
     )
     created_at = models.DateTimeField(_("granted"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("revoked by"),
     )
 
@@ -220,7 +257,8 @@ class AccessGrant(models.Model):
         ordering = ["-starts_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="access_grant_ends_after_start",
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="access_grant_ends_after_start",
                 violation_error_message=_("The end must come after the start."),
             ),
         ]
@@ -245,7 +283,11 @@ class TierPeriod(models.Model):
     valid_from = models.DateTimeField(_("from"))
     valid_until = models.DateTimeField(_("until"), null=True, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("changed by"),
     )
 
@@ -257,7 +299,9 @@ class TierPeriod(models.Model):
         ordering = ["organisation", "valid_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation"], condition=Q(valid_until__isnull=True), name="tier_period_one_open_per_organisation",
+                fields=["organisation"],
+                condition=Q(valid_until__isnull=True),
+                name="tier_period_one_open_per_organisation",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),

@@ -43,7 +43,8 @@ def emergency_ordering() -> tuple[Any, ...]:
     role = Case(
         When(emergency_role=Contact.EmergencyRole.REGISTERED, then=Value(0)),
         When(emergency_role=Contact.EmergencyRole.ADDITIONAL, then=Value(1)),
-        default=Value(2), output_field=IntegerField(),
+        default=Value(2),
+        output_field=IntegerField(),
     )
     return (role, "emergency_order", Lower("name"), "pk")
 
@@ -97,7 +98,8 @@ def members_of(*, organisation: Organisation) -> QuerySet[User]:
     """The organisation's people with a login, admins first."""
     members: QuerySet[User] = (
         User.objects.filter(membership__organisation=organisation)
-        .select_related("membership").order_by("-membership__is_admin", "full_name", "email")
+        .select_related("membership")
+        .order_by("-membership__is_admin", "full_name", "email")
     )
     return members
 

@@ -41,22 +41,29 @@ def contact_role_check(*, organisation: Organisation, contact: Contact | None, e
             registered = registered.exclude(pk=contact.pk)
         holder = registered.first()
         if holder is not None:
-            raise ValidationError({"emergency_role": _(
-                "%(name)s is already the registered emergency contact, and there is exactly one. Use “Make "
-                "registered” in the list to hand the role over."
-            ) % {"name": holder.name}})
+            raise ValidationError(
+                {
+                    "emergency_role": _(
+                        "%(name)s is already the registered emergency contact, and there is exactly one. Use “Make "
+                        "registered” in the list to hand the role over."
+                    )
+                    % {"name": holder.name}
+                }
+            )
     elif contact is not None and _stored_role(contact) == REGISTERED:
-        raise ValidationError({"emergency_role": _(
-            "There must always be a registered emergency contact. Make another contact the registered one "
-            "first; this one then becomes an additional emergency contact."
-        )})
+        raise ValidationError(
+            {
+                "emergency_role": _(
+                    "There must always be a registered emergency contact. Make another contact the registered one "
+                    "first; this one then becomes an additional emergency contact."
+                )
+            }
+        )
 
 
 def contact_remove_check(*, contact: Contact) -> None:
     if _stored_role(contact) == REGISTERED:
-        raise ValidationError(_(
-            "The registered emergency contact cannot be removed; make another contact the registered one first."
-        ))
+        raise ValidationError(_("The registered emergency contact cannot be removed; make another contact the registered one first."))
 
 
 def contact_role_changed(*, contact: Contact, previous_role: str) -> bool:
@@ -97,9 +104,7 @@ def contact_make_registered(*, contact: Contact) -> None:
     """Hand the registered emergency contact role to this contact; the previous one stays an additional one."""
     if _stored_role(contact) == REGISTERED:
         return
-    previous = list(
-        Contact.objects.select_for_update().filter(organisation_id=contact.organisation_id, emergency_role=REGISTERED)
-    )
+    previous = list(Contact.objects.select_for_update().filter(organisation_id=contact.organisation_id, emergency_role=REGISTERED))
     for other in previous:
         other.emergency_role = Contact.EmergencyRole.ADDITIONAL
         other.emergency_order = 0
@@ -117,6 +122,6 @@ def contact_remove(*, contact: Contact) -> None:
     try:
         contact.delete()
     except ProtectedError as exc:
-        raise ValidationError(_("%(name)s requested tickets and cannot be removed; change the details instead.")
-                              % {"name": contact.name}) from exc
-
+        raise ValidationError(
+            _("%(name)s requested tickets and cannot be removed; change the details instead.") % {"name": contact.name}
+        ) from exc

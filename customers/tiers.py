@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def organisation_tier_change(
-    *, organisation: Organisation, tier: SupportTier, actor: User | None, now: datetime | None = None,
+    *,
+    organisation: Organisation,
+    tier: SupportTier,
+    actor: User | None,
+    now: datetime | None = None,
 ) -> bool:
     """Move ``organisation`` to ``tier`` from ``now`` on, keeping the history. False when it is already there.
 
@@ -56,7 +60,9 @@ def tier_in_force(*, organisation: Organisation, at: datetime | None) -> int:
     if at is not None:
         period: int | None = (
             TierPeriod.objects.filter(organisation=organisation, valid_until__isnull=False, valid_until__gt=at)
-            .order_by("valid_until").values_list("tier_id", flat=True).first()
+            .order_by("valid_until")
+            .values_list("tier_id", flat=True)
+            .first()
         )
         if period is not None:
             return period

@@ -144,7 +144,8 @@ def with_ack_clock(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """Each ticket's acknowledgement clock (any state) as ``ack_clocks``, for ``time_left``: one query per page."""
     return tickets.prefetch_related(
         Prefetch(
-            "sla_clocks", to_attr="ack_clocks",
+            "sla_clocks",
+            to_attr="ack_clocks",
             queryset=SlaClock.objects.filter(metric=ACK).select_related("target_calendar"),
         ),
     )
@@ -202,7 +203,10 @@ def time_left(ticket: Ticket, *, now: datetime | None = None) -> TimeLeft | None
 
 
 def time_left_of(
-    ticket: Ticket, *, now: datetime | None = None, clocks: list[SlaClock] | None = None,
+    ticket: Ticket,
+    *,
+    now: datetime | None = None,
+    clocks: list[SlaClock] | None = None,
 ) -> TimeLeft | None:
     """``time_left`` for one ticket already fetched through a checked accessor (the ticket page).
 

@@ -61,15 +61,29 @@ def ticket_file_on_behalf(
         raise ValidationError({"received_at": _("That is more than 30 days ago: file it as of today and say so.")})
     with transaction.atomic():
         ticket = ticket_file(
-            organisation=organisation, ticket_type=ticket_type, summary=summary, description=description,
-            requester_contact=requester_contact, cc_contacts=cc_contacts, severity=severity, environment=environment,
-            details=details or {}, actor=actor, received_at=received_at, via=Comment.Via.WEB,
+            organisation=organisation,
+            ticket_type=ticket_type,
+            summary=summary,
+            description=description,
+            requester_contact=requester_contact,
+            cc_contacts=cc_contacts,
+            severity=severity,
+            environment=environment,
+            details=details or {},
+            actor=actor,
+            received_at=received_at,
+            via=Comment.Via.WEB,
         )
         comment_add(
-            ticket=ticket, author=actor, is_internal=True,
-            body=_("Filed by %(agent)s for %(contact)s (%(channel)s); the customer got in touch at %(when)s.") % {
-                "agent": actor.get_full_name(), "contact": f"{requester_contact.name} <{requester_contact.email}>",
-                "channel": CHANNELS[via], "when": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M %Z"),
+            ticket=ticket,
+            author=actor,
+            is_internal=True,
+            body=_("Filed by %(agent)s for %(contact)s (%(channel)s); the customer got in touch at %(when)s.")
+            % {
+                "agent": actor.get_full_name(),
+                "contact": f"{requester_contact.name} <{requester_contact.email}>",
+                "channel": CHANNELS[via],
+                "when": timezone.localtime(received_at).strftime("%Y-%m-%d %H:%M %Z"),
             },
         )
     return ticket

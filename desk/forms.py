@@ -20,35 +20,75 @@ if TYPE_CHECKING:
 
 
 class QueueFilterForm(forms.Form):
-    view = forms.ChoiceField(required=False, choices=[
-        ("", _("All open")), ("mine", _("My tickets")), ("unassigned", _("Unassigned")), ("breached", _("Breached")),
-        ("waiting", _("Waiting on customer")), ("escalated", _("Escalated")),
-    ])
-    q = forms.CharField(required=False, label=_("Search"), max_length=200, widget=forms.TextInput(
-        attrs={"type": "search", "placeholder": _("Number or words"),
-               "title": _("A ticket number, or words from the summary, description or comments")},
-    ))
+    view = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", _("All open")),
+            ("mine", _("My tickets")),
+            ("unassigned", _("Unassigned")),
+            ("breached", _("Breached")),
+            ("waiting", _("Waiting on customer")),
+            ("escalated", _("Escalated")),
+        ],
+    )
+    q = forms.CharField(
+        required=False,
+        label=_("Search"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Number or words"),
+                "title": _("A ticket number, or words from the summary, description or comments"),
+            },
+        ),
+    )
     organisation = forms.ModelChoiceField(
-        required=False, queryset=Organisation.objects.only("pk", "name"), empty_label=_("Any organisation"),
+        required=False,
+        queryset=Organisation.objects.only("pk", "name"),
+        empty_label=_("Any organisation"),
         label=_("Organisation"),
     )
-    tier = forms.ModelChoiceField(required=False, queryset=SupportTier.objects.all(), empty_label=_("Any tier"),
-                                  label=_("Tier"))
-    severity = forms.ModelChoiceField(required=False, queryset=Severity.objects.all(), empty_label=_("Any severity"),
-                                      label=_("Severity"))
-    status = forms.ChoiceField(required=False, label=_("Status"), choices=[
-        ("", _("All open")), *Ticket.Status.choices, ("all", _("Any status")),
-    ])
-    who = forms.ChoiceField(required=False, label=_("Assignee"), choices=[
-        ("", _("Anyone")), ("mine", _("Mine")), ("unassigned", _("Unassigned")),
-    ])
-    tag = forms.CharField(required=False, label=_("Tag"), max_length=40, widget=forms.TextInput(
-        attrs={"list": "known-tags", "autocomplete": "off", "placeholder": _("Any tag")},
-    ))
-    sla = forms.ChoiceField(required=False, label=_("SLA"), choices=[
-        ("", _("Any")), ("breached", _("Breached")), ("at_risk", _("At risk (past the warning)")),
-        ("due_soon", _("Due within 4 hours")),
-    ])
+    tier = forms.ModelChoiceField(required=False, queryset=SupportTier.objects.all(), empty_label=_("Any tier"), label=_("Tier"))
+    severity = forms.ModelChoiceField(
+        required=False, queryset=Severity.objects.all(), empty_label=_("Any severity"), label=_("Severity")
+    )
+    status = forms.ChoiceField(
+        required=False,
+        label=_("Status"),
+        choices=[
+            ("", _("All open")),
+            *Ticket.Status.choices,
+            ("all", _("Any status")),
+        ],
+    )
+    who = forms.ChoiceField(
+        required=False,
+        label=_("Assignee"),
+        choices=[
+            ("", _("Anyone")),
+            ("mine", _("Mine")),
+            ("unassigned", _("Unassigned")),
+        ],
+    )
+    tag = forms.CharField(
+        required=False,
+        label=_("Tag"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"list": "known-tags", "autocomplete": "off", "placeholder": _("Any tag")},
+        ),
+    )
+    sla = forms.ChoiceField(
+        required=False,
+        label=_("SLA"),
+        choices=[
+            ("", _("Any")),
+            ("breached", _("Breached")),
+            ("at_risk", _("At risk (past the warning)")),
+            ("due_soon", _("Due within 4 hours")),
+        ],
+    )
 
     def filters(self) -> QueueFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -80,8 +120,12 @@ class AssignForm(forms.Form):
 
 class SeverityForm(forms.Form):
     severity = forms.ModelChoiceField(queryset=Severity.objects.all(), label=_("Severity"), empty_label=None)
-    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False,
-                             widget=forms.TextInput(attrs={"placeholder": _("Why the severity changes (the customer sees it)")}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Why the severity changes (the customer sees it)")}),
+    )
 
 
 class StatusForm(forms.Form):
@@ -98,8 +142,7 @@ class SendBackForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    other = forms.CharField(label=_("Ticket"), max_length=32,
-                            widget=forms.TextInput(attrs={"placeholder": _("Number, e.g. 1042")}))
+    other = forms.CharField(label=_("Ticket"), max_length=32, widget=forms.TextInput(attrs={"placeholder": _("Number, e.g. 1042")}))
     kind = forms.ChoiceField(choices=TicketLink.Kind.choices, label=_("Kind"))
 
     def clean_other(self) -> int:
@@ -110,9 +153,15 @@ class LinkForm(forms.Form):
 
 
 class TagsForm(forms.Form):
-    tags = forms.CharField(label=_("Tags"), max_length=500, required=False, widget=forms.TextInput(
-        attrs={"placeholder": _("e.g. carrier-dhl, refunds"), "list": "known-tags", "autocomplete": "off"},
-    ), help_text=_("Separated by commas or spaces."))
+    tags = forms.CharField(
+        label=_("Tags"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. carrier-dhl, refunds"), "list": "known-tags", "autocomplete": "off"},
+        ),
+        help_text=_("Separated by commas or spaces."),
+    )
 
 
 class CcForm(forms.Form):
@@ -121,8 +170,9 @@ class CcForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    other = forms.CharField(label=_("Merge into"), max_length=32,
-                            widget=forms.TextInput(attrs={"placeholder": _("Number of the ticket to keep")}))
+    other = forms.CharField(
+        label=_("Merge into"), max_length=32, widget=forms.TextInput(attrs={"placeholder": _("Number of the ticket to keep")})
+    )
 
     def clean_other(self) -> int:
         match = REFERENCE.match(self.cleaned_data["other"])
@@ -145,11 +195,17 @@ class BulkForm(forms.Form):
 class OnBehalfMixin(forms.Form):
     """What an agent adds to a customer's request form when filing it for them."""
 
-    via = forms.ChoiceField(label=_("They got in touch"), choices=[
-        ("phone", _("by phone")), ("chat", _("by chat")), ("email", _("by email")),
-    ])
+    via = forms.ChoiceField(
+        label=_("They got in touch"),
+        choices=[
+            ("phone", _("by phone")),
+            ("chat", _("by chat")),
+            ("email", _("by email")),
+        ],
+    )
     received_at = forms.DateTimeField(
-        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("When the customer called or wrote, in your timezone: the SLA clock counts from then."),
     )
 
@@ -157,7 +213,9 @@ class OnBehalfMixin(forms.Form):
         super().__init__(*args, **kwargs)
         contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")  # type: ignore[attr-defined]  # RequestForm's
         self.fields["requester_contact"] = ContactChoiceField(
-            label=_("For"), queryset=contacts, empty_label=None,
+            label=_("For"),
+            queryset=contacts,
+            empty_label=None,
             help_text=_("The requester: they get the reception mail with the ticket's number."),
         )
         self.fields.pop("attachments", None)

@@ -59,8 +59,12 @@ def ticket_tags_set(*, ticket: Ticket, names: Iterable[str], actor: User) -> tup
         TicketTag.objects.create(ticket=ticket, tag=tag, added_by=actor)
     if added or removed:
         event_record(
-            ticket=ticket, kind=TicketEvent.Kind.FIELDS, actor=actor, is_public=False,
-            before={"tags": sorted(current)}, after={"tags": sorted(wanted), "added": added, "removed": removed},
+            ticket=ticket,
+            kind=TicketEvent.Kind.FIELDS,
+            actor=actor,
+            is_public=False,
+            before={"tags": sorted(current)},
+            after={"tags": sorted(wanted), "added": added, "removed": removed},
         )
     return added, removed
 
@@ -106,7 +110,10 @@ def ticket_cc_add(*, ticket: Ticket, contact: Contact, actor: User) -> bool:
         return False
     ticket.cc_contacts.add(contact)
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.FIELDS, actor=actor, is_public=False,
+        ticket=ticket,
+        kind=TicketEvent.Kind.FIELDS,
+        actor=actor,
+        is_public=False,
         after={"cc_added": [contact.name]},
     )
     return True
@@ -119,7 +126,10 @@ def ticket_cc_remove(*, ticket: Ticket, contact: Contact, actor: User) -> bool:
         return False
     ticket.cc_contacts.remove(contact)
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.FIELDS, actor=actor, is_public=False,
+        ticket=ticket,
+        kind=TicketEvent.Kind.FIELDS,
+        actor=actor,
+        is_public=False,
         after={"cc_removed": [contact.name]},
     )
     return True

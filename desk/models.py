@@ -135,18 +135,35 @@ class Macro(models.Model):
 
     title = models.CharField(_("title"), max_length=120, unique=True)
     reply = models.TextField(_("public reply"), blank=True, help_text=_("Sent to the customer; empty: no reply."))
-    status = models.CharField(_("status"), max_length=20, blank=True, choices=[("", _("Leave as it is")),
-                              *[(value, label) for value, label in _ticket_statuses()]])
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        blank=True,
+        choices=[("", _("Leave as it is")), *[(value, label) for value, label in _ticket_statuses()]],
+    )
     assign = models.CharField(_("assign to"), max_length=8, blank=True, choices=Assign.choices, default=Assign.KEEP)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("agent"), limit_choices_to={"role__in": ["agent", "lead"]},
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agent"),
+        limit_choices_to={"role__in": ["agent", "lead"]},
     )
     severity = models.ForeignKey(
-        "sla.Severity", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("severity"),
+        "sla.Severity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("severity"),
     )
     severity_reason = models.CharField(
-        _("severity reason"), max_length=500, blank=True, help_text=_("Required with a severity: the customer sees it."),
+        _("severity reason"),
+        max_length=500,
+        blank=True,
+        help_text=_("Required with a severity: the customer sees it."),
     )
     tags = models.CharField(_("tags to add"), max_length=300, blank=True, help_text=_("Separated by commas."))
     active = models.BooleanField(_("active"), default=True)
@@ -191,8 +208,7 @@ class NotificationSetting(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings")
     event = models.CharField(_("event"), max_length=20, choices=NotificationEvent.choices)
-    channel = models.CharField(_("channel"), max_length=8, choices=NotificationChannel.choices,
-                               default=NotificationChannel.BOTH)
+    channel = models.CharField(_("channel"), max_length=8, choices=NotificationChannel.choices, default=NotificationChannel.BOTH)
 
     class Meta:
         verbose_name = _("notification setting")
@@ -207,12 +223,15 @@ class QueueWatch(models.Model):
     """New tickets an agent wants to hear of: those matching every field set here (none set: all)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_watches")
-    tier = models.ForeignKey("sla.SupportTier", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-                             verbose_name=_("tier"))
-    severity = models.ForeignKey("sla.Severity", on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-                                 verbose_name=_("severity"))
-    organisation = models.ForeignKey("customers.Organisation", on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="+", verbose_name=_("organisation"))
+    tier = models.ForeignKey(
+        "sla.SupportTier", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("tier")
+    )
+    severity = models.ForeignKey(
+        "sla.Severity", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("severity")
+    )
+    organisation = models.ForeignKey(
+        "customers.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("organisation")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

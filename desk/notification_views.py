@@ -28,13 +28,18 @@ class SettingsForm(forms.Form):
 
 
 class WatchForm(forms.Form):
-    tier = forms.ModelChoiceField(SupportTier.objects.all(), required=False, empty_label=gettext_lazy("Any tier"),
-                                  label=gettext_lazy("Tier"))
-    severity = forms.ModelChoiceField(Severity.objects.all(), required=False,
-                                      empty_label=gettext_lazy("Any severity"), label=gettext_lazy("Severity"))
-    organisation = forms.ModelChoiceField(Organisation.objects.only("pk", "name"), required=False,
-                                          empty_label=gettext_lazy("Any organisation"),
-                                          label=gettext_lazy("Organisation"))
+    tier = forms.ModelChoiceField(
+        SupportTier.objects.all(), required=False, empty_label=gettext_lazy("Any tier"), label=gettext_lazy("Tier")
+    )
+    severity = forms.ModelChoiceField(
+        Severity.objects.all(), required=False, empty_label=gettext_lazy("Any severity"), label=gettext_lazy("Severity")
+    )
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.only("pk", "name"),
+        required=False,
+        empty_label=gettext_lazy("Any organisation"),
+        label=gettext_lazy("Organisation"),
+    )
 
 
 @support_staff_required
@@ -48,10 +53,14 @@ def count(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     template = "desk/_notification_list.html" if request.htmx and not request.htmx.boosted else "desk/notifications.html"
-    return render(request, template, {
-        "items": list(notifications.notifications_of(user=request.user)),
-        "unread": notifications.unread_count(user=request.user),
-    })
+    return render(
+        request,
+        template,
+        {
+            "items": list(notifications.notifications_of(user=request.user)),
+            "unread": notifications.unread_count(user=request.user),
+        },
+    )
 
 
 @support_staff_required
@@ -73,10 +82,15 @@ def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         QueueWatch.objects.create(user=request.user, **watch_form.cleaned_data)
         messages.success(request, _("You will hear of new tickets like these."))
         return redirect("desk:notification_settings")
-    return render(request, "desk/notification_settings.html", {
-        "form": form, "watch_form": watch_form,
-        "watches": QueueWatch.objects.filter(user=request.user).select_related("tier", "severity", "organisation"),
-    })
+    return render(
+        request,
+        "desk/notification_settings.html",
+        {
+            "form": form,
+            "watch_form": watch_form,
+            "watches": QueueWatch.objects.filter(user=request.user).select_related("tier", "severity", "organisation"),
+        },
+    )
 
 
 @support_staff_required

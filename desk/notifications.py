@@ -57,7 +57,13 @@ def notification_settings_set(*, user: User, channels: dict[str, str]) -> None:
 
 
 def agent_notify(
-    *, users: Iterable[User], event: str, ticket: Ticket, text: str, source_key: str, actor: User | None = None,
+    *,
+    users: Iterable[User],
+    event: str,
+    ticket: Ticket,
+    text: str,
+    source_key: str,
+    actor: User | None = None,
     mailed_elsewhere: bool = False,
 ) -> int:
     """Tell each user (support staff, active, not the actor) once per ``source_key``; returns how many were told.
@@ -76,7 +82,11 @@ def agent_notify(
             try:
                 with transaction.atomic():
                     AgentNotification.objects.create(
-                        user=user, event=event, ticket=ticket, text=text[:300], source_key=source_key,
+                        user=user,
+                        event=event,
+                        ticket=ticket,
+                        text=text[:300],
+                        source_key=source_key,
                     )
             except IntegrityError:
                 continue  # told already of this very cause
@@ -91,9 +101,15 @@ def _mail(*, user: User, ticket: Ticket, text: str, source_key: str) -> None:
     with translation.override(user.language or "en"):
         subject = f"[{ticket.reference}] {text}"
         body = "\n\n".join([text, f"{ticket.reference} · {ticket.summary}", link])
-    email_queue(event_key=f"desk-{source_key}", email=Email(
-        recipient=user.email, subject=subject, body_text=body, language=user.language or "en",
-    ))
+    email_queue(
+        event_key=f"desk-{source_key}",
+        email=Email(
+            recipient=user.email,
+            subject=subject,
+            body_text=body,
+            language=user.language or "en",
+        ),
+    )
 
 
 def unread_count(*, user: User) -> int:
@@ -145,39 +161,77 @@ def on_ticket_event(sender: Any, event: TicketEvent, **kwargs: Any) -> None:
     key = f"{kind}:{event.pk}"
     Kind = TicketEvent.Kind
     if kind == Kind.CREATED:
-        agent_notify(users=watchers_of(ticket=ticket), event=NotificationEvent.NEW_TICKET, ticket=ticket, actor=actor,
-                     source_key=key, text=_("New ticket %(ref)s: %(summary)s") % {
-                         "ref": ticket.reference, "summary": ticket.summary})
+        agent_notify(
+            users=watchers_of(ticket=ticket),
+            event=NotificationEvent.NEW_TICKET,
+            ticket=ticket,
+            actor=actor,
+            source_key=key,
+            text=_("New ticket %(ref)s: %(summary)s") % {"ref": ticket.reference, "summary": ticket.summary},
+        )
     elif kind == Kind.ASSIGNED and ticket.assignee is not None:
-        agent_notify(users=[ticket.assignee], event=NotificationEvent.ASSIGNED, ticket=ticket, actor=actor,
-                     source_key=key, text=_("%(ref)s was assigned to you") % {"ref": ticket.reference})
+        agent_notify(
+            users=[ticket.assignee],
+            event=NotificationEvent.ASSIGNED,
+            ticket=ticket,
+            actor=actor,
+            source_key=key,
+            text=_("%(ref)s was assigned to you") % {"ref": ticket.reference},
+        )
     elif kind == Kind.COMMENTED:
-        followers = [f.user for f in TicketFollower.objects.filter(ticket=ticket).select_related("user")
-                     if f.user_id != ticket.assignee_id]
+        followers = [
+            f.user for f in TicketFollower.objects.filter(ticket=ticket).select_related("user") if f.user_id != ticket.assignee_id
+        ]
         who = event.comment.author_name if event.comment is not None else event.actor_name
         text = _("%(who)s commented on %(ref)s") % {"who": who, "ref": ticket.reference}
-        agent_notify(users=followers, event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket, actor=actor,
-                     source_key=key, text=text)
+        agent_notify(users=followers, event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket, actor=actor, source_key=key, text=text)
         if ticket.assignee is not None:  # the ticket's own mail already tells the assignee (tickets.emails)
-            agent_notify(users=[ticket.assignee], event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket, actor=actor,
-                         source_key=key, text=text, mailed_elsewhere=True)
+            agent_notify(
+                users=[ticket.assignee],
+                event=NotificationEvent.CUSTOMER_COMMENT,
+                ticket=ticket,
+                actor=actor,
+                source_key=key,
+                text=text,
+                mailed_elsewhere=True,
+            )
     elif kind == Kind.NOTE and event.comment is not None and event.comment.is_internal:
-        agent_notify(users=mentioned_in(event.comment.body), event=NotificationEvent.MENTION, ticket=ticket,
-                     actor=actor, source_key=key, text=_("%(who)s mentioned you on %(ref)s") % {
-                         "who": event.actor_name, "ref": ticket.reference})
+        agent_notify(
+            users=mentioned_in(event.comment.body),
+            event=NotificationEvent.MENTION,
+            ticket=ticket,
+            actor=actor,
+            source_key=key,
+            text=_("%(who)s mentioned you on %(ref)s") % {"who": event.actor_name, "ref": ticket.reference},
+        )
     elif kind == Kind.ESCALATED:
         people = [*_leads(), *([ticket.assignee] if ticket.assignee is not None else [])]
-        agent_notify(users=people, event=NotificationEvent.ESCALATION, ticket=ticket, actor=actor, source_key=key,
-                     text=_("%(ref)s was escalated") % {"ref": ticket.reference}, mailed_elsewhere=True)
-    elif (kind == Kind.SLA and event.after.get("warned_at") and not event.before.get("warned_at")
-          and ticket.assignee is not None):
-        agent_notify(users=[ticket.assignee], event=NotificationEvent.BREACH_SOON, ticket=ticket, source_key=key,
-                     text=_("%(ref)s is close to breaching its SLA") % {"ref": ticket.reference}, mailed_elsewhere=True)
+        agent_notify(
+            users=people,
+            event=NotificationEvent.ESCALATION,
+            ticket=ticket,
+            actor=actor,
+            source_key=key,
+            text=_("%(ref)s was escalated") % {"ref": ticket.reference},
+            mailed_elsewhere=True,
+        )
+    elif kind == Kind.SLA and event.after.get("warned_at") and not event.before.get("warned_at") and ticket.assignee is not None:
+        agent_notify(
+            users=[ticket.assignee],
+            event=NotificationEvent.BREACH_SOON,
+            ticket=ticket,
+            source_key=key,
+            text=_("%(ref)s is close to breaching its SLA") % {"ref": ticket.reference},
+            mailed_elsewhere=True,
+        )
 
 
 def on_customer_comment_unattended(sender: Any, ticket: Ticket, comment: Comment, **kwargs: Any) -> None:
     """A customer commented on a ticket nobody has: the agents watching its queue hear of it."""
-    agent_notify(users=watchers_of(ticket=ticket), event=NotificationEvent.CUSTOMER_COMMENT, ticket=ticket,
-                 source_key=f"unattended:{comment.pk}",
-                 text=_("%(who)s commented on %(ref)s, which nobody has") % {
-                     "who": comment.author_name, "ref": ticket.reference})
+    agent_notify(
+        users=watchers_of(ticket=ticket),
+        event=NotificationEvent.CUSTOMER_COMMENT,
+        ticket=ticket,
+        source_key=f"unattended:{comment.pk}",
+        text=_("%(who)s commented on %(ref)s, which nobody has") % {"who": comment.author_name, "ref": ticket.reference},
+    )

@@ -32,18 +32,22 @@ def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def organisation_detail(request: AuthenticatedHttpRequest, organisation_id: int) -> HttpResponse:
     organisation = organisations.organisation_get_for(user=request.user, organisation_id=organisation_id)
     now = timezone.now()
-    return render(request, "desk/organisation_detail.html", {
-        "organisation": organisation,
-        "now": now,
-        "hours": organisations.hours_of(organisation=organisation, now=now),
-        "contacts": organisations.contacts_with_logins(organisation=organisation),
-        "open_tickets": organisations.open_tickets_of(user=request.user, organisation=organisation, now=now),
-        "notices": organisations.notices_of(organisation=organisation),
-        "held": organisations.held_warnings_of(user=request.user, organisation=organisation),
-        "incidents": organisations.incidents_of(organisation=organisation),
-        "grants": organisations.grants_in_force(organisation=organisation, now=now),
-        "attainment": organisations.ack_attainment_of(organisation=organisation, now=now),
-    })
+    return render(
+        request,
+        "desk/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "now": now,
+            "hours": organisations.hours_of(organisation=organisation, now=now),
+            "contacts": organisations.contacts_with_logins(organisation=organisation),
+            "open_tickets": organisations.open_tickets_of(user=request.user, organisation=organisation, now=now),
+            "notices": organisations.notices_of(organisation=organisation),
+            "held": organisations.held_warnings_of(user=request.user, organisation=organisation),
+            "incidents": organisations.incidents_of(organisation=organisation),
+            "grants": organisations.grants_in_force(organisation=organisation, now=now),
+            "attainment": organisations.ack_attainment_of(organisation=organisation, now=now),
+        },
+    )
 
 
 @support_staff_required
@@ -52,9 +56,14 @@ def file_on_behalf(request: AuthenticatedHttpRequest, organisation_id: int) -> H
     organisation = organisations.organisation_get_for(user=request.user, organisation_id=organisation_id)
     slug = request.GET.get("type") or request.POST.get("type")
     if not slug:
-        return render(request, "desk/file_types.html", {
-            "organisation": organisation, "types": organisations.ticket_types_for_agents(),
-        })
+        return render(
+            request,
+            "desk/file_types.html",
+            {
+                "organisation": organisation,
+                "types": organisations.ticket_types_for_agents(),
+            },
+        )
     ticket_type = organisations.ticket_type_for_agents_get(slug=slug)
     form_class = on_behalf_form_class(ticket_type=ticket_type, organisation=organisation)
     form = form_class(request.POST or None, initial={"received_at": timezone.localtime().replace(second=0, microsecond=0)})
@@ -62,20 +71,40 @@ def file_on_behalf(request: AuthenticatedHttpRequest, organisation_id: int) -> H
         data = form.cleaned_data
         try:
             ticket = ticket_file_on_behalf(
-                organisation=organisation, ticket_type=ticket_type, actor=request.user,
-                requester_contact=data["requester_contact"], received_at=data["received_at"], via=data["via"],
-                summary=data["summary"], description=data["description"], severity=data.get("severity"),
-                environment=data.get("environment"), details=data["details"], cc_contacts=data["cc_contacts"],
+                organisation=organisation,
+                ticket_type=ticket_type,
+                actor=request.user,
+                requester_contact=data["requester_contact"],
+                received_at=data["received_at"],
+                via=data["via"],
+                summary=data["summary"],
+                description=data["description"],
+                severity=data.get("severity"),
+                environment=data.get("environment"),
+                details=data["details"],
+                cc_contacts=data["cc_contacts"],
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("%(ref)s was filed for %(name)s, who was mailed its number.") % {
-                "ref": ticket.reference, "name": data["requester_contact"].name,
-            })
+            messages.success(
+                request,
+                _("%(ref)s was filed for %(name)s, who was mailed its number.")
+                % {
+                    "ref": ticket.reference,
+                    "name": data["requester_contact"].name,
+                },
+            )
             return redirect("desk:ticket", number=ticket.number)
-    return render(request, "desk/file_on_behalf.html", {
-        "organisation": organisation, "ticket_type": ticket_type, "form": form,
-        "detail_names": form.detail_names,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "desk/file_on_behalf.html",
+        {
+            "organisation": organisation,
+            "ticket_type": ticket_type,
+            "form": form,
+            "detail_names": form.detail_names,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -53,8 +53,11 @@ def organisations_page(*, user: User, q: str, page_number: str | int | None, per
     page = Paginator(organisations_list(user=user, q=q), per_page).get_page(page_number)
     rows = list(page.object_list)
     counts = dict(
-        tickets_visible_to(user).filter(status__in=selectors.OPEN, organisation__in=[org.pk for org in rows])
-        .order_by().values_list("organisation_id").annotate(n=Count("pk")),
+        tickets_visible_to(user)
+        .filter(status__in=selectors.OPEN, organisation__in=[org.pk for org in rows])
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(n=Count("pk")),
     )
     for organisation in rows:
         organisation.open_tickets = counts.get(organisation.pk, 0)  # type: ignore[attr-defined]  # shown by the list
@@ -94,8 +97,7 @@ def hours_of(*, organisation: Organisation, now: datetime | None = None) -> Hour
         closes = first[1] if first else None
         assert closes is not None  # open now: the span we are in comes first
         always = closes is not None and closes >= now + timedelta(days=14) - timedelta(minutes=1)
-        return Hours(calendar=calendar, open_now=True, next_change=None if always else closes.astimezone(zone),
-                     always_open=always)
+        return Hours(calendar=calendar, open_now=True, next_change=None if always else closes.astimezone(zone), always_open=always)
     try:
         opens = business.next_open(now)
     except ValueError:
@@ -133,7 +135,8 @@ def contacts_with_logins(*, organisation: Organisation) -> list[Contact]:
 
 def notices_of(*, organisation: Organisation) -> list[Notice]:
     return list(
-        Notice.objects.filter(organisation=organisation).select_related("area", "environment", "ticket")
+        Notice.objects.filter(organisation=organisation)
+        .select_related("area", "environment", "ticket")
         .order_by("-created_at", "-pk")[:RECENT_SHOWN],
     )
 
@@ -145,7 +148,8 @@ def held_warnings_of(*, user: User, organisation: Organisation) -> list[HeldMess
 
 def incidents_of(*, organisation: Organisation) -> list[IncidentOrganisation]:
     return list(
-        IncidentOrganisation.objects.filter(organisation=organisation).select_related("incident")
+        IncidentOrganisation.objects.filter(organisation=organisation)
+        .select_related("incident")
         .order_by("-incident__detected_at", "-pk")[:RECENT_SHOWN],
     )
 
@@ -159,8 +163,11 @@ def grants_in_force(*, organisation: Organisation, now: datetime | None = None) 
 def open_tickets_of(*, user: User, organisation: Organisation, now: datetime | None = None) -> Page[Ticket]:
     """The organisation's open tickets, most urgent first, with their clocks: one page of the queue."""
     return selectors.queue_page(
-        user=user, filters=selectors.QueueFilters(organisation=organisation.pk), page_number=1,
-        per_page=OPEN_TICKETS_SHOWN, now=now,
+        user=user,
+        filters=selectors.QueueFilters(organisation=organisation.pk),
+        page_number=1,
+        per_page=OPEN_TICKETS_SHOWN,
+        now=now,
     )
 
 

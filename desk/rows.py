@@ -27,17 +27,33 @@ def _shown(ticket: Ticket, *, now: datetime) -> tuple[object, ...]:
     if clock is not None:
         calendar = clock.target_calendar if clock.target_calendar_id else None
         clock_shown = (
-            clock.state, clock.due_at, clock.breached_at, clock.warn_at, clock.elapsed_before, clock.target_duration,
-            clock.target_calendar_id, calendar.updated_at if calendar else None,
+            clock.state,
+            clock.due_at,
+            clock.breached_at,
+            clock.warn_at,
+            clock.elapsed_before,
+            clock.target_duration,
+            clock.target_calendar_id,
+            calendar.updated_at if calendar else None,
             now.replace(second=0, microsecond=0) if clock.state == SlaClock.State.RUNNING else None,
         )
     assignee = ticket.assignee
     return (
-        ticket.pk, ticket.number, ticket.updated_at, ticket.summary, ticket.status,
-        ticket.severity_id, ticket.severity.name if ticket.severity else "",
-        ticket.organisation_id, ticket.organisation.name, ticket.organisation.tier.name, ticket.ticket_type.name,
-        ticket.assignee_id, assignee.get_full_name() if assignee else "",
-        *clock_shown, timezone.localdate(),
+        ticket.pk,
+        ticket.number,
+        ticket.updated_at,
+        ticket.summary,
+        ticket.status,
+        ticket.severity_id,
+        ticket.severity.name if ticket.severity else "",
+        ticket.organisation_id,
+        ticket.organisation.name,
+        ticket.organisation.tier.name,
+        ticket.ticket_type.name,
+        ticket.assignee_id,
+        assignee.get_full_name() if assignee else "",
+        *clock_shown,
+        timezone.localdate(),
     )
 
 
@@ -45,6 +61,8 @@ def queue_rows(*, tickets: Sequence[Ticket], now: datetime) -> list[SafeString]:
     """The ``<tr>`` of each ticket (loaded as ``selectors.queue_page`` loads them), in order."""
     template = get_template("desk/_queue_row.html")
     return fragments_render(
-        name="desk-queue-row", items=tickets, parts=lambda ticket: _shown(ticket, now=now),
+        name="desk-queue-row",
+        items=tickets,
+        parts=lambda ticket: _shown(ticket, now=now),
         render=lambda ticket: template.render({"ticket": ticket, "now": now}),
     )

@@ -55,7 +55,11 @@ SAVED_VIEWS = ("mine", "unassigned", "breached", "waiting", "escalated")
 
 
 def queue_for(
-    *, user: User, filters: QueueFilters, now: datetime | None = None, count: int | None = None,
+    *,
+    user: User,
+    filters: QueueFilters,
+    now: datetime | None = None,
+    count: int | None = None,
 ) -> clocks.UrgencyOrder:
     """The ids of the tickets the desk lists, most urgent first; ``count``, if the caller has it."""
     now = now or timezone.now()
@@ -92,7 +96,12 @@ def queue_for(
 
 
 def queue_page(
-    *, user: User, filters: QueueFilters, page_number: str | int | None, per_page: int, now: datetime | None = None,
+    *,
+    user: User,
+    filters: QueueFilters,
+    page_number: str | int | None,
+    per_page: int,
+    now: datetime | None = None,
     count: int | None = None,
 ) -> Page[Ticket]:
     """One page of the queue, rows complete with what they show.
@@ -106,7 +115,8 @@ def queue_page(
     page: Page[Any] = Paginator(order, per_page).get_page(page_number)  # type: ignore[arg-type]  # only sliced, as Paginator does
     ids = list(page.object_list)
     rows = clocks.with_ack_clock(
-        tickets_visible_to(user).filter(pk__in=ids)
+        tickets_visible_to(user)
+        .filter(pk__in=ids)
         .select_related("organisation__tier", "severity", "assignee", "ticket_type")
         .defer("description", "details"),  # a row shows neither; descriptions run to pages
     )
@@ -165,7 +175,8 @@ def links_of(*, ticket: Ticket, links: list[TicketLink] | None = None) -> list[t
         else:
             labels: dict[str, str] = {TicketLink.Kind.RELATED: link.get_kind_display(), TicketLink.Kind.MERGED: _("Merged from")}
             label = labels.get(
-                link.kind, _("Duplicated by"),
+                link.kind,
+                _("Duplicated by"),
             )
             result.append((str(label), link.from_ticket))
     return result
@@ -187,7 +198,8 @@ def events_since(*, ticket: Ticket, after_id: int, viewer: User) -> QuerySet[Tic
 def open_by_severity_and_tier(*, user: User) -> tuple[list[str], list[dict[str, Any]]]:
     """Rows by severity, columns by tier, with totals; one grouped query."""
     grouped = (
-        tickets_visible_to(user).filter(status__in=OPEN)
+        tickets_visible_to(user)
+        .filter(status__in=OPEN)
         .values("severity_id", "severity__name", "organisation__tier__name")
         .annotate(n=Count("pk"))
     )
@@ -237,7 +249,8 @@ def ack_times(*, user: User, now: datetime | None = None, days: int = 7) -> dict
         figures = acked.aggregate(median=PercentileCont(wait, fraction=0.5), p90=PercentileCont(wait, fraction=0.9))
         return {"count": count, **figures}
     seconds = sorted(
-        (ack - created).total_seconds() for created, ack in acked.values_list("created_at", "acknowledged_at")
+        (ack - created).total_seconds()
+        for created, ack in acked.values_list("created_at", "acknowledged_at")
         if ack is not None  # always: acked filters on acknowledged_at
     )
     if len(seconds) == 1:

@@ -27,7 +27,8 @@ def ticket_link(*, ticket: Ticket, other: Ticket, kind: str, actor: User) -> Tic
     if kind not in TicketLink.Kind.values:
         raise ValidationError({"kind": _("Choose related or duplicate.")})
     exists = TicketLink.objects.filter(from_ticket=ticket, to_ticket=other) | TicketLink.objects.filter(
-        from_ticket=other, to_ticket=ticket,
+        from_ticket=other,
+        to_ticket=ticket,
     )
     if exists.exists():
         raise ValidationError({"other": _("These tickets are already linked.")})
@@ -35,9 +36,11 @@ def ticket_link(*, ticket: Ticket, other: Ticket, kind: str, actor: User) -> Tic
     label = TicketLink.Kind(kind).label
     for here, there, direction in ((ticket, other, "to"), (other, ticket, "from")):
         event_record(
-            ticket=here, kind=TicketEvent.Kind.LINKED, actor=actor, is_public=False,
-            after={"ticket": there.reference, "number": there.number, "kind": kind, "direction": direction,
-                   "label": str(label)},
+            ticket=here,
+            kind=TicketEvent.Kind.LINKED,
+            actor=actor,
+            is_public=False,
+            after={"ticket": there.reference, "number": there.number, "kind": kind, "direction": direction, "label": str(label)},
         )
     return link
 
@@ -81,7 +84,7 @@ def ticket_take_next(*, user: User, now: datetime | None = None) -> Ticket | Non
     order = queue_for(user=user, filters=QueueFilters(view="unassigned"), now=now)
     start = 0
     while True:
-        candidates = order[start:start + TAKE_NEXT_BATCH]
+        candidates = order[start : start + TAKE_NEXT_BATCH]
         if not candidates:
             return None
         for ticket_id in candidates:
@@ -94,14 +97,19 @@ def ticket_take_next(*, user: User, now: datetime | None = None) -> Ticket | Non
 @transaction.atomic
 def _claim(*, ticket_id: int, user: User) -> Ticket | None:
     taken = Ticket.objects.filter(pk=ticket_id, assignee__isnull=True, status__in=Ticket.OPEN_STATUSES).update(
-        assignee=user, updated_at=timezone.now(),
+        assignee=user,
+        updated_at=timezone.now(),
     )
     if taken != 1:
         return None
     ticket: Ticket = Ticket.objects.select_related("organisation").get(pk=ticket_id)
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=user, is_public=False,
-        before={"assignee": None}, after={"assignee": user.get_full_name()},
+        ticket=ticket,
+        kind=TicketEvent.Kind.ASSIGNED,
+        actor=user,
+        is_public=False,
+        before={"assignee": None},
+        after={"assignee": user.get_full_name()},
         reason=_("Taken as the next most urgent ticket."),
     )
     return ticket

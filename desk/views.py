@@ -65,7 +65,11 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     partial = request.htmx and not request.htmx.boosted
     counts = None if partial else selectors.queue_counts(user=request.user, now=now)
     page = selectors.queue_page(
-        user=request.user, filters=filters, page_number=request.GET.get("page"), per_page=PAGE_SIZE, now=now,
+        user=request.user,
+        filters=filters,
+        page_number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        now=now,
         # The unfiltered queue is every open ticket: the tabs' count serves the pages too.
         count=counts["open"] if counts and filters == selectors.QueueFilters() else None,
     )
@@ -77,9 +81,15 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     assert isinstance(assignee, ModelChoiceField)  # BulkForm's assignee is a choice of staff
     assignee.choices = list(iter(assignee.choices))  # type: ignore[arg-type]  # the stubs type a field's choices wider than a ModelChoiceField's iterator
     context = {
-        "form": form, "page": page, "filters": filters, "query": query.urlencode(), "now": now,
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "now": now,
         "rows": queue_rows(tickets=list(page.object_list), now=now),
-        "bulk_form": bulk_form, "next": request.get_full_path(), "counts": counts,
+        "bulk_form": bulk_form,
+        "next": request.get_full_path(),
+        "counts": counts,
         "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
     if partial:
@@ -105,7 +115,10 @@ def bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
                 workflow.ticket_assign(ticket=ticket, actor=request.user, assignee=form.cleaned_data["assignee"])
             else:
                 workflow.ticket_status_change(
-                    ticket=ticket, actor=request.user, status=Ticket.Status.CLOSED, reason=_("Closed from the queue."),
+                    ticket=ticket,
+                    actor=request.user,
+                    status=Ticket.Status.CLOSED,
+                    reason=_("Closed from the queue."),
                 )
             done += 1
         except ValidationError:
@@ -140,7 +153,12 @@ def _has_template(name: str) -> bool:
 
 
 def _workspace(
-    request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int = 200, links: list[TicketLink] | None = None, **forms: Any,
+    request: AuthenticatedHttpRequest,
+    ticket: Ticket,
+    *,
+    status: int = 200,
+    links: list[TicketLink] | None = None,
+    **forms: Any,
 ) -> HttpResponse:
     """The ticket page, with any action form that came back with errors in place of its blank twin.
 
@@ -159,7 +177,8 @@ def _workspace(
             reply_initial = {"body": reply.body}
     timeline = list(timeline_visible_to(user=request.user, ticket=ticket))
     fields = [
-        (field.label, ticket.details.get(field.key)) for field in ticket.ticket_type.fields.all()
+        (field.label, ticket.details.get(field.key))
+        for field in ticket.ticket_type.fields.all()
         if ticket.details.get(field.key) not in (None, "", [])
     ]
     context = {
@@ -214,8 +233,9 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
     if target.pk != ticket.pk and "stay" not in request.GET:  # the old number leads to the kept ticket
         messages.info(request, _("%(old)s was merged into %(new)s.") % {"old": ticket.reference, "new": target.reference})
         return redirect("desk:ticket", number=target.number)
-    access_log.access_record(request=request, actor=request.user, organisation=ticket.organisation,
-                             action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket)
+    access_log.access_record(
+        request=request, actor=request.user, organisation=ticket.organisation, action=AccessRecord.Action.TICKET_VIEWED, ticket=ticket
+    )
     return _workspace(request, ticket, links=links)
 
 
@@ -266,7 +286,10 @@ def assign(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
 def severity(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def run(ticket: Ticket, data: dict[str, Any]) -> str:
         workflow.ticket_severity_change(
-            ticket=ticket, actor=request.user, severity=data["severity"], reason=data["reason"],
+            ticket=ticket,
+            actor=request.user,
+            severity=data["severity"],
+            reason=data["reason"],
         )
         return _("Severity set to %(name)s.") % {"name": data["severity"].name}
 
@@ -415,10 +438,17 @@ def presence(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     except ValueError:
         since = 0
     changes = list(selectors.events_since(ticket=ticket, after_id=since, viewer=request.user)) if since else []
-    return render(request, "desk/_presence.html", {
-        "ticket": ticket, "others": others, "latest": _headline(changes), "changes": len(changes),
-        "since": since,
-    })
+    return render(
+        request,
+        "desk/_presence.html",
+        {
+            "ticket": ticket,
+            "others": others,
+            "latest": _headline(changes),
+            "changes": len(changes),
+            "since": since,
+        },
+    )
 
 
 # --- Dashboard and profile ----------------------------------------------------------------
@@ -428,13 +458,17 @@ def presence(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     tiers, by_severity = selectors.open_by_severity_and_tier(user=request.user)
-    return render(request, "desk/dashboard.html", {
-        "tiers": tiers,
-        "by_severity": by_severity,
-        "acks": selectors.ack_times(user=request.user),
-        "escalations_open": selectors.escalations_open(user=request.user),
-        "sla": clocks.dashboard_figures(user=request.user),
-    })
+    return render(
+        request,
+        "desk/dashboard.html",
+        {
+            "tiers": tiers,
+            "by_severity": by_severity,
+            "acks": selectors.ack_times(user=request.user),
+            "escalations_open": selectors.escalations_open(user=request.user),
+            "sla": clocks.dashboard_figures(user=request.user),
+        },
+    )
 
 
 @support_staff_required
@@ -443,7 +477,6 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         return profile_saved_response(request, form, "desk:profile")
     return render(request, "desk/profile.html", {"form": form, "now": timezone.now()}, status=400 if form.errors else 200)
-
 
 
 @support_staff_required

@@ -76,6 +76,7 @@ def wait_until(condition: Callable[[], bool], *, timeout: float, sweep_every: fl
 def all_sent(prefix: str) -> Callable[[], bool]:
     def check() -> bool:
         return not OutboundEmail.objects.filter(event_key__startswith=prefix).exclude(state=OutboundEmail.State.SENT).exists()
+
     return check
 
 
@@ -105,7 +106,8 @@ def private_redis(port: int) -> Iterator[subprocess.Popen[bytes]]:
         pytest.fail("fault drills need redis-server (apt-get install redis-server)")
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     client = redis.Redis(port=port, socket_connect_timeout=0.2)
     try:
@@ -157,10 +159,13 @@ def test_killing_the_worker_while_1000_emails_drain_loses_none(need_postgres, ne
 def test_a_redis_outage_keeps_pages_answering_and_delays_mail(need_postgres, world, smtp, settings, tmp_path: Path) -> None:
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
-    settings.CACHES = {"default": {
-        "BACKEND": "supportdesk.cache.ForgivingRedisCache", "LOCATION": url,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "supportdesk.cache.ForgivingRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     outage = float(os.environ.get("FAULTS_OUTAGE_SECONDS", "30"))
     from notices.models import ProductArea
 
@@ -181,18 +186,32 @@ def test_a_redis_outage_keeps_pages_answering_and_delays_mail(need_postgres, wor
                 assert client.get(path).status_code == 200, path
                 slowest = max(slowest, time.monotonic() - began)
             began = time.monotonic()
-            response = agent.post("/desk/notices/new/", {
-                "organisation": world.alpha.pk, "kind": "alert", "area": area.pk, "environment": "live1",
-                "title": f"Checkout errors {raised}", "description": "Orders fail at payment.", "call_to_action": "",
-            })
+            response = agent.post(
+                "/desk/notices/new/",
+                {
+                    "organisation": world.alpha.pk,
+                    "kind": "alert",
+                    "area": area.pk,
+                    "environment": "live1",
+                    "title": f"Checkout errors {raised}",
+                    "description": "Orders fail at payment.",
+                    "call_to_action": "",
+                },
+            )
             slowest = max(slowest, time.monotonic() - began)
             assert response.status_code == 302, response.content[:500]
             raised += 1
         queued = OutboundEmail.objects.count()
         assert queued > 0 and smtp.messages == []
 
-        with private_redis(port), celery_worker(
-            smtp_port=smtp.port, broker=broker, log_path=tmp_path / "worker.log", extra_env=FAST,
+        with (
+            private_redis(port),
+            celery_worker(
+                smtp_port=smtp.port,
+                broker=broker,
+                log_path=tmp_path / "worker.log",
+                extra_env=FAST,
+            ),
         ):
             try:
                 recovery = wait_until(lambda: len(smtp.messages) >= queued, timeout=RECOVERY_LIMIT, sweep_every=2)
@@ -215,14 +234,21 @@ def test_a_redis_outage_keeps_pages_answering_and_delays_mail(need_postgres, wor
 def test_smtp_refusing_connections_is_retried_until_it_returns(need_postgres, need_redis, tmp_path: Path) -> None:
     port = free_port()  # nothing listens here yet
     prefix = "drill-smtp:"
-    with redis_broker() as broker, celery_worker(
-        smtp_port=port, broker=broker, log_path=tmp_path / "worker.log", extra_env=FAST,
+    with (
+        redis_broker() as broker,
+        celery_worker(
+            smtp_port=port,
+            broker=broker,
+            log_path=tmp_path / "worker.log",
+            extra_env=FAST,
+        ),
     ):
         queue_drill(prefix, 20)
         drill = OutboundEmail.objects.filter(event_key__startswith=prefix)
         wait_until(
             lambda: not drill.filter(attempts=0).exists() and not drill.filter(state=OutboundEmail.State.SENDING).exists(),
-            timeout=60, sweep_every=1,
+            timeout=60,
+            sweep_every=1,
         )
         assert not drill.filter(state=OutboundEmail.State.SENT).exists()
         assert all("refused" in row.last_error.lower() for row in drill)
@@ -239,8 +265,14 @@ def test_smtp_refusing_connections_is_retried_until_it_returns(need_postgres, ne
 
 
 def test_a_rolled_back_transaction_sends_nothing(need_postgres, need_redis, smtp, tmp_path: Path) -> None:
-    with redis_broker() as broker, celery_worker(
-        smtp_port=smtp.port, broker=broker, log_path=tmp_path / "worker.log", extra_env=FAST,
+    with (
+        redis_broker() as broker,
+        celery_worker(
+            smtp_port=smtp.port,
+            broker=broker,
+            log_path=tmp_path / "worker.log",
+            extra_env=FAST,
+        ),
     ):
         with pytest.raises(RuntimeError), transaction.atomic():
             email_queue(event_key="drill-rollback:1", email=Email(recipient="ghost@drill.example", subject="Never", body_text="x"))
@@ -279,28 +311,37 @@ def _beat_drill_world(world) -> dict[str, list[int]]:  # type: ignore[no-untyped
     plan: dict[str, list[int]] = {"breach": [], "warn": [], "remind": [], "held": [], "publish": []}
     for kind in ("breach", "warn"):
         for i in range(16):
-            ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1,
-                                   summary=f"Beat drill {kind} {i}")
+            ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1, summary=f"Beat drill {kind} {i}")
             plan[kind].append(ticket.pk)
     for i in range(6):
         ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=2, summary=f"Beat drill remind {i}")
         escalation = Escalation.objects.create(
-            ticket=ticket, kind=Escalation.Kind.CUSTOMER, description="Drill", justification="Drill",
-            created_at=now, next_reminder_at=now + timedelta(days=1),
+            ticket=ticket,
+            kind=Escalation.Kind.CUSTOMER,
+            description="Drill",
+            justification="Drill",
+            created_at=now,
+            next_reminder_at=now + timedelta(days=1),
         )
         plan["remind"].append(escalation.pk)
     area = ProductArea.objects.first() or ProductArea.objects.create(name="Query API")
     for i in range(4):
         # Raised out of hours: held until the business window, which will open during the drill.
         notice, _created = notice_raise(
-            organisation=world.alpha, kind="warning", area=area, title=f"Beat drill warning {i}",
-            description="Scheduled index rebuild.", actor=world.agent, not_before=now + timedelta(days=1),
+            organisation=world.alpha,
+            kind="warning",
+            area=area,
+            title=f"Beat drill warning {i}",
+            description="Scheduled index rebuild.",
+            actor=world.agent,
+            not_before=now + timedelta(days=1),
         )
         plan["held"].append(notice.pk)
     Subscriber.objects.create(email="watcher@drill.example", confirmed_at=now)
     for i in range(8):
-        incident = incident_create(title=f"Beat drill incident {i}", message="Carrier labels fail.",
-                                   source=Incident.Source.MONITORING, detected_at=now)
+        incident = incident_create(
+            title=f"Beat drill incident {i}", message="Carrier labels fail.", source=Incident.Source.MONITORING, detected_at=now
+        )
         plan["publish"].append(incident.pk)
     return plan
 
@@ -367,8 +408,7 @@ def test_two_beats_side_by_side_do_nothing_twice(need_postgres, world, smtp, tmp
         plan = _beat_drill_world(world)
         held_before = _held_mail(plan).count()
         workers = [
-            celery_worker(smtp_port=smtp.port, broker=broker, log_path=tmp_path / f"worker-{n}.log", extra_env=FAST)
-            for n in "ab"
+            celery_worker(smtp_port=smtp.port, broker=broker, log_path=tmp_path / f"worker-{n}.log", extra_env=FAST) for n in "ab"
         ]
         with workers[0], workers[1]:
             beats = [celery_beat(broker=broker, schedule_path=tmp_path / f"beat-{n}", log_path=logs[n]) for n in "ab"]
@@ -380,18 +420,26 @@ def test_two_beats_side_by_side_do_nothing_twice(need_postgres, world, smtp, tmp
                 # Keep both beats going for the whole window: a late duplicate would show up too.
                 wait_until(lambda: time.monotonic() - began >= BEAT_DRILL_SECONDS, timeout=BEAT_DRILL_SECONDS + 5)
                 ran = time.monotonic() - began
-            wait_until(lambda: not OutboundEmail.objects.exclude(state=OutboundEmail.State.SENT).exists(),
-                       timeout=RECOVERY_LIMIT, sweep_every=2)
+            wait_until(
+                lambda: not OutboundEmail.objects.exclude(state=OutboundEmail.State.SENT).exists(),
+                timeout=RECOVERY_LIMIT,
+                sweep_every=2,
+            )
 
     ticks = {n: log.read_text(errors="replace").count("Sending due task sla-tick") for n, log in logs.items()}
     escalations = Counter(Escalation.objects.filter(ticket__in=plan["breach"]).values_list("ticket_id", flat=True))
-    breaches = Counter(TicketEvent.objects.filter(ticket__in=plan["breach"], reason__startswith="Breached")
-                       .values_list("ticket_id", flat=True))
-    warnings = Counter(TicketEvent.objects.filter(ticket__in=plan["warn"], reason__startswith="Warning")
-                       .values_list("ticket_id", flat=True))
+    breaches = Counter(
+        TicketEvent.objects.filter(ticket__in=plan["breach"], reason__startswith="Breached").values_list("ticket_id", flat=True)
+    )
+    warnings = Counter(
+        TicketEvent.objects.filter(ticket__in=plan["warn"], reason__startswith="Warning").values_list("ticket_id", flat=True)
+    )
     reminders = dict(Escalation.objects.filter(pk__in=plan["remind"]).values_list("pk", "reminders_sent"))
-    publications = Counter(IncidentEvent.objects.filter(incident__in=plan["publish"], kind=IncidentEvent.Kind.PUBLISHED)
-                           .values_list("incident_id", flat=True))
+    publications = Counter(
+        IncidentEvent.objects.filter(incident__in=plan["publish"], kind=IncidentEvent.Kind.PUBLISHED).values_list(
+            "incident_id", flat=True
+        )
+    )
     received = Counter((m["Message-ID"]) for m in smtp.messages)
     same_mail = Counter((tuple(m.envelope_to), m["Subject"]) for m in smtp.messages)
     held_ids = set(_held_mail(plan).values_list("message_id", flat=True))
@@ -437,11 +485,17 @@ def _restore_drill_traffic(world, stop, committed: list[tuple[float, dict[str, i
         while not stop.is_set():
             n += 1
             with transaction.atomic():
-                ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary=f"Drill {n}",
-                                       type_slug="production-issue", severity=2)
+                ticket = TicketFactory(
+                    organisation=world.alpha,
+                    requester_user=world.alice,
+                    summary=f"Drill {n}",
+                    type_slug="production-issue",
+                    severity=2,
+                )
                 comment = comment_add(ticket=ticket, author=world.alice, body=f"Drill comment {n}")
-                attachment = AttachmentFactory(ticket=ticket, uploaded_by=world.alice, name=f"drill-{n}.txt",
-                                               content=f"drill file {n} ".encode() * 50)
+                attachment = AttachmentFactory(
+                    ticket=ticket, uploaded_by=world.alice, name=f"drill-{n}.txt", content=f"drill file {n} ".encode() * 50
+                )
             committed.append((time.time(), {"ticket": ticket.pk, "comment": comment.pk, "attachment": attachment.pk}))
     finally:
         connection.close()
@@ -466,8 +520,14 @@ def test_a_backup_taken_under_traffic_restores_everything_up_to_its_moment(need_
     try:
         wait_until(lambda: len(committed) >= 5, timeout=60)
         started = time.time()
-        backup = subprocess.run([sys.executable, "manage.py", "backup", "--output", str(tmp_path / "backups")], env=env,
-                                capture_output=True, text=True, timeout=300, check=False)
+        backup = subprocess.run(
+            [sys.executable, "manage.py", "backup", "--output", str(tmp_path / "backups")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         during = sum(1 for at, _ids in committed if at > started)
     finally:
         stop.set()
@@ -478,8 +538,13 @@ def test_a_backup_taken_under_traffic_restores_everything_up_to_its_moment(need_
     manifest = manifest_read(archive)
 
     scratch = f"{db['NAME']}_restore_drill"
-    admin = psycopg2.connect(dbname="postgres", host=db.get("HOST") or None, port=db.get("PORT") or None,
-                             user=db.get("USER") or None, password=db.get("PASSWORD") or None)
+    admin = psycopg2.connect(
+        dbname="postgres",
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
@@ -487,14 +552,32 @@ def test_a_backup_taken_under_traffic_restores_everything_up_to_its_moment(need_
     try:
         restored_media = tmp_path / "restored-media"
         restore = subprocess.run(
-            [sys.executable, "manage.py", "restore", str(archive), "--database-url", _database_url(db, scratch),
-             "--media-root", str(restored_media)], env=env, capture_output=True, text=True, timeout=300, check=False,
+            [
+                sys.executable,
+                "manage.py",
+                "restore",
+                str(archive),
+                "--database-url",
+                _database_url(db, scratch),
+                "--media-root",
+                str(restored_media),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         assert restore.returncode == 0, restore.stderr
 
         before_backup = [ids for at, ids in committed if at < started]
-        target = psycopg2.connect(dbname=scratch, host=db.get("HOST") or None, port=db.get("PORT") or None,
-                                  user=db.get("USER") or None, password=db.get("PASSWORD") or None)
+        target = psycopg2.connect(
+            dbname=scratch,
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+        )
         try:
             with target.cursor() as cursor:
                 restored: dict[str, set[int]] = {}
@@ -503,16 +586,23 @@ def test_a_backup_taken_under_traffic_restores_everything_up_to_its_moment(need_
                     restored[label] = {row[0] for row in cursor.fetchall()}
                 cursor.execute("SELECT count(*) FROM sla_slaclock c JOIN tickets_ticket t ON t.id = c.ticket_id")
                 clocks_with_tickets = cursor.fetchone()[0]
-                cursor.execute("SELECT t.id, count(e.id) FROM tickets_ticket t LEFT JOIN tickets_ticketevent e "
-                               "ON e.ticket_id = t.id GROUP BY t.id")
+                cursor.execute(
+                    "SELECT t.id, count(e.id) FROM tickets_ticket t LEFT JOIN tickets_ticketevent e "
+                    "ON e.ticket_id = t.id GROUP BY t.id"
+                )
                 events_per_ticket = dict(cursor.fetchall())
                 cursor.execute("SELECT file, sha256 FROM tickets_attachment")
                 files = cursor.fetchall()
         finally:
             target.close()
 
-        missing = [ids for ids in before_backup if ids["ticket"] not in restored["tickets"]
-                   or ids["comment"] not in restored["comments"] or ids["attachment"] not in restored["attachments"]]
+        missing = [
+            ids
+            for ids in before_backup
+            if ids["ticket"] not in restored["tickets"]
+            or ids["comment"] not in restored["comments"]
+            or ids["attachment"] not in restored["attachments"]
+        ]
         assert missing == [], f"committed before the backup began, missing after restore: {missing[:5]}"
 
         with connection.cursor() as cursor:  # the live database, now: the backup can only hold what it had
@@ -523,10 +613,12 @@ def test_a_backup_taken_under_traffic_restores_everything_up_to_its_moment(need_
         assert all(count >= 1 for count in events_per_ticket.values()), "a ticket came back without its timeline"
         bad_files = [name for name, sha in files if _sha256(restored_media / name) != sha]
         assert bad_files == []
-        report(f"backup under traffic: {len(committed)} filings in the drill, {len(before_backup)} before the backup began, "
-               f"{during} while it ran; "
-               f"recovery point {manifest['snapshot_at']}; restored {json.dumps(manifest['counts'], sort_keys=True)}; "
-               f"{len(files)} files, every checksum matches; lost 0")
+        report(
+            f"backup under traffic: {len(committed)} filings in the drill, {len(before_backup)} before the backup began, "
+            f"{during} while it ran; "
+            f"recovery point {manifest['snapshot_at']}; restored {json.dumps(manifest['counts'], sort_keys=True)}; "
+            f"{len(files)} files, every checksum matches; lost 0"
+        )
     finally:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')

@@ -61,7 +61,12 @@ def unseen(server: ImapServer) -> int:
 
 
 def test_killing_the_worker_while_it_polls_imap_loses_and_duplicates_nothing(
-    need_postgres, need_redis, shipped_defaults, smtp, settings, tmp_path: Path,
+    need_postgres,
+    need_redis,
+    shipped_defaults,
+    smtp,
+    settings,
+    tmp_path: Path,
 ) -> None:
     services.require("dovecot")
     settings.INBOUND_REQUEUE_AFTER = timedelta(seconds=2)
@@ -91,9 +96,12 @@ def test_killing_the_worker_while_it_polls_imap_loses_and_duplicates_nothing(
             with celery_worker(smtp_port=smtp.port, broker=broker, log_path=log, extra_env=env):
                 imap_poll.delay()
                 took = wait_until(
-                    lambda: Comment.objects.filter(ticket=ticket).count() >= total
-                    and not InboundMessage.objects.filter(state="pending").exists(),
-                    timeout=300, every=inbound_sweep,
+                    lambda: (
+                        Comment.objects.filter(ticket=ticket).count() >= total
+                        and not InboundMessage.objects.filter(state="pending").exists()
+                    ),
+                    timeout=300,
+                    every=inbound_sweep,
                 )
         left_unseen = unseen(server)
     bodies = list(Comment.objects.filter(ticket=ticket).values_list("body", flat=True))

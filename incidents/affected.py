@@ -50,9 +50,7 @@ def public_url(incident: Incident) -> str:
 
 
 def organisations_linked(*, incident: Incident) -> list[IncidentOrganisation]:
-    return list(
-        incident.organisation_links.select_related("organisation", "notice__ticket", "linked_by").order_by("linked_at", "pk")
-    )
+    return list(incident.organisation_links.select_related("organisation", "notice__ticket", "linked_by").order_by("linked_at", "pk"))
 
 
 @transaction.atomic
@@ -86,26 +84,43 @@ def incident_organisations_link(
         )
     kind, why = notice_kind_for(incident=incident)
     latest = incident.updates.order_by("-created_at", "-id").first()
-    description = render_to_string("status/notice_description.txt", {
-        "incident": incident, "latest": latest, "public_url": public_url(incident),
-        "affected": incident.affected.select_related("component").order_by("component__name"),
-    })
+    description = render_to_string(
+        "status/notice_description.txt",
+        {
+            "incident": incident,
+            "latest": latest,
+            "public_url": public_url(incident),
+            "affected": incident.affected.select_related("component").order_by("component__name"),
+        },
+    )
     links = []
     for organisation in new:
         notice, _created = notice_raise(
-            organisation=organisation, kind=kind, area=area, title=incident.title, description=description,
-            call_to_action=call_to_action, actor=actor,
+            organisation=organisation,
+            kind=kind,
+            area=area,
+            title=incident.title,
+            description=description,
+            call_to_action=call_to_action,
+            actor=actor,
             # A second click with the same organisation is answered with the first notice.
             idempotency_key=f"incident:{incident.pk}:organisation:{organisation.pk}",
         )
-        links.append(IncidentOrganisation.objects.create(incident=incident, organisation=organisation, notice=notice,
-                                                         linked_by=actor))
+        links.append(IncidentOrganisation.objects.create(incident=incident, organisation=organisation, notice=notice, linked_by=actor))
     IncidentEvent.objects.create(
-        incident=incident, kind=IncidentEvent.Kind.ORGANISATIONS, actor=actor,
-        after={"kind": kind, "organisations": [link.organisation.name for link in links],
-               "tickets": [link.notice.ticket.reference for link in links]},
-        reason=_("%(kind)s raised for %(names)s. %(why)s") % {
-            "kind": Notice.Kind(kind).label, "names": ", ".join(link.organisation.name for link in links), "why": why,
+        incident=incident,
+        kind=IncidentEvent.Kind.ORGANISATIONS,
+        actor=actor,
+        after={
+            "kind": kind,
+            "organisations": [link.organisation.name for link in links],
+            "tickets": [link.notice.ticket.reference for link in links],
+        },
+        reason=_("%(kind)s raised for %(names)s. %(why)s")
+        % {
+            "kind": Notice.Kind(kind).label,
+            "names": ", ".join(link.organisation.name for link in links),
+            "why": why,
         },
     )
     return links
@@ -136,12 +151,15 @@ def incident_update_relay(*, update: IncidentUpdate, actor: User | None) -> int:
         else:
             relayed.append(link.organisation.name)
     reason = _("“%(status)s” posted on the notices of %(names)s.") % {
-        "status": update.get_status_display(), "names": ", ".join(relayed) or "—",
+        "status": update.get_status_display(),
+        "names": ", ".join(relayed) or "—",
     }
     if failed:
         reason += " " + _("Not posted, tell them by hand: %(failed)s.") % {"failed": "; ".join(failed)}
     IncidentEvent.objects.create(
-        incident=incident, kind=IncidentEvent.Kind.RELAYED, actor=actor,
+        incident=incident,
+        kind=IncidentEvent.Kind.RELAYED,
+        actor=actor,
         actor_label="" if actor else _("Status page rules"),
         after={"update": update.pk, "organisations": relayed, "failed": failed},
         reason=reason,

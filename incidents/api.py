@@ -195,8 +195,10 @@ def unresolved_document() -> dict[str, Any]:
 
 
 def maintenances_document() -> dict[str, Any]:
-    return {"page": _page(_updated_at()),
-            "scheduled_maintenances": _incidents(selectors.maintenances_public()[:LIST_SIZE], _statuses())}
+    return {
+        "page": _page(_updated_at()),
+        "scheduled_maintenances": _incidents(selectors.maintenances_public()[:LIST_SIZE], _statuses()),
+    }
 
 
 def upcoming_document() -> dict[str, Any]:

@@ -40,9 +40,16 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Beside its own status, what the public sees: open incidents and maintenance can only make it worse.
     shown, _open = page.current_statuses(components)
     rows = [(component, ComponentStatus(shown[component.pk])) for component in components]
-    return render(request, "desk/status/overview.html", {
-        "open_incidents": open_incidents, "recent": recent, "components": rows, "status_form": ComponentStatusForm(),
-    })
+    return render(
+        request,
+        "desk/status/overview.html",
+        {
+            "open_incidents": open_incidents,
+            "recent": recent,
+            "components": rows,
+            "status_form": ComponentStatusForm(),
+        },
+    )
 
 
 @support_staff_required
@@ -53,9 +60,15 @@ def incident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             incident = publishing.incident_create(
-                title=data["title"], message=data["message"], market=data["market"], cause=data["cause"],
-                status=data["status"], components=dict.fromkeys(data["components"], data["impact"]),
-                source=Incident.Source.AGENT, created_by=request.user, publish_now=data["publish_now"],
+                title=data["title"],
+                message=data["message"],
+                market=data["market"],
+                cause=data["cause"],
+                status=data["status"],
+                components=dict.fromkeys(data["components"], data["impact"]),
+                source=Incident.Source.AGENT,
+                created_by=request.user,
+                publish_now=data["publish_now"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -76,7 +89,11 @@ def incident_detail(request: AuthenticatedHttpRequest, incident_id: int) -> Http
         components = dict.fromkeys(data["components"], impact) if impact else {}
         try:
             publishing.incident_update_post(
-                incident=incident, status=data["status"], message=data["message"], components=components, actor=request.user,
+                incident=incident,
+                status=data["status"],
+                message=data["message"],
+                components=components,
+                actor=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -84,12 +101,20 @@ def incident_detail(request: AuthenticatedHttpRequest, incident_id: int) -> Http
             messages.success(request, _("Update posted."))
             return redirect("desk_status:incident", incident_id=incident.pk)
     events = IncidentEvent.objects.filter(incident=incident).select_related("actor")
-    return render(request, "desk/status/incident_detail.html", {
-        "incident": incident, "form": form, "events": events,
-        "links": affected.organisations_linked(incident=incident), "link_form": LinkOrganisationsForm(incident=incident),
-        "updates": incident.updates.select_related("created_by"), "affected": incident.affected.select_related("component__group"),
-        "alerts_behind": alerts_behind_incident(user=request.user, incident=incident),
-    })
+    return render(
+        request,
+        "desk/status/incident_detail.html",
+        {
+            "incident": incident,
+            "form": form,
+            "events": events,
+            "links": affected.organisations_linked(incident=incident),
+            "link_form": LinkOrganisationsForm(incident=incident),
+            "updates": incident.updates.select_related("created_by"),
+            "affected": incident.affected.select_related("component__group"),
+            "alerts_behind": alerts_behind_incident(user=request.user, incident=incident),
+        },
+    )
 
 
 @support_staff_required
@@ -116,7 +141,10 @@ def organisations_link(request: AuthenticatedHttpRequest, incident_id: int) -> H
     data = form.cleaned_data
     try:
         links = affected.incident_organisations_link(
-            incident=incident, organisations=data["organisations"], area=data["area"], actor=request.user,
+            incident=incident,
+            organisations=data["organisations"],
+            area=data["area"],
+            actor=request.user,
             call_to_action=data["call_to_action"],
         )
     except ValidationError as error:
@@ -136,10 +164,14 @@ def component_status(request: AuthenticatedHttpRequest, component_id: int) -> Ht
     component = _component(component_id)
     form = ComponentStatusForm(request.POST)
     if form.is_valid():
-        publishing.component_status_change(component=component, status=form.cleaned_data["status"], actor=request.user,
-                                           reason=_("Changed from the desk."))
-        messages.success(request, _("%(component)s is now “%(status)s”.")
-                         % {"component": component, "status": ComponentStatus(form.cleaned_data["status"]).label})
+        publishing.component_status_change(
+            component=component, status=form.cleaned_data["status"], actor=request.user, reason=_("Changed from the desk.")
+        )
+        messages.success(
+            request,
+            _("%(component)s is now “%(status)s”.")
+            % {"component": component, "status": ComponentStatus(form.cleaned_data["status"]).label},
+        )
     else:
         messages.error(request, _("Choose a valid status."))
     return redirect("desk_status:overview")
@@ -153,8 +185,12 @@ def maintenance_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             maintenance = publishing.maintenance_schedule(
-                title=data["title"], message=data["message"], components=data["components"],
-                scheduled_for=data["scheduled_for"], scheduled_until=data["scheduled_until"], created_by=request.user,
+                title=data["title"],
+                message=data["message"],
+                components=data["components"],
+                scheduled_for=data["scheduled_for"],
+                scheduled_until=data["scheduled_until"],
+                created_by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)

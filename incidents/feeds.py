@@ -37,8 +37,12 @@ class IncidentHistoryRss(Feed[Incident, Any]):
 
     def item_description(self, item: Incident) -> str:
         lines = [
-            format_html("<p><strong>{}</strong> ({} UTC) – {}</p>", update.get_status_display(),
-                        f"{update.created_at:%Y-%m-%d %H:%M}", update.message)
+            format_html(
+                "<p><strong>{}</strong> ({} UTC) – {}</p>",
+                update.get_status_display(),
+                f"{update.created_at:%Y-%m-%d %H:%M}",
+                update.message,
+            )
             for update in item.updates.all()
         ]
         return "\n".join(lines) or escape(item.message)

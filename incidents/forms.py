@@ -21,7 +21,9 @@ class ComponentChoiceForm(forms.Form):
     """
 
     components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(
-        label=_("Components"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Components"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         queryset=Component.objects.filter(showcase=True).select_related("group"),
         help_text=_("Choose none to hear about everything."),
     )
@@ -73,13 +75,18 @@ class ComponentChoiceForm(forms.Form):
         selected = self.selected_ids()
         groups, ungrouped = [], []
         for pk, members in self.members.items():
-            groups.append({
-                "pk": pk, "name": self.group_names[pk], "whole": all(item.pk in selected for item in members),
-                "components": [(item, item.pk in selected) for item in members],
-            })
+            groups.append(
+                {
+                    "pk": pk,
+                    "name": self.group_names[pk],
+                    "whole": all(item.pk in selected for item in members),
+                    "components": [(item, item.pk in selected) for item in members],
+                }
+            )
         ungrouped = [(item, item.pk in selected) for item in self.choosable if item.group_id is None]
         return {
-            "groups": groups, "ungrouped": ungrouped,
+            "groups": groups,
+            "ungrouped": ungrouped,
             "shown_whole": ",".join(str(group["pk"]) for group in groups if group["whole"]),
         }
 
@@ -91,27 +98,42 @@ class SubscribeForm(ComponentChoiceForm):
 
 
 class IncidentForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200,
-                            help_text=_("Carrier, shop integration or platform feature, and the market if one is affected."))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("Carrier, shop integration or platform feature, and the market if one is affected."),
+    )
     message = forms.CharField(label=_("Message"), widget=forms.Textarea)
     market = forms.CharField(label=_("Market"), max_length=60, required=False)
-    cause = forms.ChoiceField(label=_("Cause"), choices=Incident.Cause.choices, initial=Incident.Cause.UNKNOWN,
-                              help_text=_("A code change publishes the incident at once."))
+    cause = forms.ChoiceField(
+        label=_("Cause"),
+        choices=Incident.Cause.choices,
+        initial=Incident.Cause.UNKNOWN,
+        help_text=_("A code change publishes the incident at once."),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=[(s.value, s.label) for s in Incident.OPEN_STATUSES])
     components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(
-        label=_("Affected components"), required=False, queryset=Component.objects.select_related("group"),
+        label=_("Affected components"),
+        required=False,
+        queryset=Component.objects.select_related("group"),
         widget=forms.CheckboxSelectMultiple,
     )
     impact = forms.ChoiceField(label=_("Impact on them"), choices=ComponentStatus.choices, initial=ComponentStatus.PARTIAL_OUTAGE)
-    publish_now = forms.BooleanField(label=_("Publish now"), required=False, initial=True,
-                                     help_text=_("Otherwise it goes public once it has lasted 30 minutes and is still open."))
+    publish_now = forms.BooleanField(
+        label=_("Publish now"),
+        required=False,
+        initial=True,
+        help_text=_("Otherwise it goes public once it has lasted 30 minutes and is still open."),
+    )
 
 
 class UpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"))
     message = forms.CharField(label=_("Message"), widget=forms.Textarea)
     components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(
-        label=_("Change the impact on"), required=False, queryset=Component.objects.select_related("group"),
+        label=_("Change the impact on"),
+        required=False,
+        queryset=Component.objects.select_related("group"),
         widget=forms.CheckboxSelectMultiple,
     )
     impact = forms.ChoiceField(label=_("New impact"), choices=ComponentStatus.choices, required=False)
@@ -128,11 +150,14 @@ class UpdateForm(forms.Form):
 class MaintenanceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     message = forms.CharField(label=_("Message"), widget=forms.Textarea)
-    components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(label=_("Components under maintenance"),
-                                                queryset=Component.objects.select_related("group"),
-                                                widget=forms.CheckboxSelectMultiple)
-    scheduled_for = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                        help_text=_("In your timezone."))
+    components: forms.ModelMultipleChoiceField[Component] = forms.ModelMultipleChoiceField(
+        label=_("Components under maintenance"),
+        queryset=Component.objects.select_related("group"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    scheduled_for = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), help_text=_("In your timezone.")
+    )
     scheduled_until = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     def clean(self) -> dict[str, Any]:
@@ -149,14 +174,17 @@ class ComponentStatusForm(forms.Form):
 
 class LinkOrganisationsForm(forms.Form):
     organisations = forms.ModelMultipleChoiceField(
-        label=_("Link organisations"), queryset=Organisation.objects.none(),
+        label=_("Link organisations"),
+        queryset=Organisation.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Each gets a notice of its own: an Alert while a component is impaired, otherwise a Warning."),
     )
-    area = forms.ModelChoiceField(label=_("Product area"), queryset=ProductArea.objects.filter(active=True),
-                                  empty_label=_("Choose…"))
+    area = forms.ModelChoiceField(label=_("Product area"), queryset=ProductArea.objects.filter(active=True), empty_label=_("Choose…"))
     call_to_action = forms.CharField(
-        label=_("Call to action"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Call to action"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the customer must do. Empty: the email says we are working on it."),
     )
 

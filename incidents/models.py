@@ -64,13 +64,21 @@ class Component(models.Model):
     """One part of the platform whose status the public can follow."""
 
     group = models.ForeignKey(
-        ComponentGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="components", verbose_name=_("group"),
+        ComponentGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="components",
+        verbose_name=_("group"),
     )
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     status = models.CharField(
-        _("status"), max_length=24, choices=ComponentStatus.choices, default=ComponentStatus.OPERATIONAL,
+        _("status"),
+        max_length=24,
+        choices=ComponentStatus.choices,
+        default=ComponentStatus.OPERATIONAL,
         help_text=_("Set by hand. Open incidents and active maintenance can only make the shown status worse."),
     )
     showcase = models.BooleanField(_("shown on the page"), default=True)
@@ -78,11 +86,15 @@ class Component(models.Model):
     start_date = models.DateField(_("in service since"), null=True, blank=True, help_text=_("Uptime counts from this day."))
     # Which customers an incident on this component concerns: the portal shows an open incident only to them.
     used_by_everyone = models.BooleanField(
-        _("used by every organisation"), default=False,
+        _("used by every organisation"),
+        default=False,
         help_text=_("The platform and its features: an incident here is shown to every customer in the portal."),
     )
     organisations = models.ManyToManyField(
-        "customers.Organisation", blank=True, related_name="status_components", verbose_name=_("used by"),
+        "customers.Organisation",
+        blank=True,
+        related_name="status_components",
+        verbose_name=_("used by"),
         help_text=_("Organisations that use it (a carrier, a shop integration…): they see its incidents in the portal."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -151,12 +163,16 @@ class Incident(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.INCIDENT)
     title = models.CharField(
-        _("title"), max_length=200,
+        _("title"),
+        max_length=200,
         help_text=_("Say whether a carrier, the shop integrations or a platform feature is affected, and the market."),
     )
     message = models.TextField(_("message"), help_text=_("What is happening, in words a customer understands."))
     market = models.CharField(
-        _("market"), max_length=60, blank=True, help_text=_("Affected market, e.g. Spain, Portugal; empty for all."),
+        _("market"),
+        max_length=60,
+        blank=True,
+        help_text=_("Affected market, e.g. Spain, Portugal; empty for all."),
     )
     cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices, default=Cause.UNKNOWN)
     source = models.CharField(_("raised by"), max_length=16, choices=Source.choices, default=Source.AGENT)
@@ -169,7 +185,12 @@ class Incident(models.Model):
     scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     scheduled_until = models.DateTimeField(_("scheduled until"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -222,8 +243,10 @@ class Incident(models.Model):
     def impact_label(self) -> str:
         """The impact in the words of the banner and the components: Statuspage's "major" reads as worse than it is."""
         words: dict[str, StrOrPromise] = {
-            self.Impact.NONE: _("No impact"), self.Impact.MINOR: _("Degraded performance"),
-            self.Impact.MAJOR: _("Partial outage"), self.Impact.CRITICAL: _("Major outage"),
+            self.Impact.NONE: _("No impact"),
+            self.Impact.MINOR: _("Degraded performance"),
+            self.Impact.MAJOR: _("Partial outage"),
+            self.Impact.CRITICAL: _("Major outage"),
             self.Impact.MAINTENANCE: _("Maintenance"),
         }
         return str(words.get(self.impact, self.get_impact_display()))
@@ -258,11 +281,18 @@ class IncidentUpdate(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Incident.Status.choices)
     message = models.TextField(_("message"))
     affected_components = models.JSONField(
-        _("component changes"), default=list, blank=True,
+        _("component changes"),
+        default=list,
+        blank=True,
         help_text=_("Statuspage's affected_components: code, name, old_status, new_status."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -282,8 +312,6 @@ class IncidentUpdate(models.Model):
         return f"u{self.pk}"
 
 
-
-
 class IncidentEvent(AppendOnlyModel):
     """The incident's internal timeline: what happened, who or what did it, and why. Never changed."""
 
@@ -301,7 +329,12 @@ class IncidentEvent(AppendOnlyModel):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor label"), max_length=150, blank=True, help_text=_("“Monitoring”, “Status page rules”…"))
     before = models.JSONField(_("before"), default=dict, blank=True)
@@ -327,13 +360,22 @@ class IncidentOrganisation(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="organisation_links")
     organisation = models.ForeignKey(
-        "customers.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation"),
+        "customers.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     notice = models.OneToOneField(
-        "notices.Notice", on_delete=models.PROTECT, related_name="incident_link", verbose_name=_("notice"),
+        "notices.Notice",
+        on_delete=models.PROTECT,
+        related_name="incident_link",
+        verbose_name=_("notice"),
     )
     linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("linked by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("linked by"),
         help_text=_("Also the author of the updates relayed when nobody from support posted them (the status page rules)."),
     )
     linked_at = models.DateTimeField(_("linked"), default=timezone.now)

@@ -97,7 +97,9 @@ def _open_impacts() -> tuple[dict[int, list[str]], set[int], list[str]]:
             impacts[component_id].append(impact)
     open_impacts = list(
         Incident.objects.filter(
-            kind=Incident.Kind.INCIDENT, status__in=Incident.OPEN_STATUSES, published_at__isnull=False,
+            kind=Incident.Kind.INCIDENT,
+            status__in=Incident.OPEN_STATUSES,
+            published_at__isnull=False,
         ).values_list("impact", flat=True)
     )
     return impacts, maintenance, open_impacts
@@ -113,11 +115,20 @@ def current_statuses(components: list[Component]) -> tuple[dict[int, str], list[
 
 
 def _outages(since: datetime) -> dict[int, list[rollup.Outage]]:
-    rows = IncidentComponent.objects.filter(
-        Q(incident__resolved_at__isnull=True) | Q(incident__resolved_at__gte=since),
-        incident__published_at__isnull=False,
-    ).exclude(incident__kind=Incident.Kind.MAINTENANCE, incident__status=Incident.Status.SCHEDULED).values_list(
-        "component_id", "impact", "incident__kind", "incident__detected_at", "incident__scheduled_for", "incident__resolved_at",
+    rows = (
+        IncidentComponent.objects.filter(
+            Q(incident__resolved_at__isnull=True) | Q(incident__resolved_at__gte=since),
+            incident__published_at__isnull=False,
+        )
+        .exclude(incident__kind=Incident.Kind.MAINTENANCE, incident__status=Incident.Status.SCHEDULED)
+        .values_list(
+            "component_id",
+            "impact",
+            "incident__kind",
+            "incident__detected_at",
+            "incident__scheduled_for",
+            "incident__resolved_at",
+        )
     )
     result: dict[int, list[rollup.Outage]] = defaultdict(list)
     for component_id, impact, kind, detected_at, scheduled_for, resolved_at in rows:

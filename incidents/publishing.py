@@ -53,8 +53,14 @@ def event_record(
     at: datetime | None = None,
 ) -> IncidentEvent:
     return IncidentEvent.objects.create(
-        incident=incident, kind=kind, actor=actor, actor_label=actor_label,
-        before=before or {}, after=after or {}, reason=reason, created_at=at or timezone.now(),
+        incident=incident,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label,
+        before=before or {},
+        after=after or {},
+        reason=reason,
+        created_at=at or timezone.now(),
     )
 
 
@@ -122,31 +128,52 @@ def incident_create(
     if detected_at > now:
         raise ValidationError(_("An incident cannot be detected in the future."))
     incident = Incident.objects.create(
-        kind=Incident.Kind.INCIDENT, title=title.strip(), message=message.strip(), market=market.strip(), cause=cause,
-        source=source, status=status, detected_at=detected_at, created_by=created_by,
+        kind=Incident.Kind.INCIDENT,
+        title=title.strip(),
+        message=message.strip(),
+        market=market.strip(),
+        cause=cause,
+        source=source,
+        status=status,
+        detected_at=detected_at,
+        created_by=created_by,
         monitoring_at=now if status == Status.MONITORING else None,
     )
     changes = _set_impacts(incident, components)
     incident.impact = _recompute_impact(incident)
     incident.save(update_fields=["impact"])
     update = IncidentUpdate.objects.create(
-        incident=incident, status=status, message=incident.message, affected_components=changes, created_by=created_by, created_at=now,
+        incident=incident,
+        status=status,
+        message=incident.message,
+        affected_components=changes,
+        created_by=created_by,
+        created_at=now,
     )
     actor_label = "" if created_by else str(Incident.Source(source).label)
     event_record(
-        incident=incident, kind=IncidentEvent.Kind.CREATED, actor=created_by, actor_label=actor_label,
-        after={"status": status, "cause": cause, "source": source, "impact": incident.impact,
-               "components": {c["name"]: c["new_status"] for c in changes}},
+        incident=incident,
+        kind=IncidentEvent.Kind.CREATED,
+        actor=created_by,
+        actor_label=actor_label,
+        after={
+            "status": status,
+            "cause": cause,
+            "source": source,
+            "impact": incident.impact,
+            "components": {c["name"]: c["new_status"] for c in changes},
+        },
         reason=_("Raised by %(source)s.") % {"source": Incident.Source(source).label},
     )
     if cause == Incident.Cause.CODE_CHANGE:
-        _publish(incident, actor=created_by, actor_label=actor_label or RULES,
-                 reason=_("Caused by a code change: published at once."))
+        _publish(incident, actor=created_by, actor_label=actor_label or RULES, reason=_("Caused by a code change: published at once."))
     elif publish_now:
         _publish(incident, actor=created_by, actor_label=actor_label, reason=_("Published by an agent before the 30 minutes."))
     else:
         event_record(
-            incident=incident, kind=IncidentEvent.Kind.STATUS, actor_label=RULES,
+            incident=incident,
+            kind=IncidentEvent.Kind.STATUS,
+            actor_label=RULES,
             reason=_("Not public yet: published automatically once it has lasted 30 minutes and is still open."),
         )
     _changed(incident, update if incident.published_at else None)
@@ -160,8 +187,14 @@ def _publish(incident: Incident, *, actor: User | None, actor_label: str, reason
     if not claimed:
         return False
     incident.published_at = now
-    event_record(incident=incident, kind=IncidentEvent.Kind.PUBLISHED, actor=actor, actor_label=actor_label,
-                 after={"published_at": now.isoformat()}, reason=reason)
+    event_record(
+        incident=incident,
+        kind=IncidentEvent.Kind.PUBLISHED,
+        actor=actor,
+        actor_label=actor_label,
+        after={"published_at": now.isoformat()},
+        reason=reason,
+    )
     return True
 
 
@@ -212,16 +245,34 @@ def incident_update_post(
     incident.impact = _recompute_impact(incident)
     incident.save(update_fields=["status", "monitoring_at", "resolved_at", "impact", "updated_at"])
     update = IncidentUpdate.objects.create(
-        incident=incident, status=status, message=message.strip(), affected_components=changes, created_by=actor, created_at=now,
+        incident=incident,
+        status=status,
+        message=message.strip(),
+        affected_components=changes,
+        created_by=actor,
+        created_at=now,
     )
     after = {"status": status, "impact": incident.impact}
     kind = IncidentEvent.Kind.RESOLVED if status in Incident.CLOSED_STATUSES else IncidentEvent.Kind.UPDATED
-    event_record(incident=incident, kind=kind, actor=actor, actor_label=actor_label, before=before, after=after,
-                 reason=reason or _("Update posted."))
+    event_record(
+        incident=incident,
+        kind=kind,
+        actor=actor,
+        actor_label=actor_label,
+        before=before,
+        after=after,
+        reason=reason or _("Update posted."),
+    )
     if changes:
-        event_record(incident=incident, kind=IncidentEvent.Kind.COMPONENTS, actor=actor, actor_label=actor_label,
-                     before={c["name"]: c["old_status"] for c in changes}, after={c["name"]: c["new_status"] for c in changes},
-                     reason=reason or _("Component impact changed with the update."))
+        event_record(
+            incident=incident,
+            kind=IncidentEvent.Kind.COMPONENTS,
+            actor=actor,
+            actor_label=actor_label,
+            before={c["name"]: c["old_status"] for c in changes},
+            after={c["name"]: c["new_status"] for c in changes},
+            reason=reason or _("Component impact changed with the update."),
+        )
     affected.incident_update_relay(update=update, actor=actor)
     _changed(incident, update)
     return update
@@ -229,8 +280,11 @@ def incident_update_post(
 
 def incident_resolve(*, incident: Incident, message: str = "", actor: User | None = None, reason: str = "") -> IncidentUpdate:
     return incident_update_post(
-        incident=incident, status=Status.RESOLVED, actor=actor,
-        message=message or _("This incident has been resolved."), reason=reason or _("Resolved by an agent."),
+        incident=incident,
+        status=Status.RESOLVED,
+        actor=actor,
+        message=message or _("This incident has been resolved."),
+        reason=reason or _("Resolved by an agent."),
     )
 
 
@@ -249,18 +303,34 @@ def maintenance_schedule(
         raise ValidationError(_("The window must end after it starts."))
     now = timezone.now()
     maintenance = Incident.objects.create(
-        kind=Incident.Kind.MAINTENANCE, title=title.strip(), message=message.strip(), status=Status.SCHEDULED,
-        impact=Incident.Impact.MAINTENANCE, source=Incident.Source.AGENT, detected_at=now, published_at=now,
-        scheduled_for=scheduled_for, scheduled_until=scheduled_until, created_by=created_by,
+        kind=Incident.Kind.MAINTENANCE,
+        title=title.strip(),
+        message=message.strip(),
+        status=Status.SCHEDULED,
+        impact=Incident.Impact.MAINTENANCE,
+        source=Incident.Source.AGENT,
+        detected_at=now,
+        published_at=now,
+        scheduled_for=scheduled_for,
+        scheduled_until=scheduled_until,
+        created_by=created_by,
     )
     changes = _set_impacts(maintenance, dict.fromkeys(components, ComponentStatus.UNDER_MAINTENANCE))
     update = IncidentUpdate.objects.create(
-        incident=maintenance, status=Status.SCHEDULED, message=maintenance.message, affected_components=changes,
-        created_by=created_by, created_at=now,
+        incident=maintenance,
+        status=Status.SCHEDULED,
+        message=maintenance.message,
+        affected_components=changes,
+        created_by=created_by,
+        created_at=now,
     )
-    event_record(incident=maintenance, kind=IncidentEvent.Kind.CREATED, actor=created_by,
-                 after={"scheduled_for": scheduled_for.isoformat(), "scheduled_until": scheduled_until.isoformat()},
-                 reason=_("Maintenance scheduled; published at once."))
+    event_record(
+        incident=maintenance,
+        kind=IncidentEvent.Kind.CREATED,
+        actor=created_by,
+        after={"scheduled_for": scheduled_for.isoformat(), "scheduled_until": scheduled_until.isoformat()},
+        reason=_("Maintenance scheduled; published at once."),
+    )
     _changed(maintenance, update)
     return maintenance
 
@@ -292,22 +362,32 @@ def incidents_publish_due() -> list[int]:
     """Publish monitoring's incidents that have lasted 30 minutes and are still open."""
     cutoff = timezone.now() - PUBLISH_AFTER
     due = Incident.objects.filter(
-        kind=Incident.Kind.INCIDENT, published_at__isnull=True, status__in=Incident.OPEN_STATUSES, detected_at__lte=cutoff,
+        kind=Incident.Kind.INCIDENT,
+        published_at__isnull=True,
+        status__in=Incident.OPEN_STATUSES,
+        detected_at__lte=cutoff,
     ).values_list("pk", flat=True)
     published = []
     for pk in list(due):
         with transaction.atomic():
             now = timezone.now()
             claimed = Incident.objects.filter(
-                pk=pk, published_at__isnull=True, status__in=Incident.OPEN_STATUSES, detected_at__lte=cutoff,
+                pk=pk,
+                published_at__isnull=True,
+                status__in=Incident.OPEN_STATUSES,
+                detected_at__lte=cutoff,
             ).update(published_at=now, updated_at=now)
             if not claimed:
                 continue  # another worker, or an agent, got there first
             incident = Incident.objects.get(pk=pk)
-            event_record(incident=incident, kind=IncidentEvent.Kind.PUBLISHED, actor_label=RULES,
-                         after={"published_at": now.isoformat()},
-                         reason=_("Still open %(minutes)d minutes after detection: published automatically.")
-                         % {"minutes": int(PUBLISH_AFTER.total_seconds() // 60)})
+            event_record(
+                incident=incident,
+                kind=IncidentEvent.Kind.PUBLISHED,
+                actor_label=RULES,
+                after={"published_at": now.isoformat()},
+                reason=_("Still open %(minutes)d minutes after detection: published automatically.")
+                % {"minutes": int(PUBLISH_AFTER.total_seconds() // 60)},
+            )
             _changed(incident, incident.updates.order_by("-created_at", "-id").first())
             published.append(pk)
     return published
@@ -322,21 +402,32 @@ def incidents_resolve_stable() -> list[int]:
         with transaction.atomic():
             now = timezone.now()
             claimed = Incident.objects.filter(pk=pk, status=Status.MONITORING, monitoring_at__lte=cutoff).update(
-                status=Status.RESOLVED, resolved_at=now, updated_at=now,
+                status=Status.RESOLVED,
+                resolved_at=now,
+                updated_at=now,
             )
             if not claimed:
                 continue
             incident = Incident.objects.get(pk=pk)
             update = IncidentUpdate.objects.create(
-                incident=incident, status=Status.RESOLVED, created_at=now,
+                incident=incident,
+                status=Status.RESOLVED,
+                created_at=now,
                 message=_("The fix has held for %(minutes)d minutes. This incident has been resolved.")
                 % {"minutes": int(RESOLVE_AFTER_STABLE.total_seconds() // 60)},
             )
-            event_record(incident=incident, kind=IncidentEvent.Kind.RESOLVED, actor_label=RULES,
-                         before={"status": Status.MONITORING}, after={"status": Status.RESOLVED},
-                         reason=_("In Monitoring since %(since)s and stable for %(minutes)d minutes: resolved automatically.")
-                         % {"since": incident.monitoring_at.isoformat() if incident.monitoring_at else "?",
-                            "minutes": int(RESOLVE_AFTER_STABLE.total_seconds() // 60)})
+            event_record(
+                incident=incident,
+                kind=IncidentEvent.Kind.RESOLVED,
+                actor_label=RULES,
+                before={"status": Status.MONITORING},
+                after={"status": Status.RESOLVED},
+                reason=_("In Monitoring since %(since)s and stable for %(minutes)d minutes: resolved automatically.")
+                % {
+                    "since": incident.monitoring_at.isoformat() if incident.monitoring_at else "?",
+                    "minutes": int(RESOLVE_AFTER_STABLE.total_seconds() // 60),
+                },
+            )
             affected.incident_update_relay(update=update, actor=None)
             _changed(incident, update)
             resolved.append(pk)
@@ -348,10 +439,20 @@ def maintenances_advance() -> list[int]:
     now = timezone.now()
     moved = []
     steps = [
-        ((Status.SCHEDULED,), "scheduled_for__lte", Status.IN_PROGRESS, _("The scheduled maintenance is in progress."),
-         _("The window started: maintenance in progress.")),
-        ((Status.IN_PROGRESS, Status.VERIFYING), "scheduled_until__lte", Status.COMPLETED,
-         _("The scheduled maintenance has been completed."), _("The window ended: maintenance completed.")),
+        (
+            (Status.SCHEDULED,),
+            "scheduled_for__lte",
+            Status.IN_PROGRESS,
+            _("The scheduled maintenance is in progress."),
+            _("The window started: maintenance in progress."),
+        ),
+        (
+            (Status.IN_PROGRESS, Status.VERIFYING),
+            "scheduled_until__lte",
+            Status.COMPLETED,
+            _("The scheduled maintenance has been completed."),
+            _("The window ended: maintenance completed."),
+        ),
     ]
     for from_statuses, time_lookup, to_status, message, reason in steps:
         due = Incident.objects.filter(kind=Incident.Kind.MAINTENANCE, status__in=from_statuses, **{time_lookup: now})
@@ -365,8 +466,14 @@ def maintenances_advance() -> list[int]:
                     continue
                 maintenance = Incident.objects.get(pk=pk)
                 update = IncidentUpdate.objects.create(incident=maintenance, status=to_status, message=message, created_at=now)
-                event_record(incident=maintenance, kind=IncidentEvent.Kind.STATUS, actor_label=RULES,
-                             before={"status": from_statuses[0]}, after={"status": to_status}, reason=reason)
+                event_record(
+                    incident=maintenance,
+                    kind=IncidentEvent.Kind.STATUS,
+                    actor_label=RULES,
+                    before={"status": from_statuses[0]},
+                    after={"status": to_status},
+                    reason=reason,
+                )
                 affected.incident_update_relay(update=update, actor=None)
                 _changed(maintenance, update)
                 moved.append(pk)

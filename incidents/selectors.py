@@ -45,10 +45,13 @@ def incidents_open_for(*, organisation: Organisation) -> list[Incident]:
     latest = IncidentUpdate.objects.filter(incident=OuterRef("pk")).order_by("-created_at", "-id").values("created_at")[:1]
     return list(
         Incident.objects.filter(published_at__isnull=False)
-        .filter(Q(kind=Incident.Kind.INCIDENT, status__in=Incident.OPEN_STATUSES)
-                | Q(kind=Incident.Kind.MAINTENANCE, status__in=Incident.ACTIVE_MAINTENANCE_STATUSES))
-        .filter(~Exists(touched)
-                | Exists(touched.filter(Q(component__used_by_everyone=True) | Q(component__organisations=organisation))))
+        .filter(
+            Q(kind=Incident.Kind.INCIDENT, status__in=Incident.OPEN_STATUSES)
+            | Q(kind=Incident.Kind.MAINTENANCE, status__in=Incident.ACTIVE_MAINTENANCE_STATUSES)
+        )
+        .filter(
+            ~Exists(touched) | Exists(touched.filter(Q(component__used_by_everyone=True) | Q(component__organisations=organisation)))
+        )
         .annotate(last_update_at=Coalesce(Subquery(latest, output_field=DateTimeField()), "detected_at"))
         .only("pk", "kind", "title", "status", "impact", "detected_at")
         .order_by("-detected_at", "-id")

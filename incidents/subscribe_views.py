@@ -24,8 +24,13 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         email, components = form.cleaned_data["email"], form.cleaned_data["components"]
         # One confirmation per address and choice of components an hour, within the daily and per-client limits;
         # a refusal changes nothing and reads exactly like a success.
-        if floodgate.mail_permit(request=request, purpose="status-subscribe", address=email,
-                                 key=floodgate.mail_key(c.pk for c in components), repeat_after=floodgate.HOUR):
+        if floodgate.mail_permit(
+            request=request,
+            purpose="status-subscribe",
+            address=email,
+            key=floodgate.mail_key(c.pk for c in components),
+            repeat_after=floodgate.HOUR,
+        ):
             subscriptions.subscriber_subscribe(email=email, components=components, language=translation.get_language() or "en")
         messages.success(request, _("Almost done: we sent you an email. Follow its link to confirm your subscription."))
         return redirect("status:index")
@@ -36,10 +41,16 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 @require_safe
 def subscribe_confirm(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriptions.subscriber_confirm(token=token)
-    return render(request, "status/subscription_result.html", {
-        "subscriber": subscriber, "action": "confirm",
-        "manage_url": subscriptions.manage_path(subscriber) if subscriber else "",
-    }, status=200 if subscriber else 400)
+    return render(
+        request,
+        "status/subscription_result.html",
+        {
+            "subscriber": subscriber,
+            "action": "confirm",
+            "manage_url": subscriptions.manage_path(subscriber) if subscriber else "",
+        },
+        status=200 if subscriber else 400,
+    )
 
 
 @login_not_required
@@ -55,8 +66,9 @@ def subscription_manage(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "status/subscription_result.html", {"subscriber": None, "action": "manage"}, status=400)
     if request.method == "POST" and "unsubscribe" in request.POST:
         subscriptions.subscriber_stop(subscriber=subscriber)
-        messages.success(request, _("You are unsubscribed: no more status updates will be mailed to %(email)s.")
-                         % {"email": subscriber.email})
+        messages.success(
+            request, _("You are unsubscribed: no more status updates will be mailed to %(email)s.") % {"email": subscriber.email}
+        )
         return redirect("status:subscription", token=token)
     initial = {"components": [] if subscriber.all_components else list(subscriber.components.all())}
     form = ComponentChoiceForm(request.POST or None, initial=initial)
@@ -64,8 +76,7 @@ def subscription_manage(request: HttpRequest, token: str) -> HttpResponse:
         subscriptions.subscriber_components_choose(subscriber=subscriber, components=form.cleaned_data["components"])
         messages.success(request, _("Your choice is saved."))
         return redirect("status:subscription", token=token)
-    return render(request, "status/subscription.html", {"subscriber": subscriber, "form": form},
-                  status=400 if form.is_bound else 200)
+    return render(request, "status/subscription.html", {"subscriber": subscriber, "form": form}, status=400 if form.is_bound else 200)
 
 
 @login_not_required
@@ -84,5 +95,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     else:
         subscriber = subscriptions.subscriber_for_unsubscribe(token=token)
         action = "unsubscribe_ask"
-    return render(request, "status/subscription_result.html", {"subscriber": subscriber, "action": action},
-                  status=200 if subscriber else 400)
+    return render(
+        request, "status/subscription_result.html", {"subscriber": subscriber, "action": action}, status=200 if subscriber else 400
+    )

@@ -109,8 +109,13 @@ def subscriber_subscribe(*, email: str, components: Iterable[Component] = (), la
     subscriber.save(update_fields=["all_components", "language"])
     subscriber.components.set(chosen)
     with translation.override(language):
-        context = {"subscriber": subscriber, "confirm_url": confirm_url(subscriber), "chosen": chosen,
-                   "manage_url": manage_url(subscriber), "VENDOR_NAME": settings.VENDOR_NAME}
+        context = {
+            "subscriber": subscriber,
+            "confirm_url": confirm_url(subscriber),
+            "chosen": chosen,
+            "manage_url": manage_url(subscriber),
+            "VENDOR_NAME": settings.VENDOR_NAME,
+        }
         email_queue(
             event_key=f"status-subscribe:{subscriber.pk}:{timezone.now().timestamp():.6f}",
             email=Email(
@@ -188,28 +193,39 @@ def update_announce(*, update: IncidentUpdate) -> None:
     for subscriber in subscribers:
         with translation.override(subscriber.language), timezone.override(subscriber_zone(subscriber)):
             context = {
-                "incident": incident, "update": update, "VENDOR_NAME": settings.VENDOR_NAME,
+                "incident": incident,
+                "update": update,
+                "VENDOR_NAME": settings.VENDOR_NAME,
                 "incident_url": settings.SITE_URL + reverse("status:incident", args=[incident.pk]),
-                "unsubscribe_url": unsubscribe_url(subscriber), "manage_url": manage_url(subscriber),
+                "unsubscribe_url": unsubscribe_url(subscriber),
+                "manage_url": manage_url(subscriber),
             }
             kind = _("Maintenance") if incident.is_maintenance else _("Incident")
             rows = emails_queue(
                 event_key=f"status-update:{update.pk}",
-                emails=[Email(
-                    recipient=subscriber.email,
-                    subject=_("[%(vendor)s status] %(kind)s: %(title)s – %(status)s") % {
-                        "vendor": settings.VENDOR_NAME, "kind": kind, "title": incident.title,
-                        "status": update.get_status_display(),
-                    },
-                    body_text=render_to_string("status/email/update.txt", context),
-                    body_html=render_to_string("status/email/update.html", context),
-                    language=subscriber.language,
-                    headers=unsubscribe_headers(subscriber),
-                )],
+                emails=[
+                    Email(
+                        recipient=subscriber.email,
+                        subject=_("[%(vendor)s status] %(kind)s: %(title)s – %(status)s")
+                        % {
+                            "vendor": settings.VENDOR_NAME,
+                            "kind": kind,
+                            "title": incident.title,
+                            "status": update.get_status_display(),
+                        },
+                        body_text=render_to_string("status/email/update.txt", context),
+                        body_html=render_to_string("status/email/update.html", context),
+                        language=subscriber.language,
+                        headers=unsubscribe_headers(subscriber),
+                    )
+                ],
             )
             queued += len(rows)
     if queued:
         IncidentEvent.objects.create(
-            incident=incident, kind=IncidentEvent.Kind.NOTIFIED, actor_label=_("Status page rules"),
-            after={"update": update.pk, "emails": queued}, reason=_("Update mailed to its subscribers."),
+            incident=incident,
+            kind=IncidentEvent.Kind.NOTIFIED,
+            actor_label=_("Status page rules"),
+            after={"update": update.pk, "emails": queued},
+            reason=_("Update mailed to its subscribers."),
         )

@@ -49,15 +49,18 @@ def _index_body() -> str:
         .filter(kind=Incident.Kind.INCIDENT, status=Incident.Status.RESOLVED, resolved_at__gte=now - timedelta(days=PAST_DAYS))
         .order_by("-detected_at")
     )
-    return render_to_string("status/_index.html", {
-        "picture": picture,
-        "headline": INDICATOR_LABELS[picture.indicator],
-        "unresolved": list(selectors.incidents_unresolved()),
-        "active": list(selectors.maintenances_active()),
-        "upcoming": list(selectors.maintenances_upcoming()),
-        "past": list(past),
-        "past_days": PAST_DAYS,
-    })
+    return render_to_string(
+        "status/_index.html",
+        {
+            "picture": picture,
+            "headline": INDICATOR_LABELS[picture.indicator],
+            "unresolved": list(selectors.incidents_unresolved()),
+            "active": list(selectors.maintenances_active()),
+            "upcoming": list(selectors.maintenances_upcoming()),
+            "past": list(past),
+            "past_days": PAST_DAYS,
+        },
+    )
 
 
 @login_not_required

@@ -20,8 +20,23 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
     date_hierarchy = "received_at"
     exclude = ("raw",)
     readonly_fields = [
-        "message_id", "via", "envelope_from", "envelope_to", "from_address", "subject", "size", "received_at",
-        "state", "attempts", "last_error", "processed_at", "outcome", "reason", "ticket", "comment", "handled_by",
+        "message_id",
+        "via",
+        "envelope_from",
+        "envelope_to",
+        "from_address",
+        "subject",
+        "size",
+        "received_at",
+        "state",
+        "attempts",
+        "last_error",
+        "processed_at",
+        "outcome",
+        "reason",
+        "ticket",
+        "comment",
+        "handled_by",
         "original",
     ]
     list_select_related = ("ticket",)

@@ -39,7 +39,11 @@ def mail_escalate(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket 
     justification = reply_new_text(text=mail.text, html=mail.html, subject=mail.subject)
     try:
         escalation_raise(
-            ticket=ticket, user=user, contact=contact, description=ticket.summary, justification=justification,
+            ticket=ticket,
+            user=user,
+            contact=contact,
+            description=ticket.summary,
+            justification=justification,
             environment=ticket.environment.name if ticket.environment is not None else _("not stated"),
         )
     except ValidationError as exc:

@@ -26,9 +26,16 @@ def ticket_file_from_mail(
 ) -> tuple[Ticket, list[Attachment]]:
     """An "Email request" for the organisation, filed by the same rules (and reception mail) as the portal's."""
     ticket = ticket_file(
-        organisation=organisation, ticket_type=TicketType.objects.get(slug=EMAIL_REQUEST_TYPE), actor=requester_user,
+        organisation=organisation,
+        ticket_type=TicketType.objects.get(slug=EMAIL_REQUEST_TYPE),
+        actor=requester_user,
         actor_label="" if requester_user else (requester_contact.name if requester_contact else ""),
-        summary=summary, description=description, requester_user=requester_user,
-        requester_contact=requester_contact, cc_contacts=cc_contacts, uploads=uploads, via=Comment.Via.EMAIL,
+        summary=summary,
+        description=description,
+        requester_user=requester_user,
+        requester_contact=requester_contact,
+        cc_contacts=cc_contacts,
+        uploads=uploads,
+        via=Comment.Via.EMAIL,
     )
     return ticket, list(ticket.attachments.all())

@@ -8,7 +8,8 @@ from customers.models import Organisation
 
 class LinkForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.only("pk", "name").order_by("name"), label=_("Organisation"),
+        queryset=Organisation.objects.only("pk", "name").order_by("name"),
+        label=_("Organisation"),
         widget=forms.Select(attrs={"class": "input"}),
     )
 

@@ -43,8 +43,9 @@ def person_on_ticket(*, ticket: Ticket, address: str) -> Person | None:
     return None
 
 
-def inbound_finish(row: InboundMessage, outcome: str, reason: str = "", *, ticket: Ticket | None = None,
-                   comment: Comment | None = None) -> None:
+def inbound_finish(
+    row: InboundMessage, outcome: str, reason: str = "", *, ticket: Ticket | None = None, comment: Comment | None = None
+) -> None:
     """Record how the message was handled: its outcome, why, and the ticket and comment it reached."""
     row.outcome = outcome
     row.reason = reason[:2000]

@@ -40,8 +40,12 @@ def mailbox_of(url: str) -> Mailbox:
         raise ValueError("INBOUND_IMAP_URL must look like imaps://user:password@host:993/INBOX")
     tls = parsed.scheme == "imaps"
     return Mailbox(
-        host=parsed.hostname, port=parsed.port or (993 if tls else 143), user=unquote(parsed.username),
-        password=unquote(parsed.password or ""), folder=unquote(parsed.path.strip("/")) or "INBOX", tls=tls,
+        host=parsed.hostname,
+        port=parsed.port or (993 if tls else 143),
+        user=unquote(parsed.username),
+        password=unquote(parsed.password or ""),
+        folder=unquote(parsed.path.strip("/")) or "INBOX",
+        tls=tls,
     )
 
 
@@ -55,7 +59,7 @@ def mailbox_poll(*, url: str, limit: int = 500) -> int:
         client.select_folder(box.folder)
         uids = client.search(["UNSEEN"])[:limit]
         for start in range(0, len(uids), BATCH):
-            batch = uids[start:start + BATCH]
+            batch = uids[start : start + BATCH]
             for uid, data in client.fetch(batch, ["BODY.PEEK[]"]).items():
                 raw = data.get(b"BODY[]") or b""
                 try:

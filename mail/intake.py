@@ -30,16 +30,25 @@ class MessageTooLarge(ValueError):
 
 
 def inbound_store(
-    *, raw: bytes, via: str, envelope_from: str = "", envelope_to: Iterable[str] = (),
+    *,
+    raw: bytes,
+    via: str,
+    envelope_from: str = "",
+    envelope_to: Iterable[str] = (),
 ) -> tuple[InboundMessage, bool]:
     """Keep the message whole; True when it is new. Processing is queued after commit."""
     if len(raw) > settings.INBOUND_MAX_BYTES:
         raise MessageTooLarge(f"{len(raw)} bytes, over the limit of {settings.INBOUND_MAX_BYTES}")
     message_id, from_address, subject = parsing.mail_headline(raw)
     row = InboundMessage(
-        message_id=message_id, via=via, envelope_from=envelope_from[:320],
-        envelope_to=[address.lower() for address in envelope_to], from_address=from_address.lower()[:320],
-        subject=subject[:255], raw=raw, size=len(raw),
+        message_id=message_id,
+        via=via,
+        envelope_from=envelope_from[:320],
+        envelope_to=[address.lower() for address in envelope_to],
+        from_address=from_address.lower()[:320],
+        subject=subject[:255],
+        raw=raw,
+        size=len(raw),
     )
     try:
         with transaction.atomic():
@@ -71,7 +80,8 @@ def inbound_process(*, inbound_id: int) -> str | None:
         with transaction.atomic():
             row = (
                 InboundMessage.objects.select_for_update(skip_locked=True)
-                .filter(pk=inbound_id, state=InboundMessage.State.PENDING).first()
+                .filter(pk=inbound_id, state=InboundMessage.State.PENDING)
+                .first()
             )
             if row is None:
                 return None
@@ -85,8 +95,11 @@ def inbound_process(*, inbound_id: int) -> str | None:
         attempts = InboundMessage.objects.get(pk=inbound_id).attempts + 1
         if attempts >= MAX_ATTEMPTS:
             InboundMessage.objects.filter(pk=inbound_id, state=InboundMessage.State.PENDING).update(
-                state=InboundMessage.State.DONE, outcome=InboundMessage.Outcome.REFUSED, attempts=attempts,
-                processed_at=timezone.now(), reason=f"Could not be processed: {type(exc).__name__}: {exc}"[:2000],
+                state=InboundMessage.State.DONE,
+                outcome=InboundMessage.Outcome.REFUSED,
+                attempts=attempts,
+                processed_at=timezone.now(),
+                reason=f"Could not be processed: {type(exc).__name__}: {exc}"[:2000],
                 last_error=str(exc)[:2000],
             )
             log.exception("Inbound message %s refused after %s attempts", inbound_id, attempts)
@@ -100,5 +113,6 @@ def inbound_due_ids(*, limit: int = 500) -> list[int]:
     before = timezone.now() - settings.INBOUND_REQUEUE_AFTER
     return list(
         InboundMessage.objects.filter(Q(state=InboundMessage.State.PENDING), received_at__lt=before)
-        .order_by("received_at").values_list("pk", flat=True)[:limit]
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
     )

@@ -39,7 +39,9 @@ class InboundMessage(models.Model):
         REFUSED = "refused", _("Refused")
 
     message_id = models.CharField(
-        _("Message-ID"), max_length=255, unique=True,
+        _("Message-ID"),
+        max_length=255,
+        unique=True,
         help_text=_("The message's own Message-ID (or a digest of it when it has none): the unit of “processed once”."),
     )
     via = models.CharField(_("received by"), max_length=8, choices=Via.choices)
@@ -57,16 +59,29 @@ class InboundMessage(models.Model):
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages",
+        "tickets.Ticket",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
         verbose_name=_("ticket"),
     )
     comment = models.ForeignKey(
-        "tickets.Comment", on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages",
+        "tickets.Comment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
         verbose_name=_("comment"),
     )
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("handled by"), help_text=_("The agent who linked, answered or discarded an unknown sender's mail."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+        help_text=_("The agent who linked, answered or discarded an unknown sender's mail."),
     )
 
     class Meta:
@@ -78,7 +93,8 @@ class InboundMessage(models.Model):
             models.Index(fields=["received_at"], name="inbound_pending", condition=Q(state="pending")),
             # The desk's list of unknown senders and held mail.
             models.Index(
-                fields=["outcome", "-received_at"], name="inbound_for_desk",
+                fields=["outcome", "-received_at"],
+                name="inbound_for_desk",
                 condition=Q(outcome__in=["unknown_sender", "held"]),
             ),
         ]

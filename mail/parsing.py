@@ -136,8 +136,34 @@ PARAGRAPH_END = re.compile(r"<\s*/\s*(p|h[1-6]|pre|blockquote|table|ul|ol)\s*>|<
 BLOCK_EDGE = re.compile(r"<\s*/?\s*(p|div|li|tr|h[1-6]|pre|blockquote|table|ul|ol)\b[^>]*>", re.IGNORECASE)
 EDGE = "\ue000"  # a private-use character: nh3 drops NUL
 BREAKS = re.compile(r"[\n\ue000]+")
-TEXT_TAGS = {"p", "br", "div", "blockquote", "li", "ul", "ol", "tr", "td", "th", "table", "pre", "hr",
-             "h1", "h2", "h3", "h4", "h5", "h6", "span", "b", "i", "strong", "em", "a", "font"}
+TEXT_TAGS = {
+    "p",
+    "br",
+    "div",
+    "blockquote",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "pre",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "span",
+    "b",
+    "i",
+    "strong",
+    "em",
+    "a",
+    "font",
+}
 
 
 def _breaks(match: re.Match[str]) -> str:
@@ -148,7 +174,10 @@ def _breaks(match: re.Match[str]) -> str:
 def html_to_text(markup: str) -> str:
     """HTML sanitised by nh3, then made text: blocks become lines, everything else its words."""
     clean = nh3.clean(
-        markup, tags=TEXT_TAGS, attributes={}, clean_content_tags={"script", "style", "head", "title"},
+        markup,
+        tags=TEXT_TAGS,
+        attributes={},
+        clean_content_tags={"script", "style", "head", "title"},
         strip_comments=True,
     )
     clean = clean.replace("\r", "").replace("\n", " ")  # source line breaks are only spaces in HTML
@@ -179,8 +208,9 @@ def _parts(message: MIMEPart, body_parts: set[int]) -> list[Part]:
         if content_type.startswith("message/") and content_type != "message/delivery-status":
             inner = part.get_payload()
             if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-                found.append(Part(name=part.get_filename() or "forwarded.eml", content_type="message/rfc822",
-                                  data=inner[0].as_bytes()))
+                found.append(
+                    Part(name=part.get_filename() or "forwarded.eml", content_type="message/rfc822", data=inner[0].as_bytes())
+                )
             continue
         if part.is_multipart():
             stack[0:0] = list(part.iter_parts())
@@ -213,9 +243,19 @@ def mail_read(raw: bytes) -> ParsedMail:
         message_id=message_id_of(message, raw),
         from_address=from_address.strip().lower(),
         from_name=" ".join(from_name.split())[:150],
-        recipients=list(dict.fromkeys(_addresses(
-            message, "To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "Resent-To",
-        ))),
+        recipients=list(
+            dict.fromkeys(
+                _addresses(
+                    message,
+                    "To",
+                    "Cc",
+                    "Delivered-To",
+                    "X-Original-To",
+                    "Envelope-To",
+                    "Resent-To",
+                )
+            )
+        ),
         subject=_header(message, "Subject")[:255],
         in_reply_to=message_ids_in(_header(message, "In-Reply-To")),
         references=message_ids_in(_header(message, "References")),
@@ -234,7 +274,8 @@ def mail_headline(raw: bytes) -> tuple[str, str, str]:
     try:
         message = message_parse(raw)
         return (
-            message_id_of(message, raw), parseaddr(_header(message, "From"))[1].strip().lower(),
+            message_id_of(message, raw),
+            parseaddr(_header(message, "From"))[1].strip().lower(),
             _header(message, "Subject")[:255],
         )
     except Exception:  # noqa: BLE001 - a message we cannot read is kept all the same, and refused when processed

@@ -22,14 +22,18 @@ from mailparser_reply.parser import EmailMessage as ReplyText
 
 from mail.parsing import html_to_text
 
-reply_constants.MAIL_LANGUAGES.setdefault("pt", {
-    "wrote_header": r"^(" + reply_constants.QUOTED_MATCH_INCLUDE + r"Em\s.+\sescreveu:)$",
-    "from_header": r"((?:(?:^|\n|\n" + reply_constants.QUOTED_MATCH_INCLUDE
-                   + r")[* ]*(?:De|Enviado|Enviada|Para|Assunto|Data|Cc):[ *]*(?:\s{,2}).*){2,}(?:\n.*){,1})",
-    "disclaimers": ["Aviso de confidencialidade:", "Confidencial:"],
-    "signatures": ["Atenciosamente,", "Abraços,", "Abs,", "Obrigad[oa],", "Cumprimentos,", "Att,"],
-    "sent_from": r"Enviado do meu.*|Enviado de meu.*|Enviado do Outlook.*",
-})
+reply_constants.MAIL_LANGUAGES.setdefault(
+    "pt",
+    {
+        "wrote_header": r"^(" + reply_constants.QUOTED_MATCH_INCLUDE + r"Em\s.+\sescreveu:)$",
+        "from_header": r"((?:(?:^|\n|\n"
+        + reply_constants.QUOTED_MATCH_INCLUDE
+        + r")[* ]*(?:De|Enviado|Enviada|Para|Assunto|Data|Cc):[ *]*(?:\s{,2}).*){2,}(?:\n.*){,1})",
+        "disclaimers": ["Aviso de confidencialidade:", "Confidencial:"],
+        "signatures": ["Atenciosamente,", "Abraços,", "Abs,", "Obrigad[oa],", "Cumprimentos,", "Att,"],
+        "sent_from": r"Enviado do meu.*|Enviado de meu.*|Enviado do Outlook.*",
+    },
+)
 LANGUAGES = ["en", "es", "pt", "de", "fr"]
 
 FORWARD = re.compile(
@@ -42,7 +46,8 @@ FORWARD_SUBJECT = re.compile(r"^\s*(fwd?|rv|enc|tr)\s*:", re.IGNORECASE)
 
 
 REPLY_HEADER = re.compile(
-    r"^\s*(On|El|Em|Am|Le)\b.*(wrote|escribió|escreveu|schrieb|a écrit)\s*:\s*$", re.IGNORECASE | re.DOTALL,
+    r"^\s*(On|El|Em|Am|Le)\b.*(wrote|escribió|escreveu|schrieb|a écrit)\s*:\s*$",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -97,7 +102,8 @@ def reply_new_text(*, text: str, html: str = "", subject: str = "") -> str:
 
 
 FORWARD_BLOCK = re.compile(
-    r"^\s*\**(From|De|Von)\**:.*\n\s*\**(Sent|Date|Enviado|Enviada|Fecha|Data|Gesendet)\**:", re.IGNORECASE | re.MULTILINE,
+    r"^\s*\**(From|De|Von)\**:.*\n\s*\**(Sent|Date|Enviado|Enviada|Fecha|Data|Gesendet)\**:",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

@@ -67,9 +67,7 @@ def _ticket_by_thread(mail: parsing.ParsedMail) -> Ticket | None:
     named = list(dict.fromkeys([*reversed(mail.references), *mail.in_reply_to]))
     if not named:
         return None
-    ticket_ids = list(
-        ThreadMessage.objects.filter(message_id__in=named).order_by("-created_at").values_list("ticket_id", flat=True)
-    )
+    ticket_ids = list(ThreadMessage.objects.filter(message_id__in=named).order_by("-created_at").values_list("ticket_id", flat=True))
     ticket: Ticket
     for ticket in Ticket.objects.filter(pk__in=ticket_ids).select_related("organisation"):
         if person_on_ticket(ticket=ticket, address=mail.from_address) is not None:
@@ -83,11 +81,13 @@ def _too_many(row: InboundMessage, *, ticket: Ticket | None = None) -> str:
     limit = settings.INBOUND_HOURLY_LIMIT
     if row.from_address and recent.filter(from_address=row.from_address).count() >= limit:
         return _("More than %(limit)s messages from %(sender)s within an hour.") % {
-            "limit": limit, "sender": row.from_address,
+            "limit": limit,
+            "sender": row.from_address,
         }
     if ticket is not None and recent.filter(ticket=ticket).count() >= limit:
         return _("More than %(limit)s messages on %(reference)s within an hour.") % {
-            "limit": limit, "reference": ticket.reference,
+            "limit": limit,
+            "reference": ticket.reference,
         }
     return ""
 
@@ -125,13 +125,19 @@ def _tell_refused(*, row: InboundMessage, ticket: Ticket, address: str, language
 
     with translation.override(language or "en"):
         subject = _("[%(reference)s] Some files were not attached") % {"reference": ticket.reference}
-        body = "\n".join([
-            _("Your message reached %(reference)s, but these files were not attached:") % {"reference": ticket.reference},
-            "", *(f"- {line}" for line in refused), "",
-            _("Zip programs and scripts, or paste the relevant part, and send them again."),
-        ])
+        body = "\n".join(
+            [
+                _("Your message reached %(reference)s, but these files were not attached:") % {"reference": ticket.reference},
+                "",
+                *(f"- {line}" for line in refused),
+                "",
+                _("Zip programs and scripts, or paste the relevant part, and send them again."),
+            ]
+        )
     ticket_emails_queue(
-        ticket_id=ticket.pk, number=ticket.number, event_key=f"inbound-refused:{row.pk}",
+        ticket_id=ticket.pk,
+        number=ticket.number,
+        event_key=f"inbound-refused:{row.pk}",
         emails=[Email(recipient=address, subject=subject, body_text=body, language=language or "en")],
     )
 
@@ -163,9 +169,15 @@ def message_route(row: InboundMessage, *, hold: bool = True) -> None:
         inbound_finish(row, Outcome.REFUSED, _("Its reply address was not made for %(sender)s.") % {"sender": mail.from_address})
         return
     if ticket is not None and person_on_ticket(ticket=ticket, address=mail.from_address) is None:
-        inbound_finish(row, Outcome.REFUSED, _("%(sender)s may not see %(reference)s.") % {
-            "sender": mail.from_address, "reference": ticket.reference,
-        })
+        inbound_finish(
+            row,
+            Outcome.REFUSED,
+            _("%(sender)s may not see %(reference)s.")
+            % {
+                "sender": mail.from_address,
+                "reference": ticket.reference,
+            },
+        )
         return
     if ticket is None:
         ticket = _ticket_by_thread(mail)
@@ -205,7 +217,10 @@ def _auto_reply(row: InboundMessage, mail: parsing.ParsedMail, ticket: Ticket | 
     """Noted on the ticket's timeline, for support only; it notifies no one and reopens nothing."""
     if ticket is not None:
         event_record(
-            ticket=ticket, kind=TicketEvent.Kind.NOTIFIED, actor_label=mail.from_address, is_public=False,
+            ticket=ticket,
+            kind=TicketEvent.Kind.NOTIFIED,
+            actor_label=mail.from_address,
+            is_public=False,
             after={"inbound": row.pk, "auto_reply": mail.auto_reply, "from": mail.from_address},
             reason=_("Auto-reply received: %(subject)s") % {"subject": mail.subject},
         )
@@ -267,7 +282,11 @@ def _new_message(row: InboundMessage, mail: parsing.ParsedMail) -> None:
 
 
 def ticket_open_from(
-    *, row: InboundMessage, mail: parsing.ParsedMail, organisation: Organisation, user: User | None,
+    *,
+    row: InboundMessage,
+    mail: parsing.ParsedMail,
+    organisation: Organisation,
+    user: User | None,
     contact: Contact | None,
 ) -> Ticket:
     """A new ticket for the organisation, the sender its requester and its other addresses in copy."""
@@ -279,9 +298,13 @@ def ticket_open_from(
     uploads, refused = _uploads(mail)
     description = reply_new_text(text=mail.text, html=mail.html, subject=mail.subject) or mail.subject
     ticket, _stored = ticket_file_from_mail(
-        organisation=organisation, summary=mail.subject or _("(no subject)"),
-        description=_with_refusals(description, refused), requester_user=user,
-        requester_contact=None if user else contact, cc_contacts=copied, uploads=uploads,
+        organisation=organisation,
+        summary=mail.subject or _("(no subject)"),
+        description=_with_refusals(description, refused),
+        requester_user=user,
+        requester_contact=None if user else contact,
+        cc_contacts=copied,
+        uploads=uploads,
     )
     inbound_finish(row, Outcome.NEW_TICKET, "; ".join(refused), ticket=ticket)
     language = user.language if user else contact.language if contact else "en"

@@ -16,8 +16,7 @@ def inbound_for_desk(*, user: User) -> QuerySet[InboundMessage]:
     if not user.is_authenticated or not user.is_support_staff:
         return InboundMessage.objects.none()
     return (
-        InboundMessage.objects.filter(outcome__in=DESK_OUTCOMES).select_related("ticket")
-        .defer("raw").order_by("-received_at", "-id")
+        InboundMessage.objects.filter(outcome__in=DESK_OUTCOMES).select_related("ticket").defer("raw").order_by("-received_at", "-id")
     )
 
 

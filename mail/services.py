@@ -39,7 +39,9 @@ def inbound_link(*, inbound: InboundMessage, organisation: Organisation, actor: 
     contact = Contact.objects.filter(organisation=organisation, email__iexact=mail.from_address).first()
     if contact is None:
         contact = Contact.objects.create(
-            organisation=organisation, email=mail.from_address, name=mail.from_name or mail.from_address,
+            organisation=organisation,
+            email=mail.from_address,
+            name=mail.from_name or mail.from_address,
         )
     ticket = ticket_open_from(row=row, mail=mail, organisation=organisation, user=None, contact=contact)
     row.outcome, row.handled_by = Outcome.LINKED, actor
@@ -57,8 +59,10 @@ def inbound_answer(*, inbound: InboundMessage, actor: User, body: str) -> None:
     row = _locked(inbound, outcomes=(Outcome.UNKNOWN_SENDER,))
     subject = row.subject if row.subject.lower().startswith("re:") else f"Re: {row.subject}"
     email_queue(
-        event_key=f"inbound-answer:{row.pk}", email=Email(recipient=row.from_address, subject=subject, body_text=body),
-        in_reply_to=row.message_id, references=row.message_id,
+        event_key=f"inbound-answer:{row.pk}",
+        email=Email(recipient=row.from_address, subject=subject, body_text=body),
+        in_reply_to=row.message_id,
+        references=row.message_id,
     )
     row.outcome, row.handled_by, row.reason = Outcome.ANSWERED, actor, body[:2000]
     row.save(update_fields=["outcome", "handled_by", "reason"])

@@ -27,7 +27,10 @@ def _store(content: bytes, mail_from: str, rcpt_tos: list[str]) -> bool:
     close_old_connections()
     try:
         _row, created = inbound_store(
-            raw=content, via=InboundMessage.Via.SMTP, envelope_from=mail_from or "", envelope_to=rcpt_tos,
+            raw=content,
+            via=InboundMessage.Via.SMTP,
+            envelope_from=mail_from or "",
+            envelope_to=rcpt_tos,
         )
         return created
     finally:
@@ -47,7 +50,11 @@ class IntakeHandler:
             content = content.encode("utf-8", errors="surrogateescape")
         try:
             await asyncio.get_running_loop().run_in_executor(
-                None, _store, content, envelope.mail_from, list(envelope.rcpt_tos),
+                None,
+                _store,
+                content,
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
             )
         except MessageTooLarge:
             return "552 5.3.4 Message too big"
@@ -59,6 +66,10 @@ class IntakeHandler:
 
 def intake_controller(*, host: str, port: int, max_bytes: int) -> Controller:
     return Controller(
-        IntakeHandler(), hostname=host, port=port, data_size_limit=max_bytes, decode_data=False,
+        IntakeHandler(),
+        hostname=host,
+        port=port,
+        data_size_limit=max_bytes,
+        decode_data=False,
         server_hostname="supportdesk-intake",
     )

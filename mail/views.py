@@ -33,11 +33,18 @@ def inbound_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def inbound_detail(request: AuthenticatedHttpRequest, inbound_id: int) -> HttpResponse:
     row = selectors.inbound_get_for(user=request.user, inbound_id=inbound_id)
     mail = parsing.mail_read(bytes(row.raw))
-    return render(request, "mail/inbound_detail.html", {
-        "row": row, "mail": mail, "new_text": reply_new_text(text=mail.text, html=mail.html, subject=mail.subject),
-        "link_form": LinkForm(), "answer_form": AnswerForm(),
-        "open": row.outcome in selectors.DESK_OUTCOMES,
-    })
+    return render(
+        request,
+        "mail/inbound_detail.html",
+        {
+            "row": row,
+            "mail": mail,
+            "new_text": reply_new_text(text=mail.text, html=mail.html, subject=mail.subject),
+            "link_form": LinkForm(),
+            "answer_form": AnswerForm(),
+            "open": row.outcome in selectors.DESK_OUTCOMES,
+        },
+    )
 
 
 def _original(row: InboundMessage) -> HttpResponse:
@@ -83,7 +90,8 @@ def inbound_link(request: AuthenticatedHttpRequest, inbound_id: int) -> HttpResp
             raise ValidationError(_("Choose an organisation."))
         ticket = services.inbound_link(inbound=row, organisation=form.cleaned_data["organisation"], actor=request.user)
         return _("%(reference)s opened for %(organisation)s.") % {
-            "reference": ticket.reference, "organisation": ticket.organisation.name,
+            "reference": ticket.reference,
+            "organisation": ticket.organisation.name,
         }
 
     return _act(request, inbound_id, link)

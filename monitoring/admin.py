@@ -57,13 +57,16 @@ class ServiceKeyAdmin(AuditedAdmin):
 class TryPayloadForm(forms.Form):
     source = forms.ChoiceField(label=gettext_lazy("Format"), choices=Alert.Source.choices)
     service_key = forms.ModelChoiceField(
-        label=gettext_lazy("As sent with"), queryset=ServiceKey.objects.all(), required=False,
+        label=gettext_lazy("As sent with"),
+        queryset=ServiceKey.objects.all(),
+        required=False,
         help_text=gettext_lazy(
             "Its alerts so far count: a fingerprint it already sent updates instead of opening. Empty: every alert is new."
         ),
     )
     payload = forms.CharField(
-        label=gettext_lazy("Payload (JSON)"), widget=forms.Textarea(attrs={"rows": 18, "cols": 100, "class": "vLargeTextField"}),
+        label=gettext_lazy("Payload (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 100, "class": "vLargeTextField"}),
         max_length=1_000_000,
     )
 
@@ -85,8 +88,10 @@ class RoutingRuleAdmin(AuditedAdmin):
     autocomplete_fields = ["organisation"]
     fieldsets = [
         (None, {"fields": ["name", "order", "active", "matchers"]}),
-        (gettext_lazy("Proactive notice"), {"fields": ["notice_kind", "organisation", "organisation_label", "area", "environment",
-                                            "environment_label"]}),
+        (
+            gettext_lazy("Proactive notice"),
+            {"fields": ["notice_kind", "organisation", "organisation_label", "area", "environment", "environment_label"]},
+        ),
         (gettext_lazy("Status-page incident"), {"fields": ["components", "impact", "market", "cause"]}),
     ]
 
@@ -122,8 +127,12 @@ class RoutingRuleAdmin(AuditedAdmin):
             except PayloadError as error:
                 errors = error.errors
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "rows": rows,
-            "errors": errors, "title": _("Try a payload against the routing rules"),
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "rows": rows,
+            "errors": errors,
+            "title": _("Try a payload against the routing rules"),
         }
         return TemplateResponse(request, "admin/monitoring/routingrule/try.html", context)
 
@@ -140,8 +149,18 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):  # the alerts and the payloads alike
 class AlertAdmin(ReadOnlyAdmin):
     """Read-only: alerts change only through what monitoring sends."""
 
-    list_display = ["last_received_at", "source", "summary", "state", "rule", "organisation", "notice", "incident",
-                    "needs_attention", "times_received"]
+    list_display = [
+        "last_received_at",
+        "source",
+        "summary",
+        "state",
+        "rule",
+        "organisation",
+        "notice",
+        "incident",
+        "needs_attention",
+        "times_received",
+    ]
     list_filter = ["state", "source", "rule", "service_key", NeedsAttention]
     search_fields = ["key", "summary", "organisation__name", "organisation__account_id"]
     list_select_related = ["rule", "organisation", "notice__ticket", "incident"]

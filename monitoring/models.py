@@ -77,42 +77,71 @@ class RoutingRule(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=100, help_text=_("Lower numbers are tried first."))
     active = models.BooleanField(_("active"), default=True)
     matchers = models.TextField(
-        _("label matchers"), blank=True,
-        help_text=_("One per line, as in Alertmanager: label=value, label!=value, label=~regex, label!~regex. "
-                    "Every one must hold. Empty: every alert matches."),
+        _("label matchers"),
+        blank=True,
+        help_text=_(
+            "One per line, as in Alertmanager: label=value, label!=value, label=~regex, label!~regex. "
+            "Every one must hold. Empty: every alert matches."
+        ),
     )
     organisation = models.ForeignKey(
-        "customers.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("organisation"), help_text=_("Always this organisation. Empty: read it from the label below."),
+        "customers.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+        help_text=_("Always this organisation. Empty: read it from the label below."),
     )
     organisation_label = models.CharField(
-        _("account id label"), max_length=100, blank=True, default="account_id",
+        _("account id label"),
+        max_length=100,
+        blank=True,
+        default="account_id",
         help_text=_("The label that carries the organisation's account id, when no organisation is chosen above."),
     )
     notice_kind = models.CharField(
-        _("notice"), max_length=8, choices=NoticeKind.choices, blank=True, default=NoticeKind.ALERT,
+        _("notice"),
+        max_length=8,
+        choices=NoticeKind.choices,
+        blank=True,
+        default=NoticeKind.ALERT,
         help_text=_("Raise a proactive notice to the organisation's emergency contacts."),
     )
     area = models.ForeignKey(
-        "notices.ProductArea", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "notices.ProductArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("product area"),
     )
     environment = models.CharField(
-        _("environment"), max_length=64, blank=True,
+        _("environment"),
+        max_length=64,
+        blank=True,
         help_text=_("The organisation's environment, e.g. live1. Empty: read it from the label below."),
     )
     environment_label = models.CharField(_("environment label"), max_length=100, blank=True, default="environment")
     components = models.ManyToManyField(
-        "incidents.Component", blank=True, related_name="+", verbose_name=_("status-page components"),
+        "incidents.Component",
+        blank=True,
+        related_name="+",
+        verbose_name=_("status-page components"),
         help_text=_("Open a status-page incident on these components. None: no incident."),
     )
     impact = models.CharField(
-        _("impact"), max_length=24, default=ComponentStatus.PARTIAL_OUTAGE,
+        _("impact"),
+        max_length=24,
+        default=ComponentStatus.PARTIAL_OUTAGE,
         choices=[(status.value, status.label) for status in ALERT_IMPACTS],
     )
     market = models.CharField(_("market"), max_length=60, blank=True)
     cause = models.CharField(
-        _("cause"), max_length=20, choices=Incident.Cause.choices, default=Incident.Cause.UNKNOWN,
+        _("cause"),
+        max_length=20,
+        choices=Incident.Cause.choices,
+        default=Incident.Cause.UNKNOWN,
         help_text=_("A code change publishes the incident at once; any other cause after 30 minutes."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -164,21 +193,41 @@ class Alert(models.Model):
     labels = models.JSONField(_("labels"), default=dict, blank=True)
     annotations = models.JSONField(_("annotations"), default=dict, blank=True)
     rule = models.ForeignKey(
-        RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts", verbose_name=_("routing rule"),
+        RoutingRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("routing rule"),
     )
     organisation = models.ForeignKey(
-        "customers.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "customers.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("organisation"),
     )
     notice = models.ForeignKey(
-        "notices.Notice", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts", verbose_name=_("notice"),
+        "notices.Notice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("notice"),
     )
     incident = models.ForeignKey(
-        "incidents.Incident", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts",
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alerts",
         verbose_name=_("incident"),
     )
     problem = models.TextField(
-        _("needs attention"), blank=True, help_text=_("Why this alert did not do all its rule asks: agents see it listed."),
+        _("needs attention"),
+        blank=True,
+        help_text=_("Why this alert did not do all its rule asks: agents see it listed."),
     )
     starts_at = models.DateTimeField(_("started"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ended"), null=True, blank=True)
@@ -207,7 +256,12 @@ class ReceivedPayload(models.Model):
 
     source = models.CharField(_("source"), max_length=16, choices=Alert.Source.choices)
     service_key = models.ForeignKey(
-        ServiceKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("service key"),
+        ServiceKey,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service key"),
     )
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     body = models.JSONField(_("body"), null=True, blank=True)

@@ -18,7 +18,14 @@ ALERTMANAGER, PAGERDUTY = "alertmanager", "pagerduty"
 PAGERDUTY_SEVERITIES = ("critical", "error", "warning", "info")
 PAGERDUTY_ACTIONS = (TRIGGER, ACKNOWLEDGE, RESOLVE)
 PAGERDUTY_FIELDS = {
-    "routing_key", "event_action", "dedup_key", "payload", "images", "links", "client", "client_url",
+    "routing_key",
+    "event_action",
+    "dedup_key",
+    "payload",
+    "images",
+    "links",
+    "client",
+    "client_url",
 }
 PAGERDUTY_PAYLOAD_FIELDS = {"summary", "source", "severity", "timestamp", "component", "group", "class", "custom_details"}
 MAX_KEY = 255
@@ -110,7 +117,7 @@ def alertmanager_parse(body: Any) -> list[IncomingAlert]:
         raise PayloadError(["the body must be a JSON object (Alertmanager's webhook, version 4)"])
     errors: list[str] = []
     if str(body.get("version", "")) != "4":
-        errors.append("version must be \"4\" (Alertmanager's webhook format)")
+        errors.append('version must be "4" (Alertmanager\'s webhook format)')
     alerts = body.get("alerts")
     if not isinstance(alerts, list) or not alerts:
         errors.append("alerts must be a non-empty list")
@@ -125,7 +132,7 @@ def alertmanager_parse(body: Any) -> list[IncomingAlert]:
             continue
         status = alert.get("status")
         if status not in ("firing", "resolved"):
-            errors.append(f"{where}.status must be \"firing\" or \"resolved\"")
+            errors.append(f'{where}.status must be "firing" or "resolved"')
         fingerprint = alert.get("fingerprint")
         fingerprint = _clean(fingerprint) if isinstance(fingerprint, str) else None
         if fingerprint is None or not fingerprint.strip() or len(fingerprint) > MAX_KEY:
@@ -135,10 +142,17 @@ def alertmanager_parse(body: Any) -> list[IncomingAlert]:
         starts_at = _time(alert.get("startsAt"), f"{where}.startsAt", errors)
         ends_at = _time(alert.get("endsAt"), f"{where}.endsAt", errors)
         if not errors and fingerprint is not None:
-            parsed.append(IncomingAlert(
-                key=fingerprint.strip(), action=TRIGGER if status == "firing" else RESOLVE, labels=labels,
-                annotations=annotations, summary=summary_of(labels, annotations), starts_at=starts_at, ends_at=ends_at,
-            ))
+            parsed.append(
+                IncomingAlert(
+                    key=fingerprint.strip(),
+                    action=TRIGGER if status == "firing" else RESOLVE,
+                    labels=labels,
+                    annotations=annotations,
+                    summary=summary_of(labels, annotations),
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
+            )
     if errors:
         raise PayloadError(errors)
     return parsed
@@ -202,15 +216,21 @@ def pagerduty_parse(body: Any, *, new_key: Any = None) -> IncomingAlert:
                 errors.append(f"'payload.{name}' must be a string")
         starts_at = _time(payload.get("timestamp"), "'payload.timestamp'", errors)
         if not errors:
-            labels = {**_flat(payload.get("custom_details")), **{
-                name: _clean(payload[name]) for name in ("source", "severity", "component", "group", "class")
-                if isinstance(payload.get(name), str) and payload[name]
-            }}
+            labels = {
+                **_flat(payload.get("custom_details")),
+                **{
+                    name: _clean(payload[name])
+                    for name in ("source", "severity", "component", "group", "class")
+                    if isinstance(payload.get(name), str) and payload[name]
+                },
+            }
             annotations = {"summary": summary or ""}
             if isinstance(payload.get("custom_details"), dict | str):
                 details = payload["custom_details"]
-                annotations["description"] = _clean(details) if isinstance(details, str) else "\n".join(
-                    f"{name}: {_text(value)}" for name, value in details.items() if _text(value)
+                annotations["description"] = (
+                    _clean(details)
+                    if isinstance(details, str)
+                    else "\n".join(f"{name}: {_text(value)}" for name, value in details.items() if _text(value))
                 )
                 if isinstance(details, dict) and isinstance(details.get("call_to_action"), str):
                     annotations["call_to_action"] = _clean(details["call_to_action"])
@@ -218,6 +238,10 @@ def pagerduty_parse(body: Any, *, new_key: Any = None) -> IncomingAlert:
         raise PayloadError(errors)
     key = dedup_key.strip() if dedup_key else (str(new_key) if new_key else uuid.uuid4().hex)
     return IncomingAlert(
-        key=key, action=str(action), labels=labels, annotations=annotations,
-        summary=(summary or "").strip()[:MAX_SUMMARY], starts_at=starts_at,
+        key=key,
+        action=str(action),
+        labels=labels,
+        annotations=annotations,
+        summary=(summary or "").strip()[:MAX_SUMMARY],
+        starts_at=starts_at,
     )

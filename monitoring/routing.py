@@ -35,8 +35,10 @@ class Plan:
 def rules_active() -> list[RoutingRule]:
     """The rules in the order they are tried, with their components (one read per payload, not per alert)."""
     return list(
-        RoutingRule.objects.filter(active=True).select_related("organisation", "area")
-        .prefetch_related("components").order_by("order", "name", "pk")
+        RoutingRule.objects.filter(active=True)
+        .select_related("organisation", "area")
+        .prefetch_related("components")
+        .order_by("order", "name", "pk")
     )
 
 
@@ -56,7 +58,11 @@ def alert_plan(*, labels: dict[str, str], rules: list[RoutingRule]) -> Plan:
     if rule is None:
         return Plan(problems=[_("No routing rule matches these labels.")])
     plan = Plan(
-        rule=rule, notice_kind=rule.notice_kind, area=rule.area, market=rule.market, cause=rule.cause,
+        rule=rule,
+        notice_kind=rule.notice_kind,
+        area=rule.area,
+        market=rule.market,
+        cause=rule.cause,
         components=dict.fromkeys(rule.components.all(), rule.impact),
     )
     if not rule.notice_kind:
@@ -65,8 +71,10 @@ def alert_plan(*, labels: dict[str, str], rules: list[RoutingRule]) -> Plan:
     if organisation is None:
         account_id = labels.get(rule.organisation_label, "").strip()
         if not account_id:
-            plan.problems.append(_("The rule reads the organisation from the label “%(label)s”, which this alert lacks.")
-                                 % {"label": rule.organisation_label})
+            plan.problems.append(
+                _("The rule reads the organisation from the label “%(label)s”, which this alert lacks.")
+                % {"label": rule.organisation_label}
+            )
             return plan
         organisation = Organisation.objects.filter(account_id=account_id, contract_active=True).first()
         if organisation is None:
@@ -77,8 +85,10 @@ def alert_plan(*, labels: dict[str, str], rules: list[RoutingRule]) -> Plan:
     if name:
         plan.environment = Environment.objects.filter(organisation=organisation, name=name).first()
         if plan.environment is None:
-            plan.problems.append(_("%(organisation)s has no environment “%(name)s”: the notice names none.")
-                                 % {"organisation": organisation.name, "name": name})
+            plan.problems.append(
+                _("%(organisation)s has no environment “%(name)s”: the notice names none.")
+                % {"organisation": organisation.name, "name": name}
+            )
     if rule.area is None:
         plan.problems.append(_("The rule names no product area: no notice is raised."))
     return plan

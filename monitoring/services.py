@@ -81,9 +81,12 @@ class AlertOutcome:
     def as_dict(self) -> dict[str, Any]:
         alert = self.alert
         return {
-            "key": self.key, "action": self.action, "state": alert.state if alert else None,
+            "key": self.key,
+            "action": self.action,
+            "state": alert.state if alert else None,
             "notice": alert.notice.ticket.reference if alert and alert.notice is not None else None,
-            "incident": alert.incident_id if alert else None, "outcome": " ".join(self.did),
+            "incident": alert.incident_id if alert else None,
+            "outcome": " ".join(self.did),
         }
 
 
@@ -102,8 +105,15 @@ def payload_receive(*, service_key: ServiceKey, source: str, body: Any, raw: str
     try:
         incoming = alertmanager_parse(body) if source == ALERTMANAGER else [pagerduty_parse(body)]
     except PayloadError as error:
-        _record(service_key=service_key, source=source, body=body, raw=raw, status_code=400,
-                outcome=_("Refused, nothing changed: %(errors)s") % {"errors": "; ".join(error.errors)}, alerts=[])
+        _record(
+            service_key=service_key,
+            source=source,
+            body=body,
+            raw=raw,
+            status_code=400,
+            outcome=_("Refused, nothing changed: %(errors)s") % {"errors": "; ".join(error.errors)},
+            alerts=[],
+        )
         raise
     rules = rules_active()
     outcomes = []
@@ -120,7 +130,11 @@ def payload_receive(*, service_key: ServiceKey, source: str, body: Any, raw: str
         outcomes.append(outcome)
     status_code = 500 if any(o.failed for o in outcomes) else (202 if source != ALERTMANAGER else 200)
     payload = _record(
-        service_key=service_key, source=source, body=body, raw=raw, status_code=status_code,
+        service_key=service_key,
+        source=source,
+        body=body,
+        raw=raw,
+        status_code=status_code,
         outcome="\n".join(f"{o.key} ({o.action}): {' '.join(o.did)}" for o in outcomes),
         alerts=[o.alert for o in outcomes if o.alert is not None],
     )
@@ -128,12 +142,22 @@ def payload_receive(*, service_key: ServiceKey, source: str, body: Any, raw: str
 
 
 def _record(
-    *, service_key: ServiceKey, source: str, body: Any, raw: str, status_code: int, outcome: str, alerts: list[Alert],
+    *,
+    service_key: ServiceKey,
+    source: str,
+    body: Any,
+    raw: str,
+    status_code: int,
+    outcome: str,
+    alerts: list[Alert],
 ) -> ReceivedPayload:
     payload = ReceivedPayload.objects.create(
-        service_key=service_key, source=source, body=_storable(body) if raw == "" else None,
+        service_key=service_key,
+        source=source,
+        body=_storable(body) if raw == "" else None,
         raw=raw[:RAW_KEPT].replace("\x00", ""),
-        status_code=status_code, outcome=outcome.replace("\x00", ""),
+        status_code=status_code,
+        outcome=outcome.replace("\x00", ""),
     )
     if alerts:
         payload.alerts.set(alerts)
@@ -152,7 +176,12 @@ def _storable(value: Any) -> Any:
 
 
 def alert_receive(
-    *, service_key: ServiceKey, source: str, incoming: IncomingAlert, rules: list[RoutingRule], outcome: AlertOutcome,
+    *,
+    service_key: ServiceKey,
+    source: str,
+    incoming: IncomingAlert,
+    rules: list[RoutingRule],
+    outcome: AlertOutcome,
 ) -> Alert | None:
     """One alert, in the caller's transaction; the row is locked, so two deliveries of one alert act one after the other."""
     now = timezone.now()
@@ -163,7 +192,9 @@ def alert_receive(
         return None
     if alert is None:
         alert, created = Alert.objects.get_or_create(
-            service_key=service_key, source=source, key=incoming.key,
+            service_key=service_key,
+            source=source,
+            key=incoming.key,
             defaults={"state": Alert.State.FIRING, "first_received_at": now, "last_received_at": now},
         )
         if not created:  # a twin delivery created it between our read and our insert: wait for it
@@ -194,7 +225,12 @@ def _words(alert: Alert, incoming: IncomingAlert) -> None:
 
 
 def _fire(
-    alert: Alert, *, incoming: IncomingAlert, rules: list[RoutingRule], service_key: ServiceKey, now: datetime,
+    alert: Alert,
+    *,
+    incoming: IncomingAlert,
+    rules: list[RoutingRule],
+    service_key: ServiceKey,
+    now: datetime,
     outcome: AlertOutcome,
 ) -> None:
     again = alert.state == Alert.State.RESOLVED  # a new alert starts as firing
@@ -210,21 +246,34 @@ def _fire(
         alert.state = Alert.State.FIRING
     alert.problem = "\n".join(problems)
     if not outcome.did:
-        outcome.did.append(_("Still firing: nothing new.") if not problems else _("Kept for agents: %(why)s") % {
-            "why": " ".join(problems),
-        })
+        outcome.did.append(
+            _("Still firing: nothing new.")
+            if not problems
+            else _("Kept for agents: %(why)s")
+            % {
+                "why": " ".join(problems),
+            }
+        )
     elif problems:
         outcome.did.append(_("Needs attention: %(why)s") % {"why": " ".join(problems)})
 
 
 def _fire_notice(
-    alert: Alert, *, plan: Plan, again: bool, service_key: ServiceKey, problems: list[str], outcome: AlertOutcome,
+    alert: Alert,
+    *,
+    plan: Plan,
+    again: bool,
+    service_key: ServiceKey,
+    problems: list[str],
+    outcome: AlertOutcome,
 ) -> None:
     if alert.notice_id is not None:
         if again and (posted_on := alert.notice) is not None:
-            notice_update_post(notice=posted_on, service_key=service_key, body=_(
-                "Our monitoring sees the problem again: %(summary)s"
-            ) % {"summary": alert.summary})
+            notice_update_post(
+                notice=posted_on,
+                service_key=service_key,
+                body=_("Our monitoring sees the problem again: %(summary)s") % {"summary": alert.summary},
+            )
             outcome.did.append(_("Update posted on %(ticket)s: firing again.") % {"ticket": posted_on.ticket.reference})
         return
     organisation, area = plan.organisation, plan.area
@@ -233,9 +282,14 @@ def _fire_notice(
     try:
         with transaction.atomic():
             notice, _created = notice_raise(
-                organisation=organisation, kind=plan.notice_kind, area=area, environment=plan.environment,
-                title=alert.summary[:200] or alert.key, description=_description(alert),
-                call_to_action=alert.annotations.get("call_to_action", ""), service_key=service_key,
+                organisation=organisation,
+                kind=plan.notice_kind,
+                area=area,
+                environment=plan.environment,
+                title=alert.summary[:200] or alert.key,
+                description=_description(alert),
+                call_to_action=alert.annotations.get("call_to_action", ""),
+                service_key=service_key,
                 # Never a second notice for one alert, even if the link to it were lost.
                 idempotency_key=f"alert:{alert.source}:{alert.pk}",
             )
@@ -243,19 +297,31 @@ def _fire_notice(
         problems.append(" ".join(error.messages))
         return
     alert.notice = notice
-    outcome.did.append(_("%(kind)s raised as %(ticket)s.") % {
-        "kind": Notice.Kind(notice.kind).label, "ticket": notice.ticket.reference,
-    })
+    outcome.did.append(
+        _("%(kind)s raised as %(ticket)s.")
+        % {
+            "kind": Notice.Kind(notice.kind).label,
+            "ticket": notice.ticket.reference,
+        }
+    )
 
 
 def _fire_incident(
-    alert: Alert, *, plan: Plan, again: bool, service_key: ServiceKey, now: datetime, outcome: AlertOutcome,
+    alert: Alert,
+    *,
+    plan: Plan,
+    again: bool,
+    service_key: ServiceKey,
+    now: datetime,
+    outcome: AlertOutcome,
 ) -> None:
     incident = alert.incident
     if incident is not None and incident.is_open:
         if again:
             publishing.incident_update_post(
-                incident=incident, status=Incident.Status.INVESTIGATING, actor_label=service_key.name,
+                incident=incident,
+                status=Incident.Status.INVESTIGATING,
+                actor_label=service_key.name,
                 message=_("Our monitoring sees the problem again. We are investigating."),
                 reason=_("The alert fired again within the stable period: the resolution is cancelled."),
             )
@@ -265,8 +331,13 @@ def _fire_incident(
         return  # an incident an agent closed while the alert still fires stays closed
     detected_at = min(alert.starts_at or now, now)
     alert.incident = publishing.incident_create(
-        title=(alert.summary or alert.key)[:200], message=_incident_message(alert), components=plan.components,
-        market=plan.market, cause=plan.cause, source=Incident.Source.MONITORING, detected_at=detected_at,
+        title=(alert.summary or alert.key)[:200],
+        message=_incident_message(alert),
+        components=plan.components,
+        market=plan.market,
+        cause=plan.cause,
+        source=Incident.Source.MONITORING,
+        detected_at=detected_at,
     )
     outcome.did.append(_("Incident #%(id)s opened.") % {"id": alert.incident.pk})
 
@@ -278,7 +349,9 @@ def _acknowledge(alert: Alert, *, service_key: ServiceKey, outcome: AlertOutcome
     alert.state = Alert.State.ACKNOWLEDGED
     if alert.incident is not None and alert.incident.is_open:
         publishing.event_record(
-            incident=alert.incident, kind=IncidentEvent.Kind.STATUS, actor_label=service_key.name,
+            incident=alert.incident,
+            kind=IncidentEvent.Kind.STATUS,
+            actor_label=service_key.name,
             reason=_("Acknowledged in monitoring: someone is working on it."),
         )
     outcome.did.append(_("Acknowledged."))
@@ -292,14 +365,19 @@ def _resolve(alert: Alert, *, incoming: IncomingAlert, service_key: ServiceKey, 
     alert.state = Alert.State.RESOLVED
     alert.ends_at = min(incoming.ends_at or now, now)
     if alert.notice is not None:
-        notice_update_post(notice=alert.notice, service_key=service_key, body=_(
-            "Resolved: our monitoring no longer sees the problem (%(summary)s). We keep watching."
-        ) % {"summary": alert.summary})
+        notice_update_post(
+            notice=alert.notice,
+            service_key=service_key,
+            body=_("Resolved: our monitoring no longer sees the problem (%(summary)s). We keep watching.")
+            % {"summary": alert.summary},
+        )
         outcome.did.append(_("Resolved update posted on %(ticket)s.") % {"ticket": alert.notice.ticket.reference})
     incident = alert.incident
     if incident is not None and incident.is_open and incident.status != Incident.Status.MONITORING:
         publishing.incident_update_post(
-            incident=incident, status=Incident.Status.MONITORING, actor_label=service_key.name,
+            incident=incident,
+            status=Incident.Status.MONITORING,
+            actor_label=service_key.name,
             message=_("A fix is in place and we are monitoring the results."),
             reason=_("The alert resolved in monitoring: resolved once it has held for 10 minutes."),
         )
@@ -348,11 +426,17 @@ def payload_try(*, source: str, body: Any, service_key: ServiceKey | None = None
             for item in incoming:
                 outcome = AlertOutcome(key=item.key, action=item.action)
                 alert = alert_receive(service_key=key, source=source, incoming=item, rules=rules, outcome=outcome)
-                rows.append(TrialRow(
-                    key=item.key, action=item.action, rule=alert.rule.name if alert and alert.rule else "",
-                    organisation=alert.organisation.name if alert and alert.organisation else "",
-                    labels=dict(item.labels), did=list(outcome.did), problem=alert.problem if alert else "",
-                ))
+                rows.append(
+                    TrialRow(
+                        key=item.key,
+                        action=item.action,
+                        rule=alert.rule.name if alert and alert.rule else "",
+                        organisation=alert.organisation.name if alert and alert.organisation else "",
+                        labels=dict(item.labels),
+                        did=list(outcome.did),
+                        problem=alert.problem if alert else "",
+                    )
+                )
             raise _Rollback
     except _Rollback:
         pass

@@ -18,7 +18,13 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     showing_all = request.GET.get("show") == "all"
     alerts = selectors.alerts_visible_to(request.user) if showing_all else selectors.alerts_needing_attention(request.user)
     page = Paginator(alerts.order_by("-last_received_at", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "monitoring/alerts.html", {
-        "page": page, "alerts": page.object_list, "showing_all": showing_all,
-        "attention_count": selectors.alerts_needing_attention(request.user).count(),
-    })
+    return render(
+        request,
+        "monitoring/alerts.html",
+        {
+            "page": page,
+            "alerts": page.object_list,
+            "showing_all": showing_all,
+            "attention_count": selectors.alerts_needing_attention(request.user).count(),
+        },
+    )

@@ -17,6 +17,7 @@ from sla.selectors import calendar_default
 
 log = logging.getLogger(__name__)
 
+
 def calendar_of(organisation: Organisation) -> Calendar | None:
     """The organisation's business calendar; the default business hours (a flag in the admin) when it has none."""
     if organisation.calendar_id:
@@ -54,7 +55,7 @@ def send_time(*, organisation: Organisation, kind: str, not_before: datetime | N
         return SendTime(None)
     local = timezone.localtime(opens, timezone=ZoneInfo(calendar.timezone))
     reason = _("Held for the business hours of “%(calendar)s” until %(when)s.") % {
-        "calendar": calendar.name, "when": f"{local:%a %d %b %H:%M} {calendar.timezone}",
+        "calendar": calendar.name,
+        "when": f"{local:%a %d %b %H:%M} {calendar.timezone}",
     }
     return SendTime(opens, reason[:200])
-

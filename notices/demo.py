@@ -34,31 +34,45 @@ AREA_DESCRIPTIONS = {
 def seed() -> None:
     for order, (name, description) in enumerate(AREAS):
         es, pt = AREA_DESCRIPTIONS[name]
-        ProductArea.objects.get_or_create(name_en=name, defaults={
-            "name": name, "description": description, "order": order * 10,
-            "name_es": name, "name_pt_br": name, "description_es": es, "description_pt_br": pt,
-        })
+        ProductArea.objects.get_or_create(
+            name_en=name,
+            defaults={
+                "name": name,
+                "description": description,
+                "order": order * 10,
+                "name_es": name,
+                "name_pt_br": name,
+                "description_es": es,
+                "description_pt_br": pt,
+            },
+        )
     agent = User.objects.filter(email="sam@supportdesk.example").first()
     northwind = Organisation.objects.filter(account_id="NW-1001").first()
     globex = Organisation.objects.filter(account_id="GX-2002").first()
     if agent is None or northwind is None or globex is None:
         return
     notice_raise(
-        organisation=northwind, kind="alert", area=ProductArea.objects.get(name_en="Query API"),
+        organisation=northwind,
+        kind="alert",
+        area=ProductArea.objects.get(name_en="Query API"),
         environment=Environment.objects.filter(organisation=northwind, name="live1").first(),
         title="Increased error rate on published query endpoints",
         description="Since 02:10 UTC about 4% of requests to your published query endpoints answer 503, "
         "up from under 0.1%. The errors started after your index configuration changed.",
         call_to_action="Please review the index configuration change made at 02:05 UTC and roll it back "
         "if it was not intended. Reply on the ticket once done.",
-        actor=agent, idempotency_key="demo-alert-query-api",
+        actor=agent,
+        idempotency_key="demo-alert-query-api",
     )
     # Scheduled from tomorrow, so the demo always shows one held warning, whatever the hour.
     notice_raise(
-        organisation=globex, kind="warning", area=ProductArea.objects.get(name_en="Data API"),
+        organisation=globex,
+        kind="warning",
+        area=ProductArea.objects.get(name_en="Data API"),
         environment=Environment.objects.filter(organisation=globex, name="test1").first(),
         title="Delays in data trigger processing on test1",
-        description="Data triggers on test1 have been processed up to 40 minutes late since yesterday. "
-        "Nothing is failing yet.",
-        actor=agent, idempotency_key="demo-warning-data-api", not_before=timezone.now() + timedelta(days=1),
+        description="Data triggers on test1 have been processed up to 40 minutes late since yesterday. Nothing is failing yet.",
+        actor=agent,
+        idempotency_key="demo-warning-data-api",
+        not_before=timezone.now() + timedelta(days=1),
     )

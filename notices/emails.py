@@ -33,7 +33,9 @@ def address(contact: Contact) -> str:
 
 def subject_of(notice: Notice) -> str:
     return _("[%(reference)s] %(kind)s: %(title)s") % {
-        "reference": notice.ticket.reference, "kind": notice.get_kind_display(), "title": notice.title,
+        "reference": notice.ticket.reference,
+        "kind": notice.get_kind_display(),
+        "title": notice.title,
     }
 
 

@@ -15,17 +15,23 @@ from notices.models import Notice, ProductArea
 
 class _NoticeFields(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=Notice.Kind.choices,
+        label=_("Kind"),
+        choices=Notice.Kind.choices,
         help_text=_("Alert: action is required, sent at once day or night. Warning: to be addressed, sent in business hours."),
     )
     environment = forms.CharField(
-        label=_("Environment"), max_length=64, required=False,
+        label=_("Environment"),
+        max_length=64,
+        required=False,
         help_text=_("For example live1 or test1. Empty: not tied to one environment."),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("What we detected"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     call_to_action = forms.CharField(
-        label=_("Call to action"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Call to action"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the customer must do. Leave empty when we are working on it: the email then says so."),
     )
     idempotency_key = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
@@ -43,9 +49,15 @@ class _NoticeFields(forms.Form):
             environment = Environment.objects.filter(organisation=organisation, name__iexact=name).first()
             if environment is None:
                 known = ", ".join(organisation.environments.values_list("name", flat=True)) or "—"
-                self.add_error("environment", _("%(organisation)s has no environment “%(name)s”; it has: %(known)s.") % {
-                    "organisation": organisation.name, "name": name, "known": known,
-                })
+                self.add_error(
+                    "environment",
+                    _("%(organisation)s has no environment “%(name)s”; it has: %(known)s.")
+                    % {
+                        "organisation": organisation.name,
+                        "name": name,
+                        "known": known,
+                    },
+                )
             data["environment"] = environment
         return data
 
@@ -54,10 +66,14 @@ class NoticeForm(_NoticeFields):
     """An agent raises a notice in the desk."""
 
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.filter(contract_active=True), empty_label=_("Choose…"),
+        label=_("Organisation"),
+        queryset=Organisation.objects.filter(contract_active=True),
+        empty_label=_("Choose…"),
     )
     area: forms.ModelChoiceField[ProductArea] = forms.ModelChoiceField(
-        label=_("Product area"), queryset=ProductArea.objects.filter(active=True), empty_label=_("Choose…"),
+        label=_("Product area"),
+        queryset=ProductArea.objects.filter(active=True),
+        empty_label=_("Choose…"),
     )
 
     field_order = ["organisation", "kind", "area", "environment", "title", "description", "call_to_action"]
@@ -104,7 +120,10 @@ class NoticeApiForm(_NoticeFields):
 class NoticeUpdateForm(forms.Form):
     body = forms.CharField(label=_("Update"), widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
     call_to_action = forms.CharField(
-        label=_("Call to action"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Call to action"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Empty: the email says we are still working on it."),
     )
 

@@ -43,27 +43,43 @@ class Notice(models.Model):
         WARNING = "warning", _("Warning")
 
     organisation = models.ForeignKey(
-        "customers.Organisation", on_delete=models.PROTECT, related_name="notices", verbose_name=_("organisation"),
+        "customers.Organisation",
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("organisation"),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     area = models.ForeignKey(ProductArea, on_delete=models.PROTECT, related_name="notices", verbose_name=_("product area"))
     environment = models.ForeignKey(
-        "customers.Environment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "customers.Environment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("environment"),
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     call_to_action = models.TextField(
-        _("call to action"), blank=True,
+        _("call to action"),
+        blank=True,
         help_text=_("What the customer must do. Empty: we are working on it and will send updates."),
     )
     ticket = models.OneToOneField("tickets.Ticket", on_delete=models.PROTECT, related_name="notice", verbose_name=_("ticket"))
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("raised by"),
     )
     service_key = models.ForeignKey(
-        "monitoring.ServiceKey", on_delete=models.PROTECT, null=True, blank=True, related_name="notices",
+        "monitoring.ServiceKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
         verbose_name=_("service key"),
     )
     raised_by_label = models.CharField(_("raised by (label)"), max_length=150, blank=True)
@@ -107,7 +123,11 @@ class NoticeUpdate(models.Model):
     body = models.TextField(_("update"))
     call_to_action = models.TextField(_("call to action"), blank=True)
     comment = models.OneToOneField(
-        "tickets.Comment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "tickets.Comment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("The public reply on the ticket that carries this update."),
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -105,7 +105,9 @@ def held_notice_mail(*, user: User) -> list[HeldMessage]:
     _staff_only(user)
     rows = (
         OutboundEmail.objects.filter(
-            state=OutboundEmail.State.PENDING, next_attempt_at__gt=timezone.now(), event_key__startswith="notice",
+            state=OutboundEmail.State.PENDING,
+            next_attempt_at__gt=timezone.now(),
+            event_key__startswith="notice",
         )
         .exclude(held_reason="")
         .order_by("next_attempt_at", "pk")
@@ -128,10 +130,17 @@ def held_notice_mail(*, user: User) -> list[HeldMessage]:
         if notice is None:
             continue
         first = group[0]
-        held.append(HeldMessage(
-            event_key=key, notice=notice, update=update, subject=first.subject, not_before=first.next_attempt_at,
-            held_reason=first.held_reason, recipients=[row.recipient for row in group],
-        ))
+        held.append(
+            HeldMessage(
+                event_key=key,
+                notice=notice,
+                update=update,
+                subject=first.subject,
+                not_before=first.next_attempt_at,
+                held_reason=first.held_reason,
+                recipients=[row.recipient for row in group],
+            )
+        )
     return held
 
 

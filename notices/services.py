@@ -38,9 +38,7 @@ MAX_REFERENCES = 20
 
 def emergency_contacts(*, organisation: Organisation) -> tuple[Contact | None, list[Contact]]:
     """The registered emergency contact and the additional ones, in their order."""
-    contacts = list(
-        contacts_in_emergency_order(organisation=organisation).exclude(emergency_role=Contact.EmergencyRole.NONE)
-    )
+    contacts = list(contacts_in_emergency_order(organisation=organisation).exclude(emergency_role=Contact.EmergencyRole.NONE))
     registered = next((c for c in contacts if c.emergency_role == Contact.EmergencyRole.REGISTERED), None)
     return registered, [c for c in contacts if c.emergency_role == Contact.EmergencyRole.ADDITIONAL]
 
@@ -79,10 +77,18 @@ def notice_raise(
     try:
         with transaction.atomic():
             return _raise(
-                organisation=organisation, kind=kind, area=area, environment=environment, title=title.strip(),
-                description=description.strip(), call_to_action=call_to_action.strip(), actor=actor,
-                actor_label=actor_label or (service_key.name if service_key else ""), service_key=service_key,
-                idempotency_key=idempotency_key, not_before=not_before,
+                organisation=organisation,
+                kind=kind,
+                area=area,
+                environment=environment,
+                title=title.strip(),
+                description=description.strip(),
+                call_to_action=call_to_action.strip(),
+                actor=actor,
+                actor_label=actor_label or (service_key.name if service_key else ""),
+                service_key=service_key,
+                idempotency_key=idempotency_key,
+                not_before=not_before,
             ), True
     except IntegrityError:
         # Two requests with one key at once: the other one won; answer with its notice.
@@ -120,9 +126,17 @@ def _raise(
         )
     ticket_type = TicketType.objects.get(slug=TICKET_TYPE_SLUGS[kind])
     notice = Notice(
-        organisation=organisation, kind=kind, area=area, environment=environment, title=title,
-        description=description, call_to_action=call_to_action, raised_by=actor, service_key=service_key,
-        raised_by_label=actor_label, idempotency_key=idempotency_key,
+        organisation=organisation,
+        kind=kind,
+        area=area,
+        environment=environment,
+        title=title,
+        description=description,
+        call_to_action=call_to_action,
+        raised_by=actor,
+        service_key=service_key,
+        raised_by_label=actor_label,
+        idempotency_key=idempotency_key,
     )
     notice.ticket = ticket_create(
         organisation=organisation,
@@ -145,21 +159,29 @@ def _thread(*, notice: Notice, recipient: str, before: NoticeUpdate | None) -> t
     keys = [notice.event_key, *(u.event_key for u in notice.updates.all() if before is None or u.pk != before.pk)]
     ids = list(
         OutboundEmail.objects.filter(event_key__in=keys, recipient=recipient.lower())
-        .exclude(state=OutboundEmail.State.CANCELLED).order_by("created_at", "pk").values_list("message_id", flat=True)
+        .exclude(state=OutboundEmail.State.CANCELLED)
+        .order_by("created_at", "pk")
+        .values_list("message_id", flat=True)
     )
     if not ids:  # someone added to the notice later: join the requester's thread
         ids = list(
-            OutboundEmail.objects.filter(event_key=notice.event_key).order_by("created_at", "pk")
+            OutboundEmail.objects.filter(event_key=notice.event_key)
+            .order_by("created_at", "pk")
             .values_list("message_id", flat=True)[:1]
         )
     if not ids:
         return "", ""
-    kept = ids if len(ids) <= MAX_REFERENCES else [ids[0], *ids[-(MAX_REFERENCES - 1):]]
+    kept = ids if len(ids) <= MAX_REFERENCES else [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
     return ids[-1], " ".join(kept)
 
 
 def _mail(
-    *, notice: Notice, not_before: datetime | None, actor: User | None, actor_label: str, update: NoticeUpdate | None = None,
+    *,
+    notice: Notice,
+    not_before: datetime | None,
+    actor: User | None,
+    actor_label: str,
+    update: NoticeUpdate | None = None,
 ) -> SendTime:
     when = send_time(organisation=notice.organisation, kind=notice.kind, not_before=not_before)
     requester, copied = _recipients(notice.ticket)
@@ -180,7 +202,11 @@ def _mail(
             thread_record(ticket_id=notice.ticket_id, row=row)
             queued.append(contact.email)
     event_record(
-        ticket=notice.ticket, kind=TicketEvent.Kind.NOTIFIED, actor=actor, actor_label=actor_label, is_public=False,
+        ticket=notice.ticket,
+        kind=TicketEvent.Kind.NOTIFIED,
+        actor=actor,
+        actor_label=actor_label,
+        is_public=False,
         after={
             "event": event_key,
             "recipients": queued,
@@ -193,8 +219,13 @@ def _mail(
 
 @transaction.atomic
 def notice_update_post(
-    *, notice: Notice, body: str, actor: User | None = None, service_key: ServiceKey | None = None,
-    call_to_action: str = "", not_before: datetime | None = None,
+    *,
+    notice: Notice,
+    body: str,
+    actor: User | None = None,
+    service_key: ServiceKey | None = None,
+    call_to_action: str = "",
+    not_before: datetime | None = None,
 ) -> NoticeUpdate:
     """A further message: a public reply on the ticket, mailed to the same people in the same thread.
 
@@ -209,7 +240,10 @@ def notice_update_post(
         if notice.service_key_id != service_key.pk:
             raise ValidationError(_("A service key posts updates only on the notices it raised."))
         update = NoticeUpdate.objects.create(
-            notice=notice, body=body, call_to_action=call_to_action, author_label=service_key.name,
+            notice=notice,
+            body=body,
+            call_to_action=call_to_action,
+            author_label=service_key.name,
         )
         _mail(notice=notice, not_before=not_before, actor=None, actor_label=service_key.name, update=update)
         return update
@@ -220,7 +254,11 @@ def notice_update_post(
         text = f"{body}\n\n{_('What you need to do')}:\n{call_to_action}"
     comment = comment_add(ticket=notice.ticket, author=actor, body=text)
     update = NoticeUpdate.objects.create(
-        notice=notice, body=body, call_to_action=call_to_action, comment=comment, author=actor,
+        notice=notice,
+        body=body,
+        call_to_action=call_to_action,
+        comment=comment,
+        author=actor,
     )
     _mail(notice=notice, not_before=not_before, actor=actor, actor_label="", update=update)
     return update
@@ -229,7 +267,9 @@ def notice_update_post(
 def _held_rows(event_key: str) -> list[OutboundEmail]:
     return list(
         OutboundEmail.objects.filter(
-            event_key=event_key, state=OutboundEmail.State.PENDING, next_attempt_at__gt=timezone.now(),
+            event_key=event_key,
+            state=OutboundEmail.State.PENDING,
+            next_attempt_at__gt=timezone.now(),
         ).exclude(held_reason="")
     )
 
@@ -240,8 +280,12 @@ def held_mail_release(*, notice: Notice, event_key: str, actor: User) -> int:
     released = [row.recipient for row in _held_rows(event_key) if outbox_release(outbox_id=row.pk)]
     if released:
         event_record(
-            ticket=notice.ticket, kind=TicketEvent.Kind.NOTIFIED, actor=actor, is_public=False,
-            after={"event": event_key, "released": released}, reason=_("Held mail sent now."),
+            ticket=notice.ticket,
+            kind=TicketEvent.Kind.NOTIFIED,
+            actor=actor,
+            is_public=False,
+            after={"event": event_key, "released": released},
+            reason=_("Held mail sent now."),
         )
     return len(released)
 
@@ -254,7 +298,11 @@ def held_mail_cancel(*, notice: Notice, event_key: str, actor: User, reason: str
     cancelled = [row.recipient for row in _held_rows(event_key) if outbox_cancel(outbox_id=row.pk, reason=reason)]
     if cancelled:
         event_record(
-            ticket=notice.ticket, kind=TicketEvent.Kind.NOTIFIED, actor=actor, is_public=False,
-            after={"event": event_key, "cancelled": cancelled}, reason=reason,
+            ticket=notice.ticket,
+            kind=TicketEvent.Kind.NOTIFIED,
+            actor=actor,
+            is_public=False,
+            after={"event": event_key, "cancelled": cancelled},
+            reason=reason,
         )
     return len(cancelled)

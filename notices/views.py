@@ -55,18 +55,28 @@ def notice_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 notice, created = services.notice_raise(
-                    organisation=data["organisation"], kind=data["kind"], area=data["area"],
-                    environment=data["environment"], title=data["title"], description=data["description"],
-                    call_to_action=data["call_to_action"], actor=request.user,
+                    organisation=data["organisation"],
+                    kind=data["kind"],
+                    area=data["area"],
+                    environment=data["environment"],
+                    title=data["title"],
+                    description=data["description"],
+                    call_to_action=data["call_to_action"],
+                    actor=request.user,
                     idempotency_key=data["idempotency_key"],
                 )
             except ValidationError as exc:
                 _form_error(form, exc)
             else:
                 if created:
-                    messages.success(request, _("%(kind)s raised as %(reference)s.") % {
-                        "kind": notice.get_kind_display(), "reference": notice.ticket.reference,
-                    })
+                    messages.success(
+                        request,
+                        _("%(kind)s raised as %(reference)s.")
+                        % {
+                            "kind": notice.get_kind_display(),
+                            "reference": notice.ticket.reference,
+                        },
+                    )
                 return redirect("notices:detail", notice_id=notice.pk)
     else:
         form = NoticeForm(initial={"organisation": organisation.pk if organisation else None})
@@ -86,7 +96,9 @@ def notice_detail(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResp
         if form.is_valid():
             try:
                 services.notice_update_post(
-                    notice=notice, body=form.cleaned_data["body"], call_to_action=form.cleaned_data["call_to_action"],
+                    notice=notice,
+                    body=form.cleaned_data["body"],
+                    call_to_action=form.cleaned_data["call_to_action"],
                     actor=request.user,
                 )
             except ValidationError as exc:
@@ -94,15 +106,19 @@ def notice_detail(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResp
             else:
                 messages.success(request, _("Update sent to the notice's recipients."))
                 return redirect("notices:detail", notice_id=notice.pk)
-    return render(request, "notices/detail.html", {
-        "notice": notice,
-        "updates": notice.updates.select_related("author"),
-        "mail": selectors.notice_mail(notice=notice),
-        "requester": notice.ticket.requester_contact,
-        "copied": notice.ticket.cc_contacts.order_by(*emergency_ordering()),
-        "form": form,
-        "alerts_behind": alerts_behind_notice(user=request.user, notice=notice),
-    })
+    return render(
+        request,
+        "notices/detail.html",
+        {
+            "notice": notice,
+            "updates": notice.updates.select_related("author"),
+            "mail": selectors.notice_mail(notice=notice),
+            "requester": notice.ticket.requester_contact,
+            "copied": notice.ticket.cc_contacts.order_by(*emergency_ordering()),
+            "form": form,
+            "alerts_behind": alerts_behind_notice(user=request.user, notice=notice),
+        },
+    )
 
 
 @support_staff_required
@@ -118,9 +134,14 @@ def held_release(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("notices:held")
     held = selectors.held_message_get_for(user=request.user, event_key=form.cleaned_data["event_key"])
     count = services.held_mail_release(notice=held.notice, event_key=held.event_key, actor=request.user)
-    messages.success(request, _("%(count)d emails of %(reference)s are being sent now.") % {
-        "count": count, "reference": held.notice.ticket.reference,
-    })
+    messages.success(
+        request,
+        _("%(count)d emails of %(reference)s are being sent now.")
+        % {
+            "count": count,
+            "reference": held.notice.ticket.reference,
+        },
+    )
     return redirect("notices:held")
 
 
@@ -134,12 +155,20 @@ def held_cancel(request: AuthenticatedHttpRequest) -> HttpResponse:
     held = selectors.held_message_get_for(user=request.user, event_key=form.cleaned_data["event_key"])
     try:
         count = services.held_mail_cancel(
-            notice=held.notice, event_key=held.event_key, actor=request.user, reason=form.cleaned_data["reason"],
+            notice=held.notice,
+            event_key=held.event_key,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("notices:held")
-    messages.success(request, _("%(count)d emails of %(reference)s cancelled.") % {
-        "count": count, "reference": held.notice.ticket.reference,
-    })
+    messages.success(
+        request,
+        _("%(count)d emails of %(reference)s cancelled.")
+        % {
+            "count": count,
+            "reference": held.notice.ticket.reference,
+        },
+    )
     return redirect("notices:held")

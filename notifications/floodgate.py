@@ -55,7 +55,12 @@ def _refusal(*, purpose: str, address: str, client: str, key: str, repeat_after:
 
 
 def mail_permit(
-    *, request: HttpRequest | None, purpose: str, address: str, key: str = "", repeat_after: timedelta | None = None,
+    *,
+    request: HttpRequest | None,
+    purpose: str,
+    address: str,
+    key: str = "",
+    repeat_after: timedelta | None = None,
 ) -> bool:
     """Whether a form may mail ``address`` now; the request is recorded, a refusal with its reason.
 
@@ -66,7 +71,11 @@ def mail_permit(
     client = client_address(request)[:64] if request is not None else ""
     refused_because = _refusal(purpose=purpose, address=address, client=client, key=key, repeat_after=repeat_after)
     TypedAddressMail.objects.create(
-        purpose=purpose[:40], recipient=address, client=client, key=key[:64], refused_because=refused_because,
+        purpose=purpose[:40],
+        recipient=address,
+        client=client,
+        key=key[:64],
+        refused_because=refused_because,
     )
     return not refused_because
 

@@ -23,12 +23,16 @@ class OutboundEmail(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     event_key = models.CharField(
-        _("event"), max_length=200, help_text=_("What caused this email, for example ticket-created:1042."),
+        _("event"),
+        max_length=200,
+        help_text=_("What caused this email, for example ticket-created:1042."),
     )
     recipient = models.EmailField(_("recipient"), help_text=_("The To address; the unit of “never twice”."))
     cc = models.JSONField(_("cc"), default=list, blank=True)
     header_to = models.JSONField(
-        _("shown as To"), default=list, blank=True,
+        _("shown as To"),
+        default=list,
+        blank=True,
         help_text=_("For one copy of a message addressed to several people: the To header. The copy goes only to the recipient."),
     )
     header_cc = models.JSONField(_("shown as Cc"), default=list, blank=True)
@@ -40,18 +44,23 @@ class OutboundEmail(models.Model):
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
     references = models.TextField(_("References"), blank=True)
     headers = models.JSONField(
-        _("other headers"), default=dict, blank=True,
+        _("other headers"),
+        default=dict,
+        blank=True,
         help_text=_("Headers the sender asked for, such as List-Unsubscribe; checked when queued."),
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(
-        _("next attempt"), default=timezone.now,
+        _("next attempt"),
+        default=timezone.now,
         help_text=_("Not sent before this time: a retry's backoff, or mail held for business hours."),
     )
     held_reason = models.CharField(_("held because"), max_length=200, blank=True)
     enqueued_at = models.DateTimeField(
-        _("handed to the broker"), null=True, blank=True,
+        _("handed to the broker"),
+        null=True,
+        blank=True,
         help_text=_("Set while a send task waits in the queue; cleared when a worker claims the row."),
     )
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
@@ -69,7 +78,9 @@ class OutboundEmail(models.Model):
         indexes = [
             # The sweep's "what is due" question, kept small: only unsent rows.
             models.Index(
-                fields=["next_attempt_at"], name="outbox_pending_due", condition=Q(state="pending"),
+                fields=["next_attempt_at"],
+                name="outbox_pending_due",
+                condition=Q(state="pending"),
             ),
             models.Index(fields=["claimed_at"], name="outbox_sending_claimed", condition=Q(state="sending")),
         ]
@@ -97,7 +108,9 @@ class TypedAddressMail(models.Model):
     recipient = models.EmailField(_("address typed"))
     client = models.CharField(_("client address"), max_length=64, blank=True)
     key = models.CharField(
-        _("same mail as"), max_length=64, blank=True,
+        _("same mail as"),
+        max_length=64,
+        blank=True,
         help_text=_("What makes two requests the same mail, e.g. the components chosen for a subscription."),
     )
     refused_because = models.CharField(_("refused because"), max_length=16, choices=Refusal.choices, blank=True)

@@ -52,10 +52,23 @@ class Email:
 
 
 # Headers the outbox writes itself: a caller that set them would change who gets the mail or break threading.
-MANAGED_HEADERS = frozenset({
-    "from", "sender", "to", "cc", "bcc", "subject", "date", "message-id", "in-reply-to", "references",
-    "mime-version", "content-type", "content-transfer-encoding",
-})
+MANAGED_HEADERS = frozenset(
+    {
+        "from",
+        "sender",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "message-id",
+        "in-reply-to",
+        "references",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+    }
+)
 HEADER_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 field name: printable ASCII but the colon
 
 
@@ -219,7 +232,9 @@ def outbox_claim(*, outbox_id: int) -> OutboundEmail | None:
     """Take a due row for sending. Only one caller ever wins a row."""
     now = timezone.now()
     claimed = OutboundEmail.objects.filter(
-        pk=outbox_id, state=OutboundEmail.State.PENDING, next_attempt_at__lte=now,
+        pk=outbox_id,
+        state=OutboundEmail.State.PENDING,
+        next_attempt_at__lte=now,
     ).update(state=OutboundEmail.State.SENDING, claimed_at=now, enqueued_at=None, attempts=F("attempts") + 1)
     if not claimed:
         return None
@@ -262,7 +277,10 @@ def outbox_deliver(*, outbox_id: int) -> OutboundEmail.State | None:
         failure = _classify(exc)
         return _record_failure(row, failure)
     OutboundEmail.objects.filter(pk=row.pk, state=OutboundEmail.State.SENDING).update(
-        state=OutboundEmail.State.SENT, sent_at=timezone.now(), last_error="", held_reason="",
+        state=OutboundEmail.State.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        held_reason="",
     )
     if row.attempts > 1 and outbox_alert() is not None:
         outbox_alert_refresh()  # mail flows again: the alert may be over
@@ -286,8 +304,12 @@ def _record_failure(row: OutboundEmail, failure: Exception) -> OutboundEmail.Sta
     elif row.attempts >= settings.OUTBOX_ALERT_AFTER_ATTEMPTS:
         alert = outbox_alert_refresh()
         if row.attempts == settings.OUTBOX_ALERT_AFTER_ATTEMPTS and alert is not None:
-            log.error("Outgoing mail is failing: %s emails waiting, the oldest since %s. Last error: %s",
-                      alert.count, alert.since.isoformat(), alert.last_error)
+            log.error(
+                "Outgoing mail is failing: %s emails waiting, the oldest since %s. Last error: %s",
+                alert.count,
+                alert.since.isoformat(),
+                alert.last_error,
+            )
     return state
 
 
@@ -309,7 +331,8 @@ class OutboxAlert:
 
 def _outbox_trouble() -> OutboxAlert | None:
     troubled = OutboundEmail.objects.filter(
-        state=OutboundEmail.State.PENDING, attempts__gte=settings.OUTBOX_ALERT_AFTER_ATTEMPTS,
+        state=OutboundEmail.State.PENDING,
+        attempts__gte=settings.OUTBOX_ALERT_AFTER_ATTEMPTS,
     ).exclude(last_error="")
     figures = troubled.aggregate(count=Count("pk"), since=Min("created_at"))
     if not figures["count"]:
@@ -341,7 +364,8 @@ def outbox_due_ids(*, limit: int = 500) -> list[int]:
     """
     now = timezone.now()
     OutboundEmail.objects.filter(
-        state=OutboundEmail.State.SENDING, claimed_at__lt=now - settings.OUTBOX_CLAIM_TIMEOUT,
+        state=OutboundEmail.State.SENDING,
+        claimed_at__lt=now - settings.OUTBOX_CLAIM_TIMEOUT,
     ).update(state=OutboundEmail.State.PENDING, claimed_at=None, next_attempt_at=now)
     return list(
         OutboundEmail.objects.filter(state=OutboundEmail.State.PENDING, next_attempt_at__lte=now)
@@ -354,7 +378,9 @@ def outbox_due_ids(*, limit: int = 500) -> list[int]:
 def outbox_release(*, outbox_id: int) -> bool:
     """Send a held email now rather than at its scheduled time."""
     released = OutboundEmail.objects.filter(
-        Q(pk=outbox_id), state=OutboundEmail.State.PENDING, next_attempt_at__gt=timezone.now(),
+        Q(pk=outbox_id),
+        state=OutboundEmail.State.PENDING,
+        next_attempt_at__gt=timezone.now(),
     ).update(next_attempt_at=timezone.now(), held_reason="")
     if released:
         transaction.on_commit(lambda: outbox_enqueue(outbox_id=outbox_id))
@@ -364,6 +390,7 @@ def outbox_release(*, outbox_id: int) -> bool:
 def outbox_cancel(*, outbox_id: int, reason: str) -> bool:
     return bool(
         OutboundEmail.objects.filter(pk=outbox_id, state=OutboundEmail.State.PENDING).update(
-            state=OutboundEmail.State.CANCELLED, last_error=f"Cancelled: {reason}"[:2000],
+            state=OutboundEmail.State.CANCELLED,
+            last_error=f"Cancelled: {reason}"[:2000],
         )
     )

@@ -40,12 +40,14 @@ def ticket_email_headers(*, number: int, email: Email, automatic: bool) -> Email
 def thread_of(*, ticket_id: int, recipient: str) -> tuple[str, str]:
     """In-Reply-To and References for the next mail of this ticket to this person."""
     ids = list(
-        _thread_messages().objects.filter(ticket_id=ticket_id, recipient=recipient.strip().lower())
-        .order_by("created_at", "id").values_list("message_id", flat=True)
+        _thread_messages()
+        .objects.filter(ticket_id=ticket_id, recipient=recipient.strip().lower())
+        .order_by("created_at", "id")
+        .values_list("message_id", flat=True)
     )
     if not ids:
         return "", ""
-    kept = ids if len(ids) <= MAX_REFERENCES else [ids[0], *ids[-(MAX_REFERENCES - 1):]]
+    kept = ids if len(ids) <= MAX_REFERENCES else [ids[0], *ids[-(MAX_REFERENCES - 1) :]]
     return ids[-1], " ".join(kept)
 
 
@@ -54,15 +56,22 @@ def thread_record(*, ticket_id: int, row: OutboundEmail) -> None:
 
 
 def ticket_emails_queue(
-    *, ticket_id: int, number: int, event_key: str, emails: Iterable[Email], automatic: bool = True,
+    *,
+    ticket_id: int,
+    number: int,
+    event_key: str,
+    emails: Iterable[Email],
+    automatic: bool = True,
 ) -> list[OutboundEmail]:
     """Queue a ticket's mails, each with its reply address and in its recipient's thread."""
     rows = []
     for email in emails:
         in_reply_to, references = thread_of(ticket_id=ticket_id, recipient=email.recipient)
         row = email_queue(
-            event_key=event_key, email=ticket_email_headers(number=number, email=email, automatic=automatic),
-            in_reply_to=in_reply_to, references=references,
+            event_key=event_key,
+            email=ticket_email_headers(number=number, email=email, automatic=automatic),
+            in_reply_to=in_reply_to,
+            references=references,
         )
         if row is not None:
             thread_record(ticket_id=ticket_id, row=row)

@@ -51,7 +51,7 @@ def reply_tokens_in(addresses: list[str]) -> list[str]:
         their_local, their_domain = _split(address)
         prefix = f"{local}+"
         if their_domain == domain and their_local.lower().startswith(prefix):
-            tokens.append(their_local[len(prefix):].lower())
+            tokens.append(their_local[len(prefix) :].lower())
     return tokens
 
 

@@ -31,8 +31,12 @@ def contact_ticket(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             try:
                 comment = comment_add(
-                    ticket=ticket, author=None, author_contact=contact, body=form.cleaned_data["body"],
-                    via=Comment.Via.LINK, uploads=form.cleaned_data["attachments"],
+                    ticket=ticket,
+                    author=None,
+                    author_contact=contact,
+                    body=form.cleaned_data["body"],
+                    via=Comment.Via.LINK,
+                    uploads=form.cleaned_data["attachments"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -41,14 +45,23 @@ def contact_ticket(request: HttpRequest, token: str) -> HttpResponse:
                 landed = contact_ticket_token(ticket=comment.ticket, contact=contact)
                 return redirect("portal:contact_ticket", token=landed)
     attachments = list(attachments_public_of(ticket=ticket))
-    return render(request, "portal/contact_ticket.html", {
-        "ticket": ticket, "contact": contact, "token": token, "form": form,
-        "entries": timeline_entries(events=timeline_public_of(ticket=ticket), attachments=attachments),
-        "ticket_attachments": [a for a in attachments if a.comment_id is None],
-        "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
-        "comment_opens_new": ticket_past_reopening(ticket), "has_login": contact_has_login(contact),
-        "is_list": contact.kind == contact.Kind.DISTRIBUTION_LIST,
-    }, status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "portal/contact_ticket.html",
+        {
+            "ticket": ticket,
+            "contact": contact,
+            "token": token,
+            "form": form,
+            "entries": timeline_entries(events=timeline_public_of(ticket=ticket), attachments=attachments),
+            "ticket_attachments": [a for a in attachments if a.comment_id is None],
+            "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
+            "comment_opens_new": ticket_past_reopening(ticket),
+            "has_login": contact_has_login(contact),
+            "is_list": contact.kind == contact.Kind.DISTRIBUTION_LIST,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_not_required
@@ -67,7 +80,10 @@ def contact_account(request: HttpRequest, token: str) -> HttpResponse:
     ticket, contact = contact_ticket_get(token=token)
     try:
         user_invite(
-            organisation=ticket.organisation, email=contact.email, full_name=contact.name, language=contact.language,
+            organisation=ticket.organisation,
+            email=contact.email,
+            full_name=contact.name,
+            language=contact.language,
         )
     except ValidationError:
         messages.info(request, _("This address already has a login: sign in, or reset your password."))

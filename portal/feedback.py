@@ -11,9 +11,10 @@ def comment_outcome_message(outcome: CommentOutcome) -> str:
     """The flash message after a comment: reopened or followed up, and who was told."""
     parts = []
     if outcome.follow_up is not None:
-        parts.append(_(
-            "That request was closed, so your comment opened a new one, %(reference)s, linked to it."
-        ) % {"reference": outcome.follow_up.reference})
+        parts.append(
+            _("That request was closed, so your comment opened a new one, %(reference)s, linked to it.")
+            % {"reference": outcome.follow_up.reference}
+        )
     elif outcome.reopened:
         parts.append(_("Your comment was added and the request is open again."))
     else:

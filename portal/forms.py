@@ -91,14 +91,18 @@ class OrdersWidget(forms.MultiWidget):
     template_name = "portal/widgets/orders.html"
 
     def __init__(self) -> None:
-        super().__init__([
-            forms.Textarea(attrs={"rows": 3}),
-            forms.RadioSelect(choices=[
-                ("complete", _("This is the complete list")),
-                ("examples", _("These are examples")),
-            ]),
-            forms.NumberInput(attrs={"min": 0}),
-        ])
+        super().__init__(
+            [
+                forms.Textarea(attrs={"rows": 3}),
+                forms.RadioSelect(
+                    choices=[
+                        ("complete", _("This is the complete list")),
+                        ("examples", _("These are examples")),
+                    ]
+                ),
+                forms.NumberInput(attrs={"min": 0}),
+            ]
+        )
 
     def id_for_label(self, id_: str) -> str:
         # The field's label names the list of orders, so it points at the textarea.
@@ -165,7 +169,8 @@ class RequestForm(forms.Form):
 
     summary = forms.CharField(label=_("Summary"), max_length=255)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("A detailed description of the issue: please give as much information as you can."),
     )
 
@@ -177,7 +182,10 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         contacts = Contact.objects.filter(organisation=self.organisation).order_by("name")
         self.fields["cc_contacts"] = forms.ModelMultipleChoiceField(
-            label=_("Copy these contacts"), queryset=contacts, required=False, widget=forms.CheckboxSelectMultiple,
+            label=_("Copy these contacts"),
+            queryset=contacts,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
             help_text=_("They receive a copy of the confirmation and of our replies."),
         )
         self.fields["attachments"] = attachments_field()
@@ -233,11 +241,15 @@ def request_form_class(*, ticket_type: TicketType, organisation: Organisation) -
     """A form class for one type of request, built from its field rows."""
     ticket_fields = list(ticket_type.fields.all())
     attrs: dict[str, Any] = {
-        "ticket_type": ticket_type, "organisation": organisation, "ticket_fields": ticket_fields,
+        "ticket_type": ticket_type,
+        "organisation": organisation,
+        "ticket_fields": ticket_fields,
     }
     if ticket_type.asks_severity:
         attrs["severity"] = SeverityChoiceField(
-            label=_("Severity"), queryset=Severity.objects.order_by("level"), widget=forms.RadioSelect,
+            label=_("Severity"),
+            queryset=Severity.objects.order_by("level"),
+            widget=forms.RadioSelect,
             empty_label=None,
             help_text=_("How badly this affects your business, by the definitions below. We may review it."),
         )
@@ -246,7 +258,9 @@ def request_form_class(*, ticket_type: TicketType, organisation: Organisation) -
         environments = environments.filter(kind=ticket_type.environment_kind)
     if ticket_type.environment_kind or ticket_type.category in (TicketType.Category.ISSUE, TicketType.Category.QUESTION):
         attrs["environment"] = forms.ModelChoiceField(
-            label=_("Environment"), queryset=environments, empty_label=None if environments.count() == 1 else "—",
+            label=_("Environment"),
+            queryset=environments,
+            empty_label=None if environments.count() == 1 else "—",
         )
     for field in ticket_fields:
         attrs[DETAIL_PREFIX + field.key] = _detail_field(field)
@@ -257,11 +271,15 @@ class SeverityHelperForm(forms.Form):
     """The "help me choose" questions (seed 003's P1–P4)."""
 
     environment = forms.ChoiceField(
-        label=_("Where is the problem?"), widget=forms.RadioSelect, initial=SuggestEnvironment.PRODUCTION,
+        label=_("Where is the problem?"),
+        widget=forms.RadioSelect,
+        initial=SuggestEnvironment.PRODUCTION,
         choices=[(SuggestEnvironment.PRODUCTION, _("Production")), (SuggestEnvironment.TEST, _("Test / sandbox"))],
     )
     impact = forms.ChoiceField(
-        label=_("What is unavailable?"), widget=forms.RadioSelect, initial=Impact.PARTIAL,
+        label=_("What is unavailable?"),
+        widget=forms.RadioSelect,
+        initial=Impact.PARTIAL,
         choices=[
             (Impact.TOTAL, _("Everything: the environment or the platform's connectors are down")),
             (Impact.PARTIAL, _("Part of it: some features, or performance is degraded")),
@@ -269,7 +287,10 @@ class SeverityHelperForm(forms.Form):
         ],
     )
     workaround = forms.TypedChoiceField(
-        label=_("Is there a workaround?"), widget=forms.RadioSelect, coerce=lambda v: v == "yes", initial="no",
+        label=_("Is there a workaround?"),
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        initial="no",
         choices=[("no", _("No")), ("yes", _("Yes, we can work around it for now"))],
     )
     question = forms.BooleanField(label=_("It is just a question, a request or guidance"), required=False)
@@ -297,16 +318,24 @@ class CommentForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     full_name = forms.CharField(label=_("Name"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=[
-        ("customer", _("Customer: files and follows their own requests")),
-        ("admin", _("Organisation admin: also sees all requests, manages contacts, people and support access")),
-    ], initial="customer", widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            ("customer", _("Customer: files and follows their own requests")),
+            ("admin", _("Organisation admin: also sees all requests, manages contacts, people and support access")),
+        ],
+        initial="customer",
+        widget=forms.RadioSelect,
+    )
 
 
 class RatingForm(forms.Form):
     score = forms.ChoiceField(label=_("How did we do?"), choices=SatisfactionRating.Score.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
-        label=_("Anything to add? (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Anything to add? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -316,10 +345,14 @@ class TicketFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Ticket.Status.choices, empty_label=_("Any status"))
     ticket_type = django_filters.ModelChoiceFilter(
-        label=_("Type"), queryset=TicketType.objects.filter(active=True), empty_label=_("Any type"),
+        label=_("Type"),
+        queryset=TicketType.objects.filter(active=True),
+        empty_label=_("Any type"),
     )
     severity = django_filters.ModelChoiceFilter(
-        label=_("Severity"), queryset=Severity.objects.order_by("level"), empty_label=_("Any severity"),
+        label=_("Severity"),
+        queryset=Severity.objects.order_by("level"),
+        empty_label=_("Any severity"),
     )
 
     class Meta:
@@ -348,8 +381,11 @@ class ContactForm(forms.ModelForm[Contact]):
         cleaned = self.cleaned_data
         if "emergency_role" in cleaned:
             try:
-                contact_role_check(organisation=self.organisation, contact=self.instance if self.instance.pk else None,
-                                   emergency_role=cleaned["emergency_role"])
+                contact_role_check(
+                    organisation=self.organisation,
+                    contact=self.instance if self.instance.pk else None,
+                    emergency_role=cleaned["emergency_role"],
+                )
             except ValidationError as exc:
                 self.add_error(None, exc)
         return cleaned
@@ -419,5 +455,6 @@ class AccessLogFilter(forms.Form):
         if not self.is_valid():
             return AccessFilters()
         data = self.cleaned_data
-        return AccessFilters(action=data["action"], actor_label=data["who"], ticket_reference=data["ticket"],
-                             since=data["since"], until=data["until"])
+        return AccessFilters(
+            action=data["action"], actor_label=data["who"], ticket_reference=data["ticket"], since=data["since"], until=data["until"]
+        )

@@ -26,21 +26,29 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             if not floodgate.mail_permit(request=request, purpose="invitation", address=data["email"]):
                 # Signed in, the admin is told plainly; the limits are the public forms' own.
-                raise ValidationError(_("Too many invitations went to this address, or from here, lately. "
-                                        "Try again later."))
+                raise ValidationError(_("Too many invitations went to this address, or from here, lately. Try again later."))
             invited = user_invite(
-                organisation=org, email=data["email"], full_name=data["full_name"],
-                is_admin=data["role"] == "admin", invited_by=request.user,
+                organisation=org,
+                email=data["email"],
+                full_name=data["full_name"],
+                is_admin=data["role"] == "admin",
+                invited_by=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(email)s was invited and emailed a link to set a password.") % {
-                "email": invited.email})
+            messages.success(request, _("%(email)s was invited and emailed a link to set a password.") % {"email": invited.email})
             return redirect("portal:people")
-    return render(request, "portal/people.html", {
-        "organisation": org, "form": form, "people": members_of(organisation=org),
-    }, status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "portal/people.html",
+        {
+            "organisation": org,
+            "form": form,
+            "people": members_of(organisation=org),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @customer_required

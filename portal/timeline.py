@@ -37,11 +37,13 @@ def _describe(event: TicketEvent, severities: dict[int, str]) -> str:
         return _("filed the request")
     if kind == TicketEvent.Kind.STATUS:
         return _("changed the status from %(before)s to %(after)s") % {
-            "before": _status(before.get("status")), "after": _status(after.get("status")),
+            "before": _status(before.get("status")),
+            "after": _status(after.get("status")),
         }
     if kind == TicketEvent.Kind.SEVERITY:
         return _("changed the severity from %(before)s to %(after)s") % {
-            "before": severities.get(before.get("severity"), "—"), "after": severities.get(after.get("severity"), "—"),
+            "before": severities.get(before.get("severity"), "—"),
+            "after": severities.get(after.get("severity"), "—"),
         }
     if kind == TicketEvent.Kind.ACKNOWLEDGED:
         return _("acknowledged the request")

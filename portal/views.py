@@ -83,17 +83,26 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = "organisation" if is_admin and request.GET.get("scope") == "organisation" else "mine"
     tickets = tickets_visible_to(request.user) if scope == "organisation" else tickets_mine(request.user)
     filters = TicketFilter(
-        request.GET, request=request,
+        request.GET,
+        request=request,
         queryset=tickets.select_related("ticket_type", "severity", "requester_user", "requester_contact"),
     )
     page = Paginator(filters.qs.order_by("-created_at", "-number"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     filtered = any(request.GET.get(name) for name in ("q", "status", "ticket_type", "severity"))
-    return render(request, "portal/home.html", {
-        "page": page, "filters": filters, "query": query.urlencode(), "scope": scope, "is_admin": is_admin,
-        "filtered": filtered,
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "scope": scope,
+            "is_admin": is_admin,
+            "filtered": filtered,
+        },
+    )
 
 
 @customer_required
@@ -110,7 +119,9 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
         if form.is_valid():
             try:
                 comment = comment_add(
-                    ticket=ticket, author=request.user, body=form.cleaned_data["body"],
+                    ticket=ticket,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
                     uploads=[*draft.uploads(), *form.cleaned_data["attachments"]],
                 )
             except ValidationError as exc:
@@ -124,22 +135,27 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
     from tickets.selectors import timeline_visible_to
 
     events = timeline_visible_to(user=request.user, ticket=ticket)
-    return render(request, "portal/ticket_detail.html", {
-        "ticket": ticket,
-        "entries": timeline_entries(events=events, attachments=attachments),
-        "ticket_attachments": [a for a in attachments if a.comment_id is None],
-        "all_attachments": attachments,
-        "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
-        "cc_contacts": ticket.cc_contacts.all(),
-        "form": form,
-        "draft": draft,
-        "comment_opens_new": ticket_past_reopening(ticket),
-        "escalation_panel": escalation_panel_for(ticket),
-        "target_line": target_line(ticket=ticket, zone=request.user.timezone or "UTC"),
-        **_rating_context(request, ticket),
-        "needs_justification": ticket.status == ticket.Status.WAITING_ON_CUSTOMER
-        and justification_missing(ticket_type=ticket.ticket_type, details=ticket.details),
-    }, status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "portal/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "entries": timeline_entries(events=events, attachments=attachments),
+            "ticket_attachments": [a for a in attachments if a.comment_id is None],
+            "all_attachments": attachments,
+            "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
+            "cc_contacts": ticket.cc_contacts.all(),
+            "form": form,
+            "draft": draft,
+            "comment_opens_new": ticket_past_reopening(ticket),
+            "escalation_panel": escalation_panel_for(ticket),
+            "target_line": target_line(ticket=ticket, zone=request.user.timezone or "UTC"),
+            **_rating_context(request, ticket),
+            "needs_justification": ticket.status == ticket.Status.WAITING_ON_CUSTOMER
+            and justification_missing(ticket_type=ticket.ticket_type, details=ticket.details),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @customer_required
@@ -154,11 +170,11 @@ def ticket_close(request: AuthenticatedHttpRequest, number: int) -> HttpResponse
         messages.error(request, " ".join(exc.messages))
     else:
         if status == ticket.Status.CLOSED:
-            messages.success(request, _("%(reference)s is closed. A comment opens a new request linked to it.") % {
-                "reference": ticket.reference})
+            messages.success(
+                request, _("%(reference)s is closed. A comment opens a new request linked to it.") % {"reference": ticket.reference}
+            )
         else:
-            messages.success(request, _("%(reference)s is marked resolved. A comment reopens it.") % {
-                "reference": ticket.reference})
+            messages.success(request, _("%(reference)s is marked resolved. A comment reopens it.") % {"reference": ticket.reference})
     return redirect("portal:ticket", number=ticket.number)
 
 
@@ -196,9 +212,14 @@ def _rating_context(request: AuthenticatedHttpRequest, ticket: Any) -> dict[str,
 def attachment_download(request: AuthenticatedHttpRequest, number: int, attachment_id: int) -> FileResponse:
     """Serve a file of a ticket the user may see (customers and support alike)."""
     attachment = attachment_get_for(user=request.user, number=number, attachment_id=attachment_id)
-    access_log.access_record(request=request, actor=request.user, organisation=attachment.ticket.organisation,
-                             action=AccessRecord.Action.FILE_DOWNLOADED, ticket=attachment.ticket,
-                             object_label=attachment.original_name)
+    access_log.access_record(
+        request=request,
+        actor=request.user,
+        organisation=attachment.ticket.organisation,
+        action=AccessRecord.Action.FILE_DOWNLOADED,
+        ticket=attachment.ticket,
+        object_label=attachment.original_name,
+    )
     return attachment_response(attachment, inline=request.GET.get("preview") == "1")
 
 
@@ -207,8 +228,10 @@ def _suggestion(helper: SeverityHelperForm) -> dict[str, Any] | None:
         return None
     data = helper.cleaned_data
     result = severity_suggest(
-        environment=Environment(data["environment"]), impact=Impact(data["impact"]),
-        workaround=data["workaround"], question=data["question"],
+        environment=Environment(data["environment"]),
+        impact=Impact(data["impact"]),
+        workaround=data["workaround"],
+        question=data["question"],
     )
     explanations = {
         "question": _("It is not about something being unavailable: questions, requests and guidance are Low."),
@@ -218,8 +241,7 @@ def _suggestion(helper: SeverityHelperForm) -> dict[str, Any] | None:
         "partial": _("Part of production is unavailable or degraded and there is no workaround: High."),
     }
     severity = Severity.objects.filter(level=result.level).first()
-    return {"level": result.level, "name": severity.name if severity else str(result.level),
-            "explanation": explanations[result.rule]}
+    return {"level": result.level, "name": severity.name if severity else str(result.level), "explanation": explanations[result.rule]}
 
 
 @customer_required
@@ -256,14 +278,19 @@ def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 else:
                     draft_discard(draft)
                     if justification_missing(ticket_type=ticket_type, details=ticket.details):
-                        messages.warning(request, _(
-                            "%(reference)s was filed, and is waiting for you: production issues need a platform "
-                            "issue justification. Add it as a comment below."
-                        ) % {"reference": ticket.reference})
+                        messages.warning(
+                            request,
+                            _(
+                                "%(reference)s was filed, and is waiting for you: production issues need a platform "
+                                "issue justification. Add it as a comment below."
+                            )
+                            % {"reference": ticket.reference},
+                        )
                     else:
-                        messages.success(request, _(
-                            "%(reference)s was filed. We emailed you its number and a link."
-                        ) % {"reference": ticket.reference})
+                        messages.success(
+                            request,
+                            _("%(reference)s was filed. We emailed you its number and a link.") % {"reference": ticket.reference},
+                        )
                     return redirect("portal:ticket", number=ticket.number)
             status = 400
         draft = draft_keep(user=request.user, draft=draft, uploads=request.FILES.getlist("attachments"))
@@ -271,20 +298,37 @@ def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial = {"severity": request.GET.get("severity")} if request.GET.get("severity") else {}
         form = form_class(initial=initial)
     severities = Severity.objects.order_by("level") if ticket_type.asks_severity else []
-    return render(request, "portal/request_form.html", {
-        "ticket_type": ticket_type, "form": form, "helper": helper, "suggestion": suggestion,
-        "severities": severities, "justification_field": f"detail_{JUSTIFICATION_FIELD}",
-        "user_timezone": request.user.timezone, "draft": draft,
-        "detail_names": set(form.detail_names),
-    }, status=status)
+    return render(
+        request,
+        "portal/request_form.html",
+        {
+            "ticket_type": ticket_type,
+            "form": form,
+            "helper": helper,
+            "suggestion": suggestion,
+            "severities": severities,
+            "justification_field": f"detail_{JUSTIFICATION_FIELD}",
+            "user_timezone": request.user.timezone,
+            "draft": draft,
+            "detail_names": set(form.detail_names),
+        },
+        status=status,
+    )
 
 
 def _submit(request: AuthenticatedHttpRequest, form: Any, draft: Draft) -> Any:
     cleaned = form.cleaned_data
     return ticket_file(
-        actor=request.user, requester_user=request.user, organisation=form.organisation, ticket_type=form.ticket_type,
-        summary=cleaned["summary"], description=cleaned["description"], severity=cleaned.get("severity"),
-        environment=cleaned.get("environment"), details=cleaned["details"], cc_contacts=cleaned["cc_contacts"],
+        actor=request.user,
+        requester_user=request.user,
+        organisation=form.organisation,
+        ticket_type=form.ticket_type,
+        summary=cleaned["summary"],
+        description=cleaned["description"],
+        severity=cleaned.get("severity"),
+        environment=cleaned.get("environment"),
+        details=cleaned["details"],
+        cc_contacts=cleaned["cc_contacts"],
         uploads=[*draft.uploads(), *cleaned["attachments"]],
     )
 
@@ -305,21 +349,31 @@ def severity_suggestion(request: AuthenticatedHttpRequest) -> JsonResponse:
 @customer_required
 def organisation(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
-    return render(request, "portal/organisation.html", {
-        "organisation": org,
-        "contacts": contacts_in_emergency_order(organisation=org),
-        "grants": access_grants_of(organisation=org)[:5],
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "portal/organisation.html",
+        {
+            "organisation": org,
+            "contacts": contacts_in_emergency_order(organisation=org),
+            "grants": access_grants_of(organisation=org)[:5],
+            "now": timezone.now(),
+        },
+    )
 
 
 @customer_required
 def contacts(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = organisation_admin_of(request.user)
     logins = {email.lower() for email in members_of(organisation=org).filter(is_active=True).values_list("email", flat=True)}
-    return render(request, "portal/contacts.html", {
-        "organisation": org, "contacts": contacts_in_emergency_order(organisation=org), "login_emails": logins,
-    })
+    return render(
+        request,
+        "portal/contacts.html",
+        {
+            "organisation": org,
+            "contacts": contacts_in_emergency_order(organisation=org),
+            "login_emails": logins,
+        },
+    )
 
 
 def _contact_form_page(request: AuthenticatedHttpRequest, form: ContactForm, contact: Contact | None) -> HttpResponse:
@@ -338,8 +392,9 @@ def _contact_form_page(request: AuthenticatedHttpRequest, form: ContactForm, con
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": saved.name})
             return redirect("portal:contacts")
-    return render(request, "portal/contact_form.html", {"form": form, "contact": contact},
-                  status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request, "portal/contact_form.html", {"form": form, "contact": contact}, status=400 if form.is_bound and form.errors else 200
+    )
 
 
 @customer_required
@@ -379,9 +434,15 @@ def contact_delete(request: AuthenticatedHttpRequest, contact_id: int) -> HttpRe
             contact_remove_check(contact=contact)
         except ValidationError as exc:
             refusal = " ".join(exc.messages)
-        return render(request, "portal/contact_delete.html", {
-            "contact": contact, "refusal": refusal, "copied_on": contact.cc_tickets.count(),
-        })
+        return render(
+            request,
+            "portal/contact_delete.html",
+            {
+                "contact": contact,
+                "refusal": refusal,
+                "copied_on": contact.cc_tickets.count(),
+            },
+        )
     try:
         contact_remove(contact=contact)
     except ValidationError as exc:
@@ -399,17 +460,30 @@ def access_grants(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             access_grant_create(
-                organisation=org, environment=data["environment"], level=data["level"], starts_at=data["starts_at"],
-                ends_at=data["ends_at"], reason=data["reason"], granted_by=request.user,
+                organisation=org,
+                environment=data["environment"],
+                level=data["level"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                reason=data["reason"],
+                granted_by=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Access granted. The support team sees it on your tickets."))
             return redirect("portal:access")
-    return render(request, "portal/access.html", {
-        "organisation": org, "form": form, "grants": access_grants_of(organisation=org), "now": timezone.now(),
-    }, status=400 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "portal/access.html",
+        {
+            "organisation": org,
+            "form": form,
+            "grants": access_grants_of(organisation=org),
+            "now": timezone.now(),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
 
 
 @customer_required
@@ -426,8 +500,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PersonalProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         return profile_saved_response(request, form, "portal:profile")
-    return render(request, "portal/profile.html", {"form": form, "now": timezone.now()},
-                  status=400 if form.errors else 200)
+    return render(request, "portal/profile.html", {"form": form, "now": timezone.now()}, status=400 if form.errors else 200)
 
 
 @login_not_required
@@ -437,10 +510,14 @@ def help_page(request: HttpRequest) -> HttpResponse:
 
     from django.conf import settings
 
-    return render(request, "help.html", {
-        "severities": Severity.objects.order_by("level"),
-        "support_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
-    })
+    return render(
+        request,
+        "help.html",
+        {
+            "severities": Severity.objects.order_by("level"),
+            "support_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        },
+    )
 
 
 ACCESS_LOG_PAGE = 50
@@ -459,7 +536,13 @@ def transparency(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)
-    return render(request, "portal/transparency.html", {
-        "organisation": org, "form": form, "query": query.urlencode(),
-        "page": Paginator(records, ACCESS_LOG_PAGE).get_page(request.GET.get("page")),
-    })
+    return render(
+        request,
+        "portal/transparency.html",
+        {
+            "organisation": org,
+            "form": form,
+            "query": query.urlencode(),
+            "page": Paginator(records, ACCESS_LOG_PAGE).get_page(request.GET.get("page")),
+        },
+    )

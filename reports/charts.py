@@ -26,8 +26,15 @@ def _ticks(top: float, count: int = 4) -> list[float]:
 
 
 def bar_chart(
-    *, title: str, labels: Sequence[str], series: Sequence[Series], top: float,
-    fmt: Callable[[float], str], empty: str, goal: float | None = None, goal_label: str = "",
+    *,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    top: float,
+    fmt: Callable[[float], str],
+    empty: str,
+    goal: float | None = None,
+    goal_label: str = "",
 ) -> str:
     """Grouped bars, one group per label, on a fixed 0–``top`` scale; a dashed line at ``goal``."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

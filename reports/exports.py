@@ -44,19 +44,42 @@ def table_with_title(report: Report, group: str) -> tuple[list[str], list[list[A
 def report_table(report: Report) -> tuple[list[str], list[list[Any]]]:
     """The breakdown's rows and a total row, one column per figure."""
     header = [
-        _("Group"), _("Tickets filed"), _("With a target"), _("Acknowledged within target"), _("Breached"),
-        _("Within target (%)"), _("Acknowledged"),
-        _("Time to acknowledge p50, business hours"), _("Time to acknowledge p90, business hours"),
-        _("Time to acknowledge p50, wall hours"), _("Time to acknowledge p90, wall hours"),
-        _("Automatic escalations"), _("Customer escalations"), _("Rated"), _("Rated good"), _("Satisfied (%)"),
+        _("Group"),
+        _("Tickets filed"),
+        _("With a target"),
+        _("Acknowledged within target"),
+        _("Breached"),
+        _("Within target (%)"),
+        _("Acknowledged"),
+        _("Time to acknowledge p50, business hours"),
+        _("Time to acknowledge p90, business hours"),
+        _("Time to acknowledge p50, wall hours"),
+        _("Time to acknowledge p90, wall hours"),
+        _("Automatic escalations"),
+        _("Customer escalations"),
+        _("Rated"),
+        _("Rated good"),
+        _("Satisfied (%)"),
     ]
 
     def row(figures: Figures) -> list[Any]:
         return [
-            figures.label, figures.filed, figures.with_target, figures.met, figures.breached, _percent(figures.share),
-            figures.acknowledged, _hours(figures.business_p50), _hours(figures.business_p90),
-            _hours(figures.wall_p50), _hours(figures.wall_p90), figures.escalations_automatic,
-            figures.escalations_customer, figures.rated, figures.rated_good, _percent(figures.satisfaction),
+            figures.label,
+            figures.filed,
+            figures.with_target,
+            figures.met,
+            figures.breached,
+            _percent(figures.share),
+            figures.acknowledged,
+            _hours(figures.business_p50),
+            _hours(figures.business_p90),
+            _hours(figures.wall_p50),
+            _hours(figures.wall_p90),
+            figures.escalations_automatic,
+            figures.escalations_customer,
+            figures.rated,
+            figures.rated_good,
+            _percent(figures.satisfaction),
         ]
 
     return header, [*(row(figures) for figures in report.rows), row(report.total)]
@@ -64,13 +87,30 @@ def report_table(report: Report) -> tuple[list[str], list[list[Any]]]:
 
 def breaches_table(breaches: Iterable[Breach]) -> tuple[list[str], list[list[Any]]]:
     header = [
-        _("Ticket"), _("Summary"), _("Organisation"), _("Tier when filed"), _("Severity"), _("Type"),
-        _("Filed (UTC)"), _("Due (UTC)"), _("Acknowledged (UTC)"), _("Target, hours"), _("Overran by, business hours"),
+        _("Ticket"),
+        _("Summary"),
+        _("Organisation"),
+        _("Tier when filed"),
+        _("Severity"),
+        _("Type"),
+        _("Filed (UTC)"),
+        _("Due (UTC)"),
+        _("Acknowledged (UTC)"),
+        _("Target, hours"),
+        _("Overran by, business hours"),
     ]
     rows = [
         [
-            breach.reference, breach.summary, breach.organisation, breach.tier, breach.severity, breach.ticket_type,
-            _utc(breach.filed_at), _utc(breach.due_at), _utc(breach.acknowledged_at), _hours(breach.target),
+            breach.reference,
+            breach.summary,
+            breach.organisation,
+            breach.tier,
+            breach.severity,
+            breach.ticket_type,
+            _utc(breach.filed_at),
+            _utc(breach.due_at),
+            _utc(breach.acknowledged_at),
+            _hours(breach.target),
             _hours(breach.overrun),
         ]
         for breach in breaches

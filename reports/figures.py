@@ -29,8 +29,19 @@ from tickets.models import SatisfactionRating, Ticket
 ACK = SlaTarget.Metric.ACKNOWLEDGEMENT
 Outcome = TicketFigures.Outcome
 UPDATED = [
-    "filed_at", "tier", "organisation", "severity", "ticket_type", "outcome", "due_at", "business_seconds",
-    "wall_seconds", "escalations_automatic", "escalations_customer", "rated", "rated_good",
+    "filed_at",
+    "tier",
+    "organisation",
+    "severity",
+    "ticket_type",
+    "outcome",
+    "due_at",
+    "business_seconds",
+    "wall_seconds",
+    "escalations_automatic",
+    "escalations_customer",
+    "rated",
+    "rated_good",
 ]
 BATCH = 5000
 
@@ -51,9 +62,23 @@ def _sources(tickets: QuerySet[Ticket]) -> QuerySet[Any, Any]:  # rows of values
             rating_good=_count(SatisfactionRating.objects.filter(score=SatisfactionRating.Score.GOOD)),
         )
         .values(
-            "pk", "created_at", "organisation_id", "severity_id", "ticket_type_id", "filed_tier", "automatic",
-            "customer", "rating_count", "rating_good", "ack__target_duration", "ack__state", "ack__stopped_reason",
-            "ack__breached_at", "ack__elapsed_before", "ack__stopped_at", "ack__due_at",
+            "pk",
+            "created_at",
+            "organisation_id",
+            "severity_id",
+            "ticket_type_id",
+            "filed_tier",
+            "automatic",
+            "customer",
+            "rating_count",
+            "rating_good",
+            "ack__target_duration",
+            "ack__state",
+            "ack__stopped_reason",
+            "ack__breached_at",
+            "ack__elapsed_before",
+            "ack__stopped_at",
+            "ack__due_at",
         )
         .order_by()
     )
@@ -78,13 +103,20 @@ def _figures(row: dict[str, Any]) -> TicketFigures:
     acknowledged = row["ack__state"] == SlaClock.State.STOPPED and row["ack__stopped_reason"] == "acknowledged"
     filed: datetime = row["created_at"]
     return TicketFigures(
-        ticket_id=row["pk"], filed_at=filed, tier_id=row["filed_tier"], organisation_id=row["organisation_id"],
-        severity_id=row["severity_id"], ticket_type_id=row["ticket_type_id"], outcome=outcome,
+        ticket_id=row["pk"],
+        filed_at=filed,
+        tier_id=row["filed_tier"],
+        organisation_id=row["organisation_id"],
+        severity_id=row["severity_id"],
+        ticket_type_id=row["ticket_type_id"],
+        outcome=outcome,
         due_at=row["ack__due_at"] if outcome == Outcome.RUNNING else None,
         business_seconds=row["ack__elapsed_before"].total_seconds() if acknowledged else None,
         wall_seconds=(row["ack__stopped_at"] - filed).total_seconds() if acknowledged else None,
-        escalations_automatic=row["automatic"], escalations_customer=row["customer"],
-        rated=row["rating_count"], rated_good=row["rating_good"],
+        escalations_automatic=row["automatic"],
+        escalations_customer=row["customer"],
+        rated=row["rating_count"],
+        rated_good=row["rating_good"],
     )
 
 
@@ -110,7 +142,8 @@ def figures_retier(organisation_id: int) -> int:
     current = Organisation.objects.filter(pk=organisation_id).values_list("tier_id", flat=True).first()
     closed = (
         TierPeriod.objects.filter(organisation_id=organisation_id, valid_until__isnull=False)
-        .order_by("valid_until").values_list("valid_until", "tier_id")
+        .order_by("valid_until")
+        .values_list("valid_until", "tier_id")
     )
     whens = [When(filed_at__lt=until, then=Value(tier_id)) for until, tier_id in closed]
     tier = Case(*whens, default=Value(current), output_field=IntegerField()) if whens else Value(current)
@@ -126,6 +159,3 @@ def figures_rebuild(*, batch: int = BATCH) -> int:
             return done
         figures_refresh(ids)
         done, last = done + len(ids), ids[-1]
-
-
-

@@ -27,14 +27,18 @@ class TicketFigures(models.Model):
 
     ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, primary_key=True, related_name="figures")
     filed_at = models.DateTimeField()
-    tier = models.ForeignKey("sla.SupportTier", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                             null=True, related_name="+")
-    organisation = models.ForeignKey("customers.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
-                                     db_index=False, related_name="+")
-    severity = models.ForeignKey("sla.Severity", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                                 null=True, related_name="+")
-    ticket_type = models.ForeignKey("tickets.TicketType", on_delete=models.DO_NOTHING, db_constraint=False,
-                                    db_index=False, related_name="+")
+    tier = models.ForeignKey(
+        "sla.SupportTier", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "customers.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    severity = models.ForeignKey(
+        "sla.Severity", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, related_name="+"
+    )
+    ticket_type = models.ForeignKey(
+        "tickets.TicketType", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     outcome = models.CharField(max_length=9, choices=Outcome.choices, blank=True, default=Outcome.NO_TARGET)
     due_at = models.DateTimeField(null=True)  # kept for a running clock only
     # Time to acknowledge, in seconds, for an acknowledged ticket (None otherwise).
@@ -49,13 +53,25 @@ class TicketFigures(models.Model):
         indexes = [
             # Every figure of a period from the index alone (an index-only scan).
             models.Index(
-                fields=["filed_at"], name="reports_figures_filed_cover",
-                include=["tier", "organisation", "severity", "ticket_type", "outcome", "due_at", "business_seconds",
-                         "wall_seconds", "escalations_automatic", "escalations_customer", "rated", "rated_good"],
+                fields=["filed_at"],
+                name="reports_figures_filed_cover",
+                include=[
+                    "tier",
+                    "organisation",
+                    "severity",
+                    "ticket_type",
+                    "outcome",
+                    "due_at",
+                    "business_seconds",
+                    "wall_seconds",
+                    "escalations_automatic",
+                    "escalations_customer",
+                    "rated",
+                    "rated_good",
+                ],
             ),
             # The breach list: the latest filed broken promises of a period, without reading the kept ones.
-            models.Index(fields=["filed_at"], name="reports_figures_breach_list",
-                         condition=Q(outcome__in=["breached", "running"])),
+            models.Index(fields=["filed_at"], name="reports_figures_breach_list", condition=Q(outcome__in=["breached", "running"])),
         ]
 
     def __str__(self) -> str:

@@ -63,8 +63,9 @@ def tier_history_changed(sender: Any, instance: TierPeriod, raw: bool = False, *
 
 
 @receiver(post_save, sender=Organisation)
-def organisation_saved(sender: Any, instance: Organisation, raw: bool = False, created: bool = False,
-                       update_fields: Any = None, **kwargs: Any) -> None:
+def organisation_saved(
+    sender: Any, instance: Organisation, raw: bool = False, created: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
     """Tickets filed outside any closed tier period count under the organisation's current tier."""
     if not raw and not created and (update_fields is None or {"tier", "tier_id"} & set(update_fields)):
         figures_retier(instance.pk)

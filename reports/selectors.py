@@ -188,10 +188,15 @@ def breached_q(*, prefix: str, now: datetime) -> Q:
 
 def _met_q(*, prefix: str) -> Q:
     p = prefix
-    return Q(**{
-        f"{p}target_duration__isnull": False, f"{p}state": SlaClock.State.STOPPED, f"{p}stopped_reason": "acknowledged",
-        f"{p}breached_at__isnull": True, f"{p}elapsed_before__lte": F(f"{p}target_duration"),
-    })
+    return Q(
+        **{
+            f"{p}target_duration__isnull": False,
+            f"{p}state": SlaClock.State.STOPPED,
+            f"{p}stopped_reason": "acknowledged",
+            f"{p}breached_at__isnull": True,
+            f"{p}elapsed_before__lte": F(f"{p}target_duration"),
+        }
+    )
 
 
 def _with_ack(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -222,22 +227,35 @@ def _grouped(*, period: Period | _Span, organisation: Organisation | None, by: s
     for row in rows:
         key = row.get("dimension")
         figures[key] = Figures(
-            key=key, filed=row["filed"], with_target=row["with_target"], met=row["met"], breached=row["breached"],
+            key=key,
+            filed=row["filed"],
+            with_target=row["with_target"],
+            met=row["met"],
+            breached=row["breached"],
             acknowledged=row["acknowledged"],
-            business_p50=_seconds(row["business_p50"]), business_p90=_seconds(row["business_p90"]),
-            wall_p50=_seconds(row["wall_p50"]), wall_p90=_seconds(row["wall_p90"]),
+            business_p50=_seconds(row["business_p50"]),
+            business_p90=_seconds(row["business_p90"]),
+            wall_p50=_seconds(row["wall_p50"]),
+            wall_p90=_seconds(row["wall_p90"]),
         )
     scope: dict[str, Any] = {"ticket__created_at__gte": period.start, "ticket__created_at__lt": period.end}
     if organisation is not None:
         scope["ticket__organisation"] = organisation
     for model, annotate in (
-        (Escalation, {
-            "escalations_automatic": Count("id", filter=Q(kind=Escalation.Kind.AUTOMATIC)),
-            "escalations_customer": Count("id", filter=Q(kind=Escalation.Kind.CUSTOMER)),
-        }),
-        (SatisfactionRating, {
-            "rated": Count("id"), "rated_good": Count("id", filter=Q(score=SatisfactionRating.Score.GOOD)),
-        }),
+        (
+            Escalation,
+            {
+                "escalations_automatic": Count("id", filter=Q(kind=Escalation.Kind.AUTOMATIC)),
+                "escalations_customer": Count("id", filter=Q(kind=Escalation.Kind.CUSTOMER)),
+            },
+        ),
+        (
+            SatisfactionRating,
+            {
+                "rated": Count("id"),
+                "rated_good": Count("id", filter=Q(score=SatisfactionRating.Score.GOOD)),
+            },
+        ),
     ):
         extra = model.objects.filter(**scope)
         if by is not None:
@@ -250,12 +268,17 @@ def _grouped(*, period: Period | _Span, organisation: Organisation | None, by: s
 
 
 def _grouped_figures(
-    *, period: Period | _Span, organisation: Organisation | None, by: str | None, now: datetime,
+    *,
+    period: Period | _Span,
+    organisation: Organisation | None,
+    by: str | None,
+    now: datetime,
 ) -> dict[str, dict[Any, Figures]]:
     """{"total": {None: …}, "month": {…}, by: {…}} from the kept figures rows, in one query (PostgreSQL)."""
     month = "date_trunc('month', filed_at AT TIME ZONE %(zone)s)"
-    dimension = {"tier": "tier_id", "organisation": "organisation_id", "severity": "severity_id",
-                 "ticket_type": "ticket_type_id"}.get(by or "")
+    dimension = {"tier": "tier_id", "organisation": "organisation_id", "severity": "severity_id", "ticket_type": "ticket_type_id"}.get(
+        by or ""
+    )
     sets = ["()", f"({month})"] + ([f"({dimension})"] if dimension else [])
     where = "filed_at >= %(start)s AND filed_at < %(end)s"
     if organisation is not None:
@@ -276,8 +299,13 @@ def _grouped_figures(
         FROM reports_ticketfigures WHERE {where}
         GROUP BY GROUPING SETS ({", ".join(sets)})
     """  # noqa: S608
-    params: dict[str, Any] = {"zone": period.zone, "start": period.start, "end": period.end, "now": now,
-              "organisation": organisation.pk if organisation is not None else None}
+    params: dict[str, Any] = {
+        "zone": period.zone,
+        "start": period.start,
+        "end": period.end,
+        "now": now,
+        "organisation": organisation.pk if organisation is not None else None,
+    }
     grouped: dict[str, dict[Any, Figures]] = {"total": {}, "month": {}}
     if by is not None:
         grouped.setdefault(by, {})
@@ -293,13 +321,36 @@ def _grouped_figures(
             group, key = "month", _month_key(month_start)
         else:
             group = by or "month"
-        (filed, with_target, met, breached, acknowledged, business_p50, business_p90, wall_p50, wall_p90,
-         automatic, customer, rated, rated_good) = values
+        (
+            filed,
+            with_target,
+            met,
+            breached,
+            acknowledged,
+            business_p50,
+            business_p90,
+            wall_p50,
+            wall_p90,
+            automatic,
+            customer,
+            rated,
+            rated_good,
+        ) = values
         grouped[group][key] = Figures(
-            key=key, filed=filed, with_target=with_target, met=met, breached=breached, acknowledged=acknowledged,
-            business_p50=_seconds(business_p50), business_p90=_seconds(business_p90),
-            wall_p50=_seconds(wall_p50), wall_p90=_seconds(wall_p90),
-            escalations_automatic=automatic, escalations_customer=customer, rated=rated, rated_good=rated_good,
+            key=key,
+            filed=filed,
+            with_target=with_target,
+            met=met,
+            breached=breached,
+            acknowledged=acknowledged,
+            business_p50=_seconds(business_p50),
+            business_p90=_seconds(business_p90),
+            wall_p50=_seconds(wall_p50),
+            wall_p90=_seconds(wall_p90),
+            escalations_automatic=automatic,
+            escalations_customer=customer,
+            rated=rated,
+            rated_good=rated_good,
         )
     return grouped
 
@@ -326,7 +377,9 @@ def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
     if by == "severity":
         return {level: f"S{level} {name}" for level, name in Severity.objects.filter(pk__in=ids).values_list("pk", "name")}
     models: dict[str, type[SupportTier | Organisation | TicketType]] = {
-        "tier": SupportTier, "organisation": Organisation, "ticket_type": TicketType,
+        "tier": SupportTier,
+        "organisation": Organisation,
+        "ticket_type": TicketType,
     }
     model = models[by]
     return dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
@@ -343,7 +396,11 @@ def _month_key(value: Any) -> date | None:
 
 
 def report_build(
-    *, period: Period, by: str = "tier", organisation: Organisation | None = None, now: datetime | None = None,
+    *,
+    period: Period,
+    by: str = "tier",
+    organisation: Organisation | None = None,
+    now: datetime | None = None,
 ) -> Report:
     """The period's figures in total, per month, and per ``by`` (one of BREAKDOWNS)."""
     if by not in BREAKDOWNS:
@@ -355,8 +412,10 @@ def report_build(
         monthly = grouped["month"]
     else:
         total = _grouped(period=period, organisation=organisation, by=None, now=now).get(None) or Figures(key=None)
-        monthly = {_month_key(key): figures for key, figures in
-                   _grouped(period=period, organisation=organisation, by="month", now=now).items()}
+        monthly = {
+            _month_key(key): figures
+            for key, figures in _grouped(period=period, organisation=organisation, by="month", now=now).items()
+        }
     total.label = _("All tickets")
     months = []
     for month in period.months:
@@ -404,7 +463,11 @@ def _broken_figures(*, period: Period, organisation: Organisation | None, now: d
 
 
 def breaches_of(
-    *, period: Period, organisation: Organisation | None = None, now: datetime | None = None, limit: int | None = None,
+    *,
+    period: Period,
+    organisation: Organisation | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
 ) -> list[Breach]:
     """The period's tickets whose acknowledgement promise was broken, latest filed first, with the overrun."""
     from sla.clocks import clock_elapsed
@@ -412,8 +475,7 @@ def breaches_of(
 
     now = now or timezone.now()
     clocks = (
-        SlaClock.objects.filter(metric=ACK, ticket__created_at__gte=period.start,
-                                ticket__created_at__lt=period.end)
+        SlaClock.objects.filter(metric=ACK, ticket__created_at__gte=period.start, ticket__created_at__lt=period.end)
         .filter(breached_q(prefix="", now=now))
         .annotate(filed_tier=tier_at_filing(organisation_field="ticket__organisation", filed_field="ticket__created_at"))
         .select_related("ticket__organisation", "ticket__severity", "ticket__ticket_type", "target_calendar")
@@ -438,14 +500,22 @@ def breaches_of(
         elapsed = clock_elapsed(clock, now=now) if clock.state == SlaClock.State.RUNNING else clock.elapsed_before
         acknowledged = clock.stopped_at if clock.stopped_reason == "acknowledged" else None
         assert clock.target_duration is not None  # breached_q only matches clocks with a target
-        breaches.append(Breach(
-            reference=ticket.reference, number=ticket.number, summary=ticket.summary,
-            organisation=ticket.organisation.name, tier=tiers.get(clock.filed_tier, ""),
-            severity=ticket.severity.name if ticket.severity else "",
-            ticket_type=ticket.ticket_type.name, filed_at=ticket.created_at, due_at=clock.due_at,
-            acknowledged_at=acknowledged, target=clock.target_duration,
-            overrun=max(elapsed - clock.target_duration, timedelta(0)),
-        ))
+        breaches.append(
+            Breach(
+                reference=ticket.reference,
+                number=ticket.number,
+                summary=ticket.summary,
+                organisation=ticket.organisation.name,
+                tier=tiers.get(clock.filed_tier, ""),
+                severity=ticket.severity.name if ticket.severity else "",
+                ticket_type=ticket.ticket_type.name,
+                filed_at=ticket.created_at,
+                due_at=clock.due_at,
+                acknowledged_at=acknowledged,
+                target=clock.target_duration,
+                overrun=max(elapsed - clock.target_duration, timedelta(0)),
+            )
+        )
     return breaches
 
 
@@ -454,22 +524,20 @@ def breaches_count(*, period: Period, organisation: Organisation | None = None, 
     if _kept_figures():
         return _broken_figures(period=period, organisation=organisation, now=now).count()
     clocks = SlaClock.objects.filter(
-        metric=ACK, ticket__created_at__gte=period.start, ticket__created_at__lt=period.end,
+        metric=ACK,
+        ticket__created_at__gte=period.start,
+        ticket__created_at__lt=period.end,
     ).filter(breached_q(prefix="", now=now))
     if organisation is not None:
         clocks = clocks.filter(ticket__organisation=organisation)
     return clocks.count()
 
 
-def organisation_attainment(*, organisation: Organisation, start: datetime, end: datetime,
-                            now: datetime | None = None) -> Figures:
+def organisation_attainment(*, organisation: Organisation, start: datetime, end: datetime, now: datetime | None = None) -> Figures:
     """One organisation's figures for tickets filed in [start, end): for the organisation's desk page
     ("the last 90 days' attainment"). Any instants, not only whole months."""
     now = now or timezone.now()
     period = _Span(start=start, end=end)
     if _kept_figures():
-        return _grouped_figures(period=period, organisation=organisation, by=None, now=now)["total"].get(None) \
-            or Figures(key=None)
+        return _grouped_figures(period=period, organisation=organisation, by=None, now=now)["total"].get(None) or Figures(key=None)
     return _grouped(period=period, organisation=organisation, by=None, now=now).get(None) or Figures(key=None)
-
-

@@ -23,8 +23,11 @@ from reports.selectors import BREACHED_LIST_LIMIT, Period, Report, breaches_coun
 from sla.models import SlaTarget
 
 BREAKDOWN_LABELS = {
-    "tier": gettext_lazy("Tier"), "organisation": gettext_lazy("Organisation"), "severity": gettext_lazy("Severity"),
-    "ticket_type": gettext_lazy("Ticket type"), "month": gettext_lazy("Month"),
+    "tier": gettext_lazy("Tier"),
+    "organisation": gettext_lazy("Organisation"),
+    "severity": gettext_lazy("Severity"),
+    "ticket_type": gettext_lazy("Ticket type"),
+    "month": gettext_lazy("Month"),
 }
 
 
@@ -35,14 +38,20 @@ def _charts(report: Report) -> dict[str, str]:
     p90 = [figures.business_p90.total_seconds() / 3600 if figures.business_p90 else None for figures in report.months]
     return {
         "attainment": bar_chart(
-            title=_("Acknowledged within target, per month"), labels=labels,
-            series=[Series(_("Within target"), attainment, "attained")], top=100.0,
-            fmt=lambda value: f"{value:.0f} %", empty=_("No ticket with a target in this period."),
+            title=_("Acknowledged within target, per month"),
+            labels=labels,
+            series=[Series(_("Within target"), attainment, "attained")],
+            top=100.0,
+            fmt=lambda value: f"{value:.0f} %",
+            empty=_("No ticket with a target in this period."),
         ),
         "acknowledgement": bar_chart(
-            title=_("Time to acknowledge per month, business hours"), labels=labels,
-            series=[Series(_("p50"), p50, "p50"), Series(_("p90"), p90, "p90")], top=hours_scale([*p50, *p90]),
-            fmt=lambda value: f"{value:g} h", empty=_("No acknowledged ticket in this period."),
+            title=_("Time to acknowledge per month, business hours"),
+            labels=labels,
+            series=[Series(_("p50"), p50, "p50"), Series(_("p90"), p90, "p90")],
+            top=hours_scale([*p50, *p90]),
+            fmt=lambda value: f"{value:g} h",
+            empty=_("No acknowledged ticket in this period."),
         ),
     }
 
@@ -72,7 +81,10 @@ def _query(report: Report) -> dict[str, str]:
 
 def _report(*, period: Period, by: str, organisation: Organisation | None, now: Any) -> Report:
     return cached(
-        name="report", start=period.start, end=period.end, parts=(period, by, organisation.pk if organisation else None),
+        name="report",
+        start=period.start,
+        end=period.end,
+        parts=(period, by, organisation.pk if organisation else None),
         compute=lambda: report_build(period=period, by=by, organisation=organisation, now=now),
     )
 
@@ -81,17 +93,27 @@ def _context(report: Report, form: PeriodForm, *, organisation: Organisation | N
     period = report.period
     scope = (period, organisation.pk if organisation else None)
     breaches = cached(
-        name="breaches", start=period.start, end=period.end, parts=scope,
+        name="breaches",
+        start=period.start,
+        end=period.end,
+        parts=scope,
         compute=lambda: breaches_of(period=period, organisation=organisation, now=now, limit=BREACHED_LIST_LIMIT),
     )
     breaches_total = cached(
-        name="breaches-count", start=period.start, end=period.end, parts=scope,
+        name="breaches-count",
+        start=period.start,
+        end=period.end,
+        parts=scope,
         compute=lambda: breaches_count(period=period, organisation=organisation, now=now),
     )
     return {
-        "form": form, "report": report, "charts": _charts(report),
-        "breaches": breaches, "breaches_total": breaches_total,
-        "breakdowns": BREAKDOWN_LABELS, "by_label": BREAKDOWN_LABELS[report.by],
+        "form": form,
+        "report": report,
+        "charts": _charts(report),
+        "breaches": breaches,
+        "breaches_total": breaches_total,
+        "breakdowns": BREAKDOWN_LABELS,
+        "by_label": BREAKDOWN_LABELS[report.by],
         "query": _query(report),
     }
 
@@ -106,8 +128,7 @@ def desk_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("download"):
         return _export(request, report=report, organisation=None, stem="sla")
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "reports/desk.html", {**_context(report, form, organisation=None, now=now), "zone": zone},
-                  status=status)
+    return render(request, "reports/desk.html", {**_context(report, form, organisation=None, now=now), "zone": zone}, status=status)
 
 
 @customer_required
@@ -122,11 +143,19 @@ def portal_report(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _export(request, report=report, organisation=organisation, stem=f"sla-{organisation.account_id}")
     targets = (
         SlaTarget.objects.filter(tier_id=organisation.tier_id, metric=SlaTarget.Metric.ACKNOWLEDGEMENT)
-        .select_related("severity", "calendar").order_by("severity_id")
+        .select_related("severity", "calendar")
+        .order_by("severity_id")
     )
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "reports/portal.html", {
-        **_context(report, form, organisation=organisation, now=now),
-        "organisation": organisation, "targets": targets, "zone": organisation.timezone,
-        "breakdowns": {key: BREAKDOWN_LABELS[key] for key in ("severity", "month")},
-    }, status=status)
+    return render(
+        request,
+        "reports/portal.html",
+        {
+            **_context(report, form, organisation=organisation, now=now),
+            "organisation": organisation,
+            "targets": targets,
+            "zone": organisation.timezone,
+            "breakdowns": {key: BREAKDOWN_LABELS[key] for key in ("severity", "month")},
+        },
+        status=status,
+    )

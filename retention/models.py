@@ -15,10 +15,14 @@ class RetentionPolicy(models.Model):
         DELETE = "delete", _("Delete the ticket")
 
     organisation = models.OneToOneField(
-        "customers.Organisation", on_delete=models.CASCADE, related_name="retention_policy", verbose_name=_("organisation"),
+        "customers.Organisation",
+        on_delete=models.CASCADE,
+        related_name="retention_policy",
+        verbose_name=_("organisation"),
     )
     closed_for_days = models.PositiveIntegerField(
-        _("after closed for (days)"), validators=[MinValueValidator(1)],
+        _("after closed for (days)"),
+        validators=[MinValueValidator(1)],
         help_text=_("A closed ticket is handled once it has been closed this many days."),
     )
     action = models.CharField(_("then"), max_length=16, choices=Action.choices, default=Action.PSEUDONYMISE)

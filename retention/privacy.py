@@ -59,28 +59,46 @@ def _ticket_data(ticket: Ticket) -> dict[str, Any]:
 
 
 def _tickets(queryset: Any) -> list[dict[str, Any]]:
-    tickets = queryset.select_related(
-        "ticket_type", "environment", "requester_user", "requester_contact",
-    ).prefetch_related("comments__author").order_by("number")
+    tickets = (
+        queryset.select_related(
+            "ticket_type",
+            "environment",
+            "requester_user",
+            "requester_contact",
+        )
+        .prefetch_related("comments__author")
+        .order_by("number")
+    )
     return [_ticket_data(ticket) for ticket in tickets]
 
 
 def _mail_organisations(rows: list[OutboundEmail]) -> dict[int, int | None]:
     """Whose each email is, read from its event key: the organisation of its ticket or notice, or None."""
-    wanted: dict[str, set[int]] = {"ticket-created": set(), "ticket-reply": set(), "ticket-comment": set(),
-                                   "notice": set(), "notice-update": set()}
+    wanted: dict[str, set[int]] = {
+        "ticket-created": set(),
+        "ticket-reply": set(),
+        "ticket-comment": set(),
+        "notice": set(),
+        "notice-update": set(),
+    }
     for row in rows:
         kind, _sep, rest = row.event_key.partition(":")
         ident = rest.split(":", 1)[0]
         if kind in wanted and ident.isdigit():
             wanted[kind].add(int(ident))
     tickets = dict(Ticket.objects.filter(number__in=wanted["ticket-created"]).values_list("number", "organisation_id"))
-    comments = dict(Comment.objects.filter(pk__in=wanted["ticket-reply"] | wanted["ticket-comment"])
-                    .values_list("pk", "ticket__organisation_id"))
+    comments = dict(
+        Comment.objects.filter(pk__in=wanted["ticket-reply"] | wanted["ticket-comment"]).values_list("pk", "ticket__organisation_id")
+    )
     notices = dict(Notice.objects.filter(pk__in=wanted["notice"]).values_list("pk", "organisation_id"))
     updates = dict(NoticeUpdate.objects.filter(pk__in=wanted["notice-update"]).values_list("pk", "notice__organisation_id"))
-    owners = {"ticket-created": tickets, "ticket-reply": comments, "ticket-comment": comments,
-              "notice": notices, "notice-update": updates}
+    owners = {
+        "ticket-created": tickets,
+        "ticket-reply": comments,
+        "ticket-comment": comments,
+        "notice": notices,
+        "notice-update": updates,
+    }
     found: dict[int, int | None] = {}
     for row in rows:
         kind, _sep, rest = row.event_key.partition(":")
@@ -102,17 +120,24 @@ def _address(entry: str) -> str:
 def _emails_to(addresses: list[str], organisation_id: int) -> list[dict[str, Any]]:
     rows = list(OutboundEmail.objects.filter(recipient__in=[a.lower() for a in addresses]).order_by("created_at", "pk"))
     return [
-        {"to": row.recipient, "subject": row.subject, "state": row.state, "queued_at": row.created_at.isoformat(),
-         "sent_at": row.sent_at.isoformat() if row.sent_at else None}
+        {
+            "to": row.recipient,
+            "subject": row.subject,
+            "state": row.state,
+            "queued_at": row.created_at.isoformat(),
+            "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+        }
         for row in _ours(rows, organisation_id)
     ]
 
 
 def contact_export(*, contact: Contact) -> dict[str, Any]:
     """Everything about one contact: their record, the tickets they filed or were copied on, mail sent to them."""
-    tickets = Ticket.objects.filter(organisation=contact.organisation_id).filter(
-        Q(requester_contact=contact) | Q(cc_contacts=contact)
-    ).distinct()
+    tickets = (
+        Ticket.objects.filter(organisation=contact.organisation_id)
+        .filter(Q(requester_contact=contact) | Q(cc_contacts=contact))
+        .distinct()
+    )
     return {
         "format": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
@@ -143,8 +168,12 @@ def organisation_export(*, organisation: Organisation) -> dict[str, Any]:
         },
         "contacts": [_contact_data(contact) for contact in contacts],
         "users": [
-            {"name": user.get_full_name(), "email": user.email, "organisation_admin": user.membership.is_admin,
-             "last_login": user.last_login.isoformat() if user.last_login else None}
+            {
+                "name": user.get_full_name(),
+                "email": user.email,
+                "organisation_admin": user.membership.is_admin,
+                "last_login": user.last_login.isoformat() if user.last_login else None,
+            }
             for user in members
         ],
         "tickets": _tickets(Ticket.objects.filter(organisation=organisation)),
@@ -156,6 +185,7 @@ def _scrub(text: str, replacements: dict[str, str]) -> str:
     """Replace whole words and whole addresses only: erasing ann@… must leave joann@… alone."""
     for old, new in replacements.items():
         if old:
+
             def literal(_match: re.Match[str], new: str = new) -> str:  # taken as it is, backslashes and all
                 return new
 
@@ -189,7 +219,8 @@ def contact_erase(*, contact: Contact) -> Contact:
         Q(recipient=email) | Q(cc__icontains=email) | Q(header_to__icontains=email) | Q(header_cc__icontains=email)
     )
     mail = [
-        row for row in _ours(list(candidates), contact.organisation_id)
+        row
+        for row in _ours(list(candidates), contact.organisation_id)
         if row.recipient == email or email in {_address(a) for a in [*row.cc, *row.header_to, *row.header_cc]}
     ]
     for row in mail:

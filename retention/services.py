@@ -51,8 +51,11 @@ def _policy_of(organisation: Organisation) -> RetentionPolicy | None:
 
 def _due(*, organisation: Organisation, policy: RetentionPolicy, now: datetime) -> QuerySet[Ticket]:
     cutoff = now - timedelta(days=policy.closed_for_days)
-    return (Ticket.objects.filter(organisation=organisation, status=Ticket.Status.CLOSED, closed_at__lte=cutoff)
-            .exclude(details__has_key=MARK).order_by("number"))
+    return (
+        Ticket.objects.filter(organisation=organisation, status=Ticket.Status.CLOSED, closed_at__lte=cutoff)
+        .exclude(details__has_key=MARK)
+        .order_by("number")
+    )
 
 
 def retention_plan(*, organisation: Organisation, now: datetime | None = None) -> RetentionPlan | None:

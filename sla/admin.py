@@ -33,7 +33,7 @@ class IntervalFormSet(BaseInlineFormSet[CalendarInterval, Calendar, Any]):
             start, end = interval.span()
             spans.append((start, end, str(interval)))
         for i, (start_a, end_a, label_a) in enumerate(spans):
-            for start_b, end_b, label_b in spans[i + 1:]:
+            for start_b, end_b, label_b in spans[i + 1 :]:
                 for shift in (-WEEK_MINUTES, 0, WEEK_MINUTES):
                     if start_a < end_b + shift and start_b + shift < end_a:
                         raise ValidationError(
@@ -81,20 +81,29 @@ class SupportTierAdmin(AuditedAdmin):
 
     @admin.action(description=gettext_lazy("Apply the current targets to open tickets (preview first)"))
     def apply_to_open_tickets(
-        self, request: AuthenticatedHttpRequest, queryset: QuerySet[SupportTier],
+        self,
+        request: AuthenticatedHttpRequest,
+        queryset: QuerySet[SupportTier],
     ) -> TemplateResponse | None:
         from sla.admin_entitlements import apply_to_open_tickets
 
-        explanation = _("Edited targets apply to tickets filed from then on. Applied here, the open tickets "
-                        "promised under these tiers take the targets as they stand now, keeping the business "
-                        "time already counted.")
+        explanation = _(
+            "Edited targets apply to tickets filed from then on. Applied here, the open tickets "
+            "promised under these tiers take the targets as they stand now, keeping the business "
+            "time already counted."
+        )
         return apply_to_open_tickets(self, request, queryset, scope="tiers", explanation=explanation)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SupportTier]:
         from django.db.models import Count
 
-        tiers: QuerySet[SupportTier] = super().get_queryset(request).annotate(
-            _targets=Count("targets", distinct=True), _organisations=Count("organisations", distinct=True),
+        tiers: QuerySet[SupportTier] = (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _targets=Count("targets", distinct=True),
+                _organisations=Count("organisations", distinct=True),
+            )
         )
         return tiers
 

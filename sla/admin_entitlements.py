@@ -23,7 +23,11 @@ def _shift_text(shift: timedelta) -> str:
 
 
 def apply_to_open_tickets(
-    modeladmin: admin.ModelAdmin[Any], request: AuthenticatedHttpRequest, queryset: QuerySet[Any], *, scope: str,
+    modeladmin: admin.ModelAdmin[Any],
+    request: AuthenticatedHttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    scope: str,
     explanation: str,
 ) -> TemplateResponse | None:
     """``scope`` is "organisations" or "tiers": what the selected rows are."""
@@ -32,9 +36,13 @@ def apply_to_open_tickets(
     if request.POST.get("confirm") == "yes":
         clock_ids = [int(value) for value in request.POST.getlist("clock") if value.isdigit()]
         moved = entitlements_apply(clock_ids=clock_ids, actor=request.user, **kwargs)
-        modeladmin.message_user(request, _("Moved %(count)d open clock(s); each ticket's timeline says why.") % {
-            "count": len(moved),
-        })
+        modeladmin.message_user(
+            request,
+            _("Moved %(count)d open clock(s); each ticket's timeline says why.")
+            % {
+                "count": len(moved),
+            },
+        )
         return None
     moves: list[ClockMove] = entitlements_preview(**kwargs)
     opts = modeladmin.model._meta

@@ -231,9 +231,7 @@ class BusinessCalendar:
         due = self.add(start, duration)
         first = start.astimezone(self.zone).date()
         last = due.astimezone(self.zone).date()
-        skipped = sorted(
-            day for day in self.holidays if first <= day <= last and self._pattern[day.weekday()]
-        )
+        skipped = sorted(day for day in self.holidays if first <= day <= last and self._pattern[day.weekday()])
         return AddExplanation(
             start=start.astimezone(UTC),
             duration=duration,
@@ -369,5 +367,6 @@ class BusinessCalendar:
             cum_start.append(running)
             running += hi - lo
             cum_end.append(running)
-        return _Year(start, end, starts, ends, cum_start, cum_end,
-                     [(second * _US, before, after) for second, before, after in transitions])
+        return _Year(
+            start, end, starts, ends, cum_start, cum_end, [(second * _US, before, after) for second, before, after in transitions]
+        )

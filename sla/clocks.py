@@ -128,14 +128,25 @@ def clock_schedule(clock: SlaClock, *, elapsed: timedelta, now: datetime) -> Non
 
 
 def clock_record(
-    clock: SlaClock, *, before: dict[str, Any], reason: str, actor: User | None = None, public: bool = False,
+    clock: SlaClock,
+    *,
+    before: dict[str, Any],
+    reason: str,
+    actor: User | None = None,
+    public: bool = False,
 ) -> TicketEvent:
     from tickets.models import TicketEvent
     from tickets.services import event_record
 
     return event_record(
-        ticket=clock.ticket, kind=TicketEvent.Kind.SLA, actor=actor, actor_label=SLA_ACTOR,
-        before=before, after=clock_snapshot(clock), reason=reason, is_public=public,
+        ticket=clock.ticket,
+        kind=TicketEvent.Kind.SLA,
+        actor=actor,
+        actor_label=SLA_ACTOR,
+        before=before,
+        after=clock_snapshot(clock),
+        reason=reason,
+        is_public=public,
     )
 
 
@@ -144,7 +155,12 @@ def _save(clock: SlaClock) -> None:
 
 
 def clock_start(
-    *, ticket: Ticket, metric: str, now: datetime, started_at: datetime | None = None, reason: str = "",
+    *,
+    ticket: Ticket,
+    metric: str,
+    now: datetime,
+    started_at: datetime | None = None,
+    reason: str = "",
 ) -> SlaClock | None:
     """Start a clock when a target applies (none without a severity).
 
@@ -161,7 +177,8 @@ def clock_start(
     clock_schedule(clock, elapsed=elapsed, now=now)
     clock.save(force_insert=True)
     reason = reason or _("%(metric)s clock started: %(target)s.") % {
-        "metric": clock.get_metric_display(), "target": target,
+        "metric": clock.get_metric_display(),
+        "target": target,
     }
     clock_record(clock, before={}, reason=reason)
     return clock
@@ -255,7 +272,12 @@ def clock_restart(clock: SlaClock, *, now: datetime, reason: str) -> None:
 
 
 def clock_retarget(
-    clock: SlaClock, *, target: SlaTarget | None, now: datetime, reason: str, actor: User | None = None,
+    clock: SlaClock,
+    *,
+    target: SlaTarget | None,
+    now: datetime,
+    reason: str,
+    actor: User | None = None,
 ) -> bool:
     """Count the rest of a new target (its terms as they stand now), keeping the business time already counted."""
     if clock.target_id == (target.pk if target else None) and not clock.terms_differ(target):
@@ -264,7 +286,8 @@ def clock_retarget(
     elapsed = clock_elapsed(clock, now=now)
     clock.terms_copy(target)
     clock.recomputations = [
-        *clock.recomputations, {"at": now.isoformat(), "elapsed": int(elapsed.total_seconds()), "reason": reason},
+        *clock.recomputations,
+        {"at": now.isoformat(), "elapsed": int(elapsed.total_seconds()), "reason": reason},
     ]
     if clock.state == SlaClock.State.RUNNING:
         clock_schedule(clock, elapsed=elapsed, now=now)
@@ -287,7 +310,10 @@ def clocks_recompute(*, ticket: Ticket, now: datetime, reason: str) -> None:
         return
     if ACK not in clocks and ticket.acknowledged_at is None:
         started = clock_start(
-            ticket=ticket, metric=ACK, now=now, started_at=ticket.created_at,
+            ticket=ticket,
+            metric=ACK,
+            now=now,
+            started_at=ticket.created_at,
             reason=reason + " " + _("The acknowledgement clock counts from submission."),
         )
         if started is not None and ticket.status == ticket.Status.WAITING_ON_CUSTOMER and started.target_pauses_while_waiting:
@@ -342,7 +368,8 @@ def clocks_on_event(event: TicketEvent) -> None:
         _status_changed(ticket, before=event.before.get("status"), after=event.after.get("status"), now=now)
     elif kind == Kind.SEVERITY:
         reason = _("Severity changed from %(before)s to %(after)s; the business time already counted is kept.") % {
-            "before": event.before.get("severity") or "—", "after": event.after.get("severity") or "—",
+            "before": event.before.get("severity") or "—",
+            "after": event.after.get("severity") or "—",
         }
         clocks_recompute(ticket=ticket, now=now, reason=reason)
     elif kind == Kind.REPLIED:

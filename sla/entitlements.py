@@ -84,15 +84,23 @@ def _move_of(clock: SlaClock, target: SlaTarget | None, *, now: datetime) -> Clo
     if moved.state == SlaClock.State.RUNNING:
         clock_schedule(moved, elapsed=elapsed, now=now)
     return ClockMove(
-        clock_id=clock.pk, ticket_id=clock.ticket_id, reference=clock.ticket.reference, metric=clock.metric,
+        clock_id=clock.pk,
+        ticket_id=clock.ticket_id,
+        reference=clock.ticket.reference,
+        metric=clock.metric,
         paused=clock.state == SlaClock.State.PAUSED,
-        duration_before=clock.target_duration, duration_after=moved.target_duration,
-        due_before=clock.due_at, due_after=moved.due_at,
+        duration_before=clock.target_duration,
+        duration_after=moved.target_duration,
+        due_before=clock.due_at,
+        due_after=moved.due_at,
     )
 
 
 def entitlements_preview(
-    *, organisations: Iterable[Organisation] = (), tiers: Iterable[SupportTier] = (), now: datetime | None = None,
+    *,
+    organisations: Iterable[Organisation] = (),
+    tiers: Iterable[SupportTier] = (),
+    now: datetime | None = None,
 ) -> list[ClockMove]:
     """The open clocks that applying the terms now in force would move, and how. Changes nothing.
 
@@ -111,8 +119,12 @@ def entitlements_preview(
 
 
 def entitlements_apply(
-    *, clock_ids: Iterable[int], actor: User, organisations: Iterable[Organisation] = (),
-    tiers: Iterable[SupportTier] = (), now: datetime | None = None,
+    *,
+    clock_ids: Iterable[int],
+    actor: User,
+    organisations: Iterable[Organisation] = (),
+    tiers: Iterable[SupportTier] = (),
+    now: datetime | None = None,
 ) -> list[ClockMove]:
     """Move the previewed clocks (``clock_ids``) to the terms now in force; what moved.
 
@@ -133,7 +145,9 @@ def entitlements_apply(
             clocks = (
                 SlaClock.objects.select_for_update(of=("self",))
                 .select_related("target_calendar", "target_severity", "target_tier")
-                .filter(ticket=ticket, pk__in=wanted).exclude(state=SlaClock.State.STOPPED).order_by("metric")
+                .filter(ticket=ticket, pk__in=wanted)
+                .exclude(state=SlaClock.State.STOPPED)
+                .order_by("metric")
             )
             for clock in clocks:
                 clock.ticket = ticket
@@ -142,14 +156,19 @@ def entitlements_apply(
                 if move is None:
                     continue
                 if follow:
-                    reason = _("An administrator applied the organisation's support tier (%(tier)s) to this open "
-                               "ticket: the target goes from %(before)s to %(after)s.")
+                    reason = _(
+                        "An administrator applied the organisation's support tier (%(tier)s) to this open "
+                        "ticket: the target goes from %(before)s to %(after)s."
+                    )
                 else:
-                    reason = _("An administrator applied the edited targets of the %(tier)s tier to this open "
-                               "ticket: the target goes from %(before)s to %(after)s.")
+                    reason = _(
+                        "An administrator applied the edited targets of the %(tier)s tier to this open "
+                        "ticket: the target goes from %(before)s to %(after)s."
+                    )
                 reason %= {
                     "tier": target.tier.name if target else clock.target_tier or "—",
-                    "before": move.duration_before or "—", "after": move.duration_after or "—",
+                    "before": move.duration_before or "—",
+                    "after": move.duration_after or "—",
                 }
                 clock_retarget(clock, target=target, now=now, reason=reason, actor=actor)
                 moved.append(move)

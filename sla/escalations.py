@@ -48,9 +48,7 @@ class TickResult:
 
 def _ticket_locked(ticket_id: int) -> Ticket:
     ticket: Ticket = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("organisation__tier", "severity", "assignee")
-        .get(pk=ticket_id)
+        Ticket.objects.select_for_update(of=("self",)).select_related("organisation__tier", "severity", "assignee").get(pk=ticket_id)
     )
     return ticket
 
@@ -93,10 +91,12 @@ def _escalation_mail(escalation: Escalation, *, number: int) -> int:
     if escalation.kind == Escalation.Kind.CUSTOMER:
         addresses = [lead.email for lead in _staff(User.Role.LEAD)]
         headline = _("%(organisation)s escalated %(reference)s") % {
-            "organisation": ticket.organisation.name, "reference": ticket.reference,
+            "organisation": ticket.organisation.name,
+            "reference": ticket.reference,
         }
         detail = _("Description: %(description)s\nEnvironment: %(environment)s\nWhy: %(why)s") % {
-            "description": escalation.description, "environment": escalation.environment,
+            "description": escalation.description,
+            "environment": escalation.environment,
             "why": escalation.justification,
         }
     else:
@@ -105,15 +105,21 @@ def _escalation_mail(escalation: Escalation, *, number: int) -> int:
         detail = escalation.reason
     prefix = _("Reminder %(number)d: ") % {"number": number} if number else ""
     subject = f"{prefix}{headline} ({severity}, {ticket.organisation.name})"
-    body = "\n\n".join([
-        f"{ticket.reference} · {ticket.summary}",
-        detail,
-        _("Nobody has acknowledged this escalation yet; a reminder follows every %(interval)s until someone does.")
-        % {"interval": ticket.organisation.tier.escalation_reminder_interval},
-        _desk_url(ticket),
-    ])
+    body = "\n\n".join(
+        [
+            f"{ticket.reference} · {ticket.summary}",
+            detail,
+            _("Nobody has acknowledged this escalation yet; a reminder follows every %(interval)s until someone does.")
+            % {"interval": ticket.organisation.tier.escalation_reminder_interval},
+            _desk_url(ticket),
+        ]
+    )
     return _mail(
-        event_key=f"escalation:{escalation.pk}:{number}", addresses=addresses, subject=subject, body=body, ticket=ticket,
+        event_key=f"escalation:{escalation.pk}:{number}",
+        addresses=addresses,
+        subject=subject,
+        body=body,
+        ticket=ticket,
     )
 
 
@@ -128,7 +134,10 @@ def clock_breach(*, clock_id: int, ticket_id: int, now: datetime) -> str | None:
     """
     ticket = _ticket_locked(ticket_id)
     claimed = SlaClock.objects.filter(
-        pk=clock_id, state=SlaClock.State.RUNNING, breached_at__isnull=True, due_at__lte=now,
+        pk=clock_id,
+        state=SlaClock.State.RUNNING,
+        breached_at__isnull=True,
+        due_at__lte=now,
     ).update(breached_at=F("due_at"), warned_at=Coalesce(F("warned_at"), Value(now)), updated_at=now)
     if claimed != 1:
         return None
@@ -149,11 +158,18 @@ def clock_breach(*, clock_id: int, ticket_id: int, now: datetime) -> str | None:
 
     interval = ticket.organisation.tier.escalation_reminder_interval
     escalation = Escalation.objects.create(
-        ticket=ticket, clock=clock, kind=Escalation.Kind.AUTOMATIC, reason=reason,
-        created_at=now, next_reminder_at=now + interval,
+        ticket=ticket,
+        clock=clock,
+        kind=Escalation.Kind.AUTOMATIC,
+        reason=reason,
+        created_at=now,
+        next_reminder_at=now + interval,
     )
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.ESCALATED, actor_label=SLA_ACTOR, is_public=False,
+        ticket=ticket,
+        kind=TicketEvent.Kind.ESCALATED,
+        actor_label=SLA_ACTOR,
+        is_public=False,
         after={"escalation": escalation.pk, "kind": escalation.kind, "next_reminder_at": _iso(escalation.next_reminder_at)},
         reason=_("Escalated to the support leads: the acknowledgement window was breached."),
     )
@@ -170,7 +186,10 @@ def clock_warn(*, clock_id: int, ticket_id: int, now: datetime) -> bool:
     """Tell the assignee (or every agent when nobody has the ticket) that a deadline nears."""
     ticket = _ticket_locked(ticket_id)
     claimed = SlaClock.objects.filter(
-        pk=clock_id, state=SlaClock.State.RUNNING, warned_at__isnull=True, warn_at__lte=now,
+        pk=clock_id,
+        state=SlaClock.State.RUNNING,
+        warned_at__isnull=True,
+        warn_at__lte=now,
     ).update(warned_at=now, updated_at=now)
     if claimed != 1:
         return False
@@ -179,7 +198,8 @@ def clock_warn(*, clock_id: int, ticket_id: int, now: datetime) -> bool:
     before = {**clock_snapshot(clock), "warned_at": None}
     percent = clock.target_warn_percent if clock.has_terms else 75
     reason = _("Warning: %(percent)d %% of the target has passed; due %(due)s.") % {
-        "percent": percent, "due": _when(clock.due_at),
+        "percent": percent,
+        "due": _when(clock.due_at),
     }
     clock_record(clock, before=before, reason=reason)
     if ticket.assignee is not None and ticket.assignee.is_active:
@@ -188,12 +208,17 @@ def clock_warn(*, clock_id: int, ticket_id: int, now: datetime) -> bool:
         addresses = [agent.email for agent in _staff(User.Role.AGENT)]
     what = _("acknowledgement") if clock.metric == ACK else _("next update")
     subject = _("%(reference)s: %(what)s due %(due)s") % {
-        "reference": ticket.reference, "what": what, "due": _when(clock.due_at),
+        "reference": ticket.reference,
+        "what": what,
+        "due": _when(clock.due_at),
     }
     body = "\n\n".join([f"{ticket.reference} · {ticket.summary}", reason, _desk_url(ticket)])
     stamp = clock.warn_at.strftime("%Y%m%dT%H%M%S") if clock.warn_at else "none"
     _mail(
-        event_key=f"sla-warn:{clock.pk}:{clock.metric}:{stamp}", addresses=addresses, subject=subject, body=body,
+        event_key=f"sla-warn:{clock.pk}:{clock.metric}:{stamp}",
+        addresses=addresses,
+        subject=subject,
+        body=body,
         ticket=ticket,
     )
     return True
@@ -215,7 +240,9 @@ def escalation_remind(*, escalation_id: int, ticket_id: int, now: datetime) -> b
     if following <= now:  # the tick was away for a while: do not fire a burst
         following = now + interval
     claimed = Escalation.objects.filter(
-        pk=escalation_id, acknowledged_at__isnull=True, next_reminder_at=due,
+        pk=escalation_id,
+        acknowledged_at__isnull=True,
+        next_reminder_at=due,
     ).update(next_reminder_at=following, reminders_sent=F("reminders_sent") + 1)
     if claimed != 1:
         return False
@@ -223,10 +250,17 @@ def escalation_remind(*, escalation_id: int, ticket_id: int, now: datetime) -> b
     escalation.ticket = ticket
     sent = _escalation_mail(escalation, number=escalation.reminders_sent)
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.NOTIFIED, actor_label=SLA_ACTOR, is_public=False,
+        ticket=ticket,
+        kind=TicketEvent.Kind.NOTIFIED,
+        actor_label=SLA_ACTOR,
+        is_public=False,
         before={"next_reminder_at": _iso(due)},
-        after={"escalation": escalation.pk, "reminder": escalation.reminders_sent, "recipients": sent,
-               "next_reminder_at": _iso(following)},
+        after={
+            "escalation": escalation.pk,
+            "reminder": escalation.reminders_sent,
+            "recipients": sent,
+            "next_reminder_at": _iso(following),
+        },
         reason=_("Escalation reminder %(number)d sent.") % {"number": escalation.reminders_sent},
     )
     return True
@@ -263,7 +297,11 @@ def sla_tick(*, now: datetime | None = None, batch: int = BATCH) -> TickResult:
 
 
 def escalations_acknowledge(
-    *, ticket: Ticket, actor: User | None, now: datetime | None = None, automatic_only: bool = False,
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    now: datetime | None = None,
+    automatic_only: bool = False,
 ) -> int:
     """Someone acted: the ticket's open escalations stop reminding. In the caller's transaction."""
     now = now or timezone.now()
@@ -274,11 +312,18 @@ def escalations_acknowledge(
     if not ids:
         return 0
     count = Escalation.objects.filter(pk__in=ids, acknowledged_at__isnull=True).update(
-        acknowledged_at=now, acknowledged_by=actor, next_reminder_at=None,
+        acknowledged_at=now,
+        acknowledged_by=actor,
+        next_reminder_at=None,
     )
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.ESCALATED, actor=actor, actor_label="" if actor else SLA_ACTOR,
-        is_public=False, before={"open_escalations": ids}, after={"open_escalations": []},
+        ticket=ticket,
+        kind=TicketEvent.Kind.ESCALATED,
+        actor=actor,
+        actor_label="" if actor else SLA_ACTOR,
+        is_public=False,
+        before={"open_escalations": ids},
+        after={"open_escalations": []},
         reason=_("Escalation acknowledged: reminders stop."),
     )
     return count
@@ -315,7 +360,12 @@ def escalation_refusal(ticket: Ticket) -> str:
 
 @transaction.atomic
 def escalation_raise(
-    *, ticket: Ticket, user: User | None, description: str, environment: str, justification: str,
+    *,
+    ticket: Ticket,
+    user: User | None,
+    description: str,
+    environment: str,
+    justification: str,
     contact: Contact | None = None,
 ) -> Escalation:
     """A customer brings the ticket to a support lead, saying why. The target does not change.
@@ -340,16 +390,28 @@ def escalation_raise(
         raise ValidationError(refusal)
     now = timezone.now()
     escalation = Escalation.objects.create(
-        ticket=locked, kind=Escalation.Kind.CUSTOMER, created_by=user, created_at=now,
-        description=description.strip(), environment=environment.strip(), justification=justification.strip(),
+        ticket=locked,
+        kind=Escalation.Kind.CUSTOMER,
+        created_by=user,
+        created_at=now,
+        description=description.strip(),
+        environment=environment.strip(),
+        justification=justification.strip(),
         next_reminder_at=now + locked.organisation.tier.escalation_reminder_interval,
     )
     leads = _staff(User.Role.LEAD)
     event_record(
-        ticket=locked, kind=TicketEvent.Kind.ESCALATED, actor=user, actor_label=contact.name if contact else "",
+        ticket=locked,
+        kind=TicketEvent.Kind.ESCALATED,
+        actor=user,
+        actor_label=contact.name if contact else "",
         is_public=True,
-        after={"escalation": escalation.pk, "kind": escalation.kind, "environment": escalation.environment,
-               "sent_to": [lead.get_full_name() for lead in leads]},
+        after={
+            "escalation": escalation.pk,
+            "kind": escalation.kind,
+            "environment": escalation.environment,
+            "sent_to": [lead.get_full_name() for lead in leads],
+        },
         reason=escalation.justification,
     )
     _escalation_mail(escalation, number=0)
@@ -358,8 +420,7 @@ def escalation_raise(
     return escalation
 
 
-def _escalation_confirmation_mail(escalation: Escalation, *, user: User | None, contact: Contact | None,
-                                  leads: list[User]) -> int:
+def _escalation_confirmation_mail(escalation: Escalation, *, user: User | None, contact: Contact | None, leads: list[User]) -> int:
     """The customer who escalated (a user, or a contact by mail) hears that it arrived, and to whom, in their language."""
     ticket = escalation.ticket
     person = user if user is not None else contact
@@ -368,8 +429,11 @@ def _escalation_confirmation_mail(escalation: Escalation, *, user: User | None, 
     language = language_for_recipient(own=person.language, organisation=ticket.organisation.language)
     with translation.override(language):
         context = {
-            "ticket": ticket, "escalation": escalation, "recipient_name": name,
-            "leads": [lead.get_full_name() for lead in leads], "vendor": settings.VENDOR_NAME,
+            "ticket": ticket,
+            "escalation": escalation,
+            "recipient_name": name,
+            "leads": [lead.get_full_name() for lead in leads],
+            "vendor": settings.VENDOR_NAME,
             "link": settings.SITE_URL + reverse("portal:ticket", kwargs={"number": ticket.number}),
         }
         email = Email(
@@ -388,12 +452,16 @@ def escalation_panel_for(ticket: Ticket) -> dict[str, object]:
     the way to escalate or the reason there is none."""
     escalation = (
         Escalation.objects.filter(ticket=ticket, kind=Escalation.Kind.CUSTOMER)
-        .select_related("created_by").order_by("-created_at").first()
+        .select_related("created_by")
+        .order_by("-created_at")
+        .first()
     )
     sent_to: list[str] = []
     if escalation is not None:
         event = TicketEvent.objects.filter(
-            ticket=ticket, kind=TicketEvent.Kind.ESCALATED, after__escalation=escalation.pk,
+            ticket=ticket,
+            kind=TicketEvent.Kind.ESCALATED,
+            after__escalation=escalation.pk,
         ).first()
         sent_to = list((event.after or {}).get("sent_to", [])) if event else []
     return {"escalation": escalation, "sent_to": sent_to, "refusal": escalation_refusal(ticket)}

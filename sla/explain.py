@@ -65,9 +65,7 @@ def _hours_text(calendar: Calendar) -> str:
             groups[-1] = (groups[-1][0], day, hours)
         else:
             groups.append((day, day, hours))
-    spans = [
-        f"{names[first]}{'–' + names[last] if last != first else ''} {hours}" for first, last, hours in groups
-    ]
+    spans = [f"{names[first]}{'–' + names[last] if last != first else ''} {hours}" for first, last, hours in groups]
     return _("open %(hours)s") % {"hours": "; ".join(spans)}
 
 
@@ -83,8 +81,9 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
     metric = clock.get_metric_display().lower()
     lines: list[str] = []
     if not clock.has_terms:
-        lines.append(_("No %(metric)s target applies: the ticket has no severity, or its tier promises none for it.")
-                     % {"metric": metric})
+        lines.append(
+            _("No %(metric)s target applies: the ticket has no severity, or its tier promises none for it.") % {"metric": metric}
+        )
         lines.append(_("Started %(when)s.") % {"when": when_text(clock.started_at, zones)})
         return lines
 
@@ -92,13 +91,19 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
     assert calendar is not None and target is not None  # has_terms
     built = calendar_for(calendar)
     zone = ZoneInfo(calendar.timezone)
-    lines.append(_("Target: %(metric)s within %(duration)s for %(severity)s on the %(tier)s tier.") % {
-        "metric": metric, "duration": duration_text(target),
-        "severity": clock.target_severity.name if clock.target_severity is not None else "—",
-        "tier": clock.target_tier.name if clock.target_tier is not None else "—",
-    })
+    lines.append(
+        _("Target: %(metric)s within %(duration)s for %(severity)s on the %(tier)s tier.")
+        % {
+            "metric": metric,
+            "duration": duration_text(target),
+            "severity": clock.target_severity.name if clock.target_severity is not None else "—",
+            "tier": clock.target_tier.name if clock.target_tier is not None else "—",
+        }
+    )
     counted = _("Counted in “%(calendar)s”, timezone %(zone)s: %(hours)s") % {
-        "calendar": calendar.name, "zone": calendar.timezone, "hours": _hours_text(calendar),
+        "calendar": calendar.name,
+        "zone": calendar.timezone,
+        "hours": _hours_text(calendar),
     }
     if calendar.holiday_country:
         counted += _(", closed on %(country)s public holidays") % {"country": calendar.holiday_country}
@@ -106,21 +111,31 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
     lines.append(_("Started %(when)s.") % {"when": when_text(clock.started_at, zones)})
 
     for change in clock.recomputations:
-        lines.append(_("%(when)s: %(reason)s %(elapsed)s had been counted.") % {
-            "when": when_text(datetime.fromisoformat(change["at"]), zones), "reason": change["reason"],
-            "elapsed": duration_text(timedelta(seconds=change["elapsed"])),
-        })
+        lines.append(
+            _("%(when)s: %(reason)s %(elapsed)s had been counted.")
+            % {
+                "when": when_text(datetime.fromisoformat(change["at"]), zones),
+                "reason": change["reason"],
+                "elapsed": duration_text(timedelta(seconds=change["elapsed"])),
+            }
+        )
     for start, end in clock.pauses:
         if end:
-            lines.append(_("Paused while waiting on the customer from %(start)s to %(end)s (%(length)s).") % {
-                "start": when_text(datetime.fromisoformat(start), zones),
-                "end": when_text(datetime.fromisoformat(end), zones),
-                "length": duration_text(datetime.fromisoformat(end) - datetime.fromisoformat(start)),
-            })
+            lines.append(
+                _("Paused while waiting on the customer from %(start)s to %(end)s (%(length)s).")
+                % {
+                    "start": when_text(datetime.fromisoformat(start), zones),
+                    "end": when_text(datetime.fromisoformat(end), zones),
+                    "length": duration_text(datetime.fromisoformat(end) - datetime.fromisoformat(start)),
+                }
+            )
         else:
-            lines.append(_("Paused while waiting on the customer since %(start)s.") % {
-                "start": when_text(datetime.fromisoformat(start), zones),
-            })
+            lines.append(
+                _("Paused while waiting on the customer since %(start)s.")
+                % {
+                    "start": when_text(datetime.fromisoformat(start), zones),
+                }
+            )
 
     end = clock.due_at or clock.stopped_at or now
     if end > clock.started_at:
@@ -128,37 +143,58 @@ def clock_explain(clock: SlaClock, *, zones: Sequence[str], now: datetime | None
         open_days = {i.weekday for i in calendar.intervals.all()}
         skipped = [day for day in skipped if day.weekday() in open_days]
         if skipped:
-            lines.append(_("Holidays skipped (closed all day): %(days)s.") % {
-                "days": ", ".join(f"{day:%a %d %b %Y}" for day in skipped),
-            })
+            lines.append(
+                _("Holidays skipped (closed all day): %(days)s.")
+                % {
+                    "days": ", ".join(f"{day:%a %d %b %Y}" for day in skipped),
+                }
+            )
         for change in built.transitions(clock.started_at, end):
-            lines.append(_("Crossed a clock change on %(when)s (%(before)s → %(after)s); "
-                           "only real elapsed time is counted.") % {
-                "when": when_text(change.at, [calendar.timezone, *zones]),
-                "before": _offset_text(change.offset_before), "after": _offset_text(change.offset_after),
-            })
+            lines.append(
+                _("Crossed a clock change on %(when)s (%(before)s → %(after)s); only real elapsed time is counted.")
+                % {
+                    "when": when_text(change.at, [calendar.timezone, *zones]),
+                    "before": _offset_text(change.offset_before),
+                    "after": _offset_text(change.offset_after),
+                }
+            )
 
     elapsed = clock_elapsed(clock, now=now)
     if clock.state == SlaClock.State.STOPPED:
-        lines.append(_("Stopped %(when)s (%(why)s) after %(elapsed)s of %(duration)s.") % {
-            "when": when_text(clock.stopped_at, zones) if clock.stopped_at else "—",
-            "why": clock.stopped_reason or "—", "elapsed": duration_text(elapsed),
-            "duration": duration_text(target),
-        })
+        lines.append(
+            _("Stopped %(when)s (%(why)s) after %(elapsed)s of %(duration)s.")
+            % {
+                "when": when_text(clock.stopped_at, zones) if clock.stopped_at else "—",
+                "why": clock.stopped_reason or "—",
+                "elapsed": duration_text(elapsed),
+                "duration": duration_text(target),
+            }
+        )
     elif clock.state == SlaClock.State.PAUSED:
-        lines.append(_("%(elapsed)s of %(duration)s counted; the rest counts once the customer answers.") % {
-            "elapsed": duration_text(elapsed), "duration": duration_text(target),
-        })
+        lines.append(
+            _("%(elapsed)s of %(duration)s counted; the rest counts once the customer answers.")
+            % {
+                "elapsed": duration_text(elapsed),
+                "duration": duration_text(target),
+            }
+        )
     elif clock.due_at:
-        lines.append(_("%(remaining)s of business time remained from %(since)s, so it is due %(due)s.") % {
-            "remaining": duration_text(max(target - clock.elapsed_before, timedelta(0))),
-            "since": when_text(clock.segment_start or clock.started_at, zones),
-            "due": when_text(clock.due_at, zones),
-        })
+        lines.append(
+            _("%(remaining)s of business time remained from %(since)s, so it is due %(due)s.")
+            % {
+                "remaining": duration_text(max(target - clock.elapsed_before, timedelta(0))),
+                "since": when_text(clock.segment_start or clock.started_at, zones),
+                "due": when_text(clock.due_at, zones),
+            }
+        )
         if clock.warn_at and not clock.breached_at:
-            lines.append(_("It warns at %(percent)d %%: %(when)s.") % {
-                "percent": clock.target_warn_percent, "when": when_text(clock.warn_at, zones),
-            })
+            lines.append(
+                _("It warns at %(percent)d %%: %(when)s.")
+                % {
+                    "percent": clock.target_warn_percent,
+                    "when": when_text(clock.warn_at, zones),
+                }
+            )
     if clock.breached_at:
         lines.append(_("Breached %(when)s.") % {"when": when_text(clock.breached_at, zones)})
     return lines
@@ -177,7 +213,9 @@ def target_line(*, ticket: Ticket, zone: str) -> str:
     if target is None:
         return ""
     line = _("%(tier)s · %(severity)s: acknowledged within %(duration)s, %(calendar)s") % {
-        "tier": target.tier.name, "severity": target.severity.name, "duration": duration_text(target.duration),
+        "tier": target.tier.name,
+        "severity": target.severity.name,
+        "duration": duration_text(target.duration),
         "calendar": target.calendar.name,
     }
     clock = SlaClock.objects.filter(ticket_id=ticket.pk, metric=ACK).only("due_at", "state").first()

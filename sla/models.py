@@ -41,7 +41,9 @@ class Severity(models.Model):
     """Severity 1 (Critical) to 5 (Cosmetic), with the definition shown to customers."""
 
     level = models.PositiveSmallIntegerField(
-        _("level"), primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(5)],
+        _("level"),
+        primary_key=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     name = models.CharField(_("name"), max_length=40)
     definition = models.TextField(_("definition"))
@@ -64,16 +66,24 @@ class Calendar(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     timezone = models.CharField(_("timezone"), max_length=64, validators=[validate_timezone])
     holiday_country = models.CharField(
-        _("public holidays of"), max_length=8, blank=True,
+        _("public holidays of"),
+        max_length=8,
+        blank=True,
         help_text=_("ISO country code (for example US, ES, BR) whose public holidays close the calendar."),
     )
     holiday_subdivision = models.CharField(
-        _("subdivision"), max_length=16, blank=True, help_text=_("Optional state or region code, for example TX."),
+        _("subdivision"),
+        max_length=16,
+        blank=True,
+        help_text=_("Optional state or region code, for example TX."),
     )
     is_default = models.BooleanField(
-        _("default business hours"), default=False,
-        help_text=_("The business hours of organisations without a calendar of their own (warnings wait for them). "
-                    "At most one calendar is the default."),
+        _("default business hours"),
+        default=False,
+        help_text=_(
+            "The business hours of organisations without a calendar of their own (warnings wait for them). "
+            "At most one calendar is the default."
+        ),
     )
     # Bumped whenever the calendar, its intervals or its holidays change: built
     # calendars are cached per (id, updated_at) in each process.
@@ -87,7 +97,9 @@ class Calendar(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=Q(is_default=True), name="calendar_one_default",
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="calendar_one_default",
                 violation_error_message=_("Another calendar is already the default; unmark it first."),
             ),
         ]
@@ -109,7 +121,9 @@ class Calendar(models.Model):
         dates = set(self.holidays.values_list("date", flat=True))
         if self.holiday_country:
             public = holidays_lib.country_holidays(
-                self.holiday_country, subdiv=self.holiday_subdivision or None, years=list(years),
+                self.holiday_country,
+                subdiv=self.holiday_subdivision or None,
+                years=list(years),
             )
             dates.update(public.keys())
         return dates
@@ -143,7 +157,9 @@ class CalendarInterval(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start = models.CharField(_("opens"), max_length=5, validators=[validate_hhmm], help_text=_("Local time, HH:MM."))
     end = models.CharField(
-        _("closes"), max_length=5, validators=[validate_hhmm],
+        _("closes"),
+        max_length=5,
+        validators=[validate_hhmm],
         help_text=_("Local time, HH:MM; 24:00 for midnight. At or before the opening time: runs past midnight."),
     )
 
@@ -187,7 +203,8 @@ class SupportTier(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     escalation_reminder_interval = models.DurationField(
-        _("escalation reminder interval"), default=timedelta(minutes=30),
+        _("escalation reminder interval"),
+        default=timedelta(minutes=30),
         help_text=_("How often a breached, escalated ticket reminds the leads until someone acts."),
     )
 
@@ -219,10 +236,13 @@ class SlaTarget(models.Model):
     calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="+", verbose_name=_("counts in"))
     escalation_eligible = models.BooleanField(_("eligible for escalation"), default=True)
     pauses_while_waiting = models.BooleanField(
-        _("paused while waiting on the customer"), default=True,
+        _("paused while waiting on the customer"),
+        default=True,
     )
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at %"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)],
+        _("warn at %"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
 
     objects = AuditedQuerySet.as_manager()
@@ -261,24 +281,46 @@ class SlaClock(models.Model):
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="sla_clocks")
     metric = models.CharField(_("metric"), max_length=8, choices=SlaTarget.Metric.choices)
     target = models.ForeignKey(
-        SlaTarget, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("target"),
+        SlaTarget,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target"),
     )
     # The terms of the target in force when the clock started (or was deliberately moved to another
     # target): a contract is a version, so editing a tier later changes no running promise.
     target_tier = models.ForeignKey(
-        SupportTier, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("tier promised"),
+        SupportTier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tier promised"),
     )
     target_severity = models.ForeignKey(
-        Severity, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("severity promised"),
+        Severity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("severity promised"),
     )
     target_duration = models.DurationField(_("target promised"), null=True, blank=True)
     target_calendar = models.ForeignKey(
-        Calendar, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("counts in"),
+        Calendar,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("counts in"),
     )
     target_warn_percent = models.PositiveSmallIntegerField(_("warns at %"), null=True, blank=True)
     target_escalation_eligible = models.BooleanField(_("eligible for escalation"), default=False, db_default=False)
     target_pauses_while_waiting = models.BooleanField(
-        _("paused while waiting on the customer"), default=True, db_default=True,
+        _("paused while waiting on the customer"),
+        default=True,
+        db_default=True,
     )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.RUNNING)
     started_at = models.DateTimeField(_("started"))
@@ -307,23 +349,27 @@ class SlaClock(models.Model):
         indexes = [
             # The tick's two questions, kept small: only running clocks not yet warned / breached.
             models.Index(
-                fields=["warn_at"], name="sla_clock_warn_due",
+                fields=["warn_at"],
+                name="sla_clock_warn_due",
                 condition=models.Q(state="running", warned_at__isnull=True, warn_at__isnull=False),
             ),
             models.Index(
-                fields=["due_at"], name="sla_clock_breach_due",
+                fields=["due_at"],
+                name="sla_clock_breach_due",
                 condition=models.Q(state="running", breached_at__isnull=True, due_at__isnull=False),
             ),
             # The desk queue joins each open ticket to its unacknowledged clock: only those rows,
             # with what the order and the breached test read (index-only scans).
             models.Index(
-                fields=["ticket", "due_at", "state", "breached_at"], name="sla_clock_ack_open",
+                fields=["ticket", "due_at", "state", "breached_at"],
+                name="sla_clock_ack_open",
                 condition=models.Q(metric="ack", state__in=["running", "paused"]),
             ),
             # The queue's breached tickets are those with a clock still running past its due time
             # (sla_clock_breach_due) or marked breached and not yet acknowledged: only the latter here.
             models.Index(
-                fields=["due_at"], name="sla_clock_ack_breached",
+                fields=["due_at"],
+                name="sla_clock_ack_breached",
                 condition=models.Q(metric="ack", state__in=["running", "paused"], breached_at__isnull=False),
             ),
             # The dashboard's breaches since midnight, acknowledged since or not.
@@ -360,11 +406,21 @@ class SlaClock(models.Model):
         if target is None:
             return self.has_terms
         return (
-            self.target_tier_id, self.target_severity_id, self.target_duration, self.target_calendar_id,
-            self.target_warn_percent, self.target_escalation_eligible, self.target_pauses_while_waiting,
+            self.target_tier_id,
+            self.target_severity_id,
+            self.target_duration,
+            self.target_calendar_id,
+            self.target_warn_percent,
+            self.target_escalation_eligible,
+            self.target_pauses_while_waiting,
         ) != (
-            target.tier_id, target.severity_id, target.duration, target.calendar_id,
-            target.warn_percent, target.escalation_eligible, target.pauses_while_waiting,
+            target.tier_id,
+            target.severity_id,
+            target.duration,
+            target.calendar_id,
+            target.warn_percent,
+            target.escalation_eligible,
+            target.pauses_while_waiting,
         )
 
 
@@ -383,13 +439,21 @@ class Escalation(models.Model):
     environment = models.CharField(_("environment"), max_length=100, blank=True)
     justification = models.TextField(_("why"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("raised by"),
     )
     created_at = models.DateTimeField(_("raised"))
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("acknowledged by"),
     )
     next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
@@ -401,14 +465,17 @@ class Escalation(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(
-                fields=["next_reminder_at"], name="escalation_reminder_due",
+                fields=["next_reminder_at"],
+                name="escalation_reminder_due",
                 condition=models.Q(acknowledged_at__isnull=True, next_reminder_at__isnull=False),
             ),
         ]
         constraints = [
             # One automatic escalation per breached clock, whatever the workers do.
             models.UniqueConstraint(
-                fields=["clock"], condition=models.Q(kind="automatic"), name="escalation_one_per_breached_clock",
+                fields=["clock"],
+                condition=models.Q(kind="automatic"),
+                name="escalation_one_per_breached_clock",
             ),
         ]
 

@@ -17,21 +17,29 @@ from sla.models import Calendar, Escalation, SlaClock
 def clocks_due_for_breach(*, now: datetime) -> QuerySet[SlaClock]:
     """Running clocks past their due time that were not yet marked breached (index sla_clock_breach_due)."""
     return SlaClock.objects.filter(
-        state=SlaClock.State.RUNNING, breached_at__isnull=True, due_at__isnull=False, due_at__lte=now,
+        state=SlaClock.State.RUNNING,
+        breached_at__isnull=True,
+        due_at__isnull=False,
+        due_at__lte=now,
     ).order_by("due_at")
 
 
 def clocks_due_for_warning(*, now: datetime) -> QuerySet[SlaClock]:
     """Running clocks past their warn time that did not warn yet (index sla_clock_warn_due)."""
     return SlaClock.objects.filter(
-        state=SlaClock.State.RUNNING, warned_at__isnull=True, warn_at__isnull=False, warn_at__lte=now,
+        state=SlaClock.State.RUNNING,
+        warned_at__isnull=True,
+        warn_at__isnull=False,
+        warn_at__lte=now,
     ).order_by("warn_at")
 
 
 def escalations_due_for_reminder(*, now: datetime) -> QuerySet[Escalation]:
     """Unacknowledged escalations whose next reminder is due (index escalation_reminder_due)."""
     return Escalation.objects.filter(
-        acknowledged_at__isnull=True, next_reminder_at__isnull=False, next_reminder_at__lte=now,
+        acknowledged_at__isnull=True,
+        next_reminder_at__isnull=False,
+        next_reminder_at__lte=now,
     ).order_by("next_reminder_at")
 
 

@@ -5,7 +5,8 @@ from sla import views
 app_name = "sla_desk"
 urlpatterns = [
     path(
-        "tickets/<int:number>/escalations/acknowledge/", views.escalation_acknowledge_view,
+        "tickets/<int:number>/escalations/acknowledge/",
+        views.escalation_acknowledge_view,
         name="escalation_acknowledge",
     ),
 ]

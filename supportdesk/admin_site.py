@@ -17,8 +17,7 @@ class SupportdeskAdminSite(AdminSite):
         user = request.user
         from accounts.second_factor import second_factor_satisfied
 
-        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == "admin"
-                    and second_factor_satisfied(request))
+        return bool(user.is_active and user.is_staff and getattr(user, "role", None) == "admin" and second_factor_satisfied(request))
 
 
 class SupportdeskAdminConfig(AdminConfig):

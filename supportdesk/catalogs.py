@@ -34,10 +34,23 @@ DOMAINS = ("django", "djangojs")
 # JavaScript has no text of its own (it reads it from data attributes in templates): no djangojs.
 MAKEMESSAGES_ARGS = (
     *(f"--locale={locale}" for locale in LOCALES),
-    "--domain=django", "--no-obsolete", "--add-location=file",
-    *(f"--ignore={pattern}" for pattern in (
-        ".venv", "var", "staticfiles", "bench", "faults", "tests", "*/tests", "conftest.py", "locale",
-    )),
+    "--domain=django",
+    "--no-obsolete",
+    "--add-location=file",
+    *(
+        f"--ignore={pattern}"
+        for pattern in (
+            ".venv",
+            "var",
+            "staticfiles",
+            "bench",
+            "faults",
+            "tests",
+            "*/tests",
+            "conftest.py",
+            "locale",
+        )
+    ),
 )
 PLURAL = " || "
 CONTEXT = " :: "
@@ -88,7 +101,9 @@ def gaps(po: polib.POFile) -> list[polib.POEntry]:
 def extract(root: Path = BASE_DIR) -> None:
     """Run makemessages in `root` (the project, or a scratch copy of it in the catalog test)."""
     subprocess.run(  # noqa: S603  # nosec B603 - fixed arguments
-        [sys.executable, "manage.py", "makemessages", *MAKEMESSAGES_ARGS], cwd=root, check=True,
+        [sys.executable, "manage.py", "makemessages", *MAKEMESSAGES_ARGS],
+        cwd=root,
+        check=True,
         stdout=subprocess.DEVNULL,
     )
 
@@ -170,13 +185,15 @@ def _plural_count(po: polib.POFile) -> int:
 def _header_settle(po: polib.POFile, locale: str) -> None:
     """makemessages writes a template's header (fuzzy, "PACKAGE VERSION"); msgfmt --check wants a real one."""
     po.metadata_is_fuzzy = False
-    po.metadata.update({
-        "Project-Id-Version": "Supportdesk",
-        "Language": locale,
-        "Language-Team": {"es": "Spanish (Latin America)", "pt_BR": "Portuguese (Brazil)"}.get(locale, locale),
-        "Last-Translator": "Supportdesk <support@supportdesk.example>",
-        "PO-Revision-Date": po.metadata.get("POT-Creation-Date", ""),
-    })
+    po.metadata.update(
+        {
+            "Project-Id-Version": "Supportdesk",
+            "Language": locale,
+            "Language-Team": {"es": "Spanish (Latin America)", "pt_BR": "Portuguese (Brazil)"}.get(locale, locale),
+            "Last-Translator": "Supportdesk <support@supportdesk.example>",
+            "PO-Revision-Date": po.metadata.get("POT-Creation-Date", ""),
+        }
+    )
     po.header = "Supportdesk's catalog. Built by `make messages`; see docs/glossary.md for the words we use."
 
 

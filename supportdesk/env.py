@@ -68,15 +68,13 @@ class StrictEnv(environ.Env):  # type: ignore[misc]  # django-environ has no typ
     def url(self, var: str, default: Any = environ.Env.NOTSET) -> Any:
         return self._named(super().url, var, default)
 
-    def db_url(self, var: str = environ.Env.DEFAULT_DATABASE_ENV, default: Any = environ.Env.NOTSET,
-               engine: Any = None) -> Any:
+    def db_url(self, var: str = environ.Env.DEFAULT_DATABASE_ENV, default: Any = environ.Env.NOTSET, engine: Any = None) -> Any:
         config = self._named(super().db_url, var, default)
         if not config.get("ENGINE"):
             raise ImproperlyConfigured(f"{var} names no database we know, such as postgres://… or sqlite:///….")
         return config
 
-    def email_url(self, var: str = environ.Env.DEFAULT_EMAIL_ENV, default: Any = environ.Env.NOTSET,
-                  backend: Any = None) -> Any:
+    def email_url(self, var: str = environ.Env.DEFAULT_EMAIL_ENV, default: Any = environ.Env.NOTSET, backend: Any = None) -> Any:
         return self._named(super().email_url, var, default)
 
     def _named(self, read: Any, var: str, default: Any) -> Any:

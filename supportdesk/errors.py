@@ -33,25 +33,41 @@ def _place(request: HttpRequest) -> tuple[str, str, str]:
 def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     layout, back_url, back_label = _place(request)
     context = {
-        "layout": layout, "status": status, "title": title, "message": message,
-        "back_url": back_url, "back_label": back_label,
+        "layout": layout,
+        "status": status,
+        "title": title,
+        "message": message,
+        "back_url": back_url,
+        "back_label": back_label,
     }
     return HttpResponse(render_to_string("errors/error.html", context, request=request), status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 400, _("That request could not be understood"),
-                 _("Something in it was malformed or has expired. Go back and try again."))
+    return _page(
+        request,
+        400,
+        _("That request could not be understood"),
+        _("Something in it was malformed or has expired. Go back and try again."),
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 403, _("You cannot do that here"),
-                 _("Your account does not allow this. If you think it should, ask your organisation admin."))
+    return _page(
+        request,
+        403,
+        _("You cannot do that here"),
+        _("Your account does not allow this. If you think it should, ask your organisation admin."),
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _page(request, 404, _("We could not find that page"),
-                 _("The address may be mistyped, or what it pointed to is gone or is not yours to see."))
+    return _page(
+        request,
+        404,
+        _("We could not find that page"),
+        _("The address may be mistyped, or what it pointed to is gone or is not yours to see."),
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -32,7 +32,11 @@ def fragment_key(name: str, *parts: object) -> str:
 
 
 def fragments_render(
-    *, name: str, items: Sequence[T], parts: Callable[[T], tuple[object, ...]], render: Callable[[T], str],
+    *,
+    name: str,
+    items: Sequence[T],
+    parts: Callable[[T], tuple[object, ...]],
+    render: Callable[[T], str],
     timeout: int = TIMEOUT,
 ) -> list[SafeString]:
     """Each item's fragment, from the cache or drawn by ``render`` (already escaped HTML) and kept: one read, one write."""

@@ -251,7 +251,8 @@ MAIL_PER_CLIENT_PER_HOUR = env.int("MAIL_PER_CLIENT_PER_HOUR", default=10)
 # to it opens tickets. Only these addresses (and their +tokens) are accepted by the SMTP intake.
 INBOUND_ADDRESS = env.str("INBOUND_ADDRESS", default=parseaddr(DEFAULT_FROM_EMAIL)[1] or "support@supportdesk.example")
 INBOUND_ESCALATION_ADDRESS = env.str(
-    "INBOUND_ESCALATION_ADDRESS", default="support.escalate@" + INBOUND_ADDRESS.rpartition("@")[2],
+    "INBOUND_ESCALATION_ADDRESS",
+    default="support.escalate@" + INBOUND_ADDRESS.rpartition("@")[2],
 )
 # Above the attachment limit: base64 makes a 25 MB file 34 MB of message.
 INBOUND_MAX_BYTES = env.int("INBOUND_MAX_BYTES", default=40 * 1024 * 1024)
@@ -340,7 +341,7 @@ SPECTACULAR_SETTINGS = {
         "Support staff and monitoring systems raise proactive notices and run status-page incidents. "
         "Authenticate with a personal token (`Authorization: Bearer sdk_…`) or the browser session; "
         "monitoring systems with a service key, which opens the notice, incident and component routes only. "
-        "Every error answers `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+        'Every error answers `{"error": {"code", "message", "fields"}}`.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -47,7 +47,9 @@ class Alertmanager:
     def alerts_post(self, alerts: list[dict[str, Any]]) -> None:
         """POST /api/v2/alerts, as Prometheus does."""
         request = urllib.request.Request(  # noqa: S310 - our own Alertmanager on 127.0.0.1
-            f"{self.url}/api/v2/alerts", data=json.dumps(alerts).encode(), method="POST",
+            f"{self.url}/api/v2/alerts",
+            data=json.dumps(alerts).encode(),
+            method="POST",
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
@@ -62,9 +64,17 @@ def alertmanager(*, webhook_url: str, service_key: str) -> Iterator[Alertmanager
         config.write_text(CONFIG.format(url=webhook_url, key=service_key))
         port = free_port()
         process = subprocess.Popen(  # noqa: S603 - Debian's binary, our arguments
-            [ALERTMANAGER, f"--config.file={config}", f"--storage.path={folder}/data",
-             f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=debug"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                ALERTMANAGER,
+                f"--config.file={config}",
+                f"--storage.path={folder}/data",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--cluster.listen-address=",
+                "--log.level=debug",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         manager = Alertmanager(url=f"http://127.0.0.1:{port}", process=process)
         listening = threading.Event()

@@ -34,13 +34,19 @@ class OrganisationFactory(DjangoModelFactory):
         Environment.objects.get_or_create(organisation=self, name="test1", defaults={"kind": Environment.Kind.SANDBOX})
         slug = self.account_id.lower()
         Contact.objects.get_or_create(
-            organisation=self, email=f"emergency@{slug}.example",
+            organisation=self,
+            email=f"emergency@{slug}.example",
             defaults={"name": f"{self.name} on call", "emergency_role": Contact.EmergencyRole.REGISTERED},
         )
         Contact.objects.get_or_create(
-            organisation=self, email=f"ops-list@{slug}.example",
-            defaults={"name": f"{self.name} ops list", "kind": Contact.Kind.DISTRIBUTION_LIST,
-                      "emergency_role": Contact.EmergencyRole.ADDITIONAL, "emergency_order": 1},
+            organisation=self,
+            email=f"ops-list@{slug}.example",
+            defaults={
+                "name": f"{self.name} ops list",
+                "kind": Contact.Kind.DISTRIBUTION_LIST,
+                "emergency_role": Contact.EmergencyRole.ADDITIONAL,
+                "emergency_order": 1,
+            },
         )
 
 
@@ -71,9 +77,15 @@ class UserFactory(DjangoModelFactory):
 def required_details(ticket_type: TicketType, organisation: Organisation) -> dict[str, Any]:
     """Plausible answers to a type's required fields."""
     samples: dict[str, Any] = {
-        "text": "sample", "textarea": "Sample answer.", "datetime": "2026-11-20T09:00:00+00:00",
-        "id_list": ["X1"], "integer": 1, "email": "someone@example.com", "boolean": False,
-        "retailer_ids": [organisation.account_id], "order_list": {"orders": ["ORD-1"], "scope": "complete"},
+        "text": "sample",
+        "textarea": "Sample answer.",
+        "datetime": "2026-11-20T09:00:00+00:00",
+        "id_list": ["X1"],
+        "integer": 1,
+        "email": "someone@example.com",
+        "boolean": False,
+        "retailer_ids": [organisation.account_id],
+        "order_list": {"orders": ["ORD-1"], "scope": "complete"},
     }
     answers = {}
     for field in ticket_type.fields.filter(required=True):
@@ -110,8 +122,9 @@ def TicketFactory(
     )
 
 
-def AttachmentFactory(*, ticket: Any, uploaded_by: User | None = None, name: str = "notes.txt",
-                      content: bytes = b"some notes", comment: Any = None) -> Any:
+def AttachmentFactory(
+    *, ticket: Any, uploaded_by: User | None = None, name: str = "notes.txt", content: bytes = b"some notes", comment: Any = None
+) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tickets.services import attachments_add
@@ -129,8 +142,12 @@ def AccessGrantFactory(*, organisation: Organisation, granted_by: User, hours: i
 
     now = timezone.now()
     return AccessGrant.objects.create(
-        organisation=organisation, environment=organisation.environments.get(name="live1"),
-        level=kwargs.pop("level", AccessGrant.Level.ELEVATED), starts_at=kwargs.pop("starts_at", now),
-        ends_at=kwargs.pop("ends_at", now + timedelta(hours=hours)), reason=kwargs.pop("reason", "CANARY-outsider grant"),
-        granted_by=granted_by, **kwargs,
+        organisation=organisation,
+        environment=organisation.environments.get(name="live1"),
+        level=kwargs.pop("level", AccessGrant.Level.ELEVATED),
+        starts_at=kwargs.pop("starts_at", now),
+        ends_at=kwargs.pop("ends_at", now + timedelta(hours=hours)),
+        reason=kwargs.pop("reason", "CANARY-outsider grant"),
+        granted_by=granted_by,
+        **kwargs,
     )

@@ -85,16 +85,27 @@ EXPECTED: dict[Access, dict[Role, Outcome]] = {
 
 # Where a route departs from its kind's row, and why.
 OVERRIDES: dict[tuple[str, Role], tuple[Outcome, str]] = {
-    **{("portal:attachment", role): (Outcome.SERVED, "support staff download through the same checked view")
-       for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
-    **{(name, role): (Outcome.REFUSED, "contacts are managed by the organisation's admins, not by staff or its users")
-       for name in ("api:contact-list", "api:contact-detail") for role in (Role.CUSTOMER, Role.AGENT, Role.LEAD, Role.ADMIN)},
-    **{("tokens:desk_revoke", role): (Outcome.REFUSED, "only its owner revokes a token")
-       for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
-    **{("api:comment-attachments", role): (Outcome.OPEN, "files go only on one's own comment; staff read them all")
-       for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
-    **{("api:not-found", role): (Outcome.REFUSED, "every other API path is a 404 in the error format")
-       for role in (Role.AGENT, Role.LEAD, Role.ADMIN)},
+    **{
+        ("portal:attachment", role): (Outcome.SERVED, "support staff download through the same checked view")
+        for role in (Role.AGENT, Role.LEAD, Role.ADMIN)
+    },
+    **{
+        (name, role): (Outcome.REFUSED, "contacts are managed by the organisation's admins, not by staff or its users")
+        for name in ("api:contact-list", "api:contact-detail")
+        for role in (Role.CUSTOMER, Role.AGENT, Role.LEAD, Role.ADMIN)
+    },
+    **{
+        ("tokens:desk_revoke", role): (Outcome.REFUSED, "only its owner revokes a token")
+        for role in (Role.AGENT, Role.LEAD, Role.ADMIN)
+    },
+    **{
+        ("api:comment-attachments", role): (Outcome.OPEN, "files go only on one's own comment; staff read them all")
+        for role in (Role.AGENT, Role.LEAD, Role.ADMIN)
+    },
+    **{
+        ("api:not-found", role): (Outcome.REFUSED, "every other API path is a 404 in the error format")
+        for role in (Role.AGENT, Role.LEAD, Role.ADMIN)
+    },
     ("reports_desk:report", Role.AGENT): (Outcome.REFUSED, "SLA reports are for support leads and admins"),
 }
 
@@ -111,8 +122,12 @@ def expected(route_name: str, access: Access, role: Role) -> Outcome:
 
 def role_users(world: Any) -> dict[Role, Any]:
     return {
-        Role.ANONYMOUS: None, Role.CUSTOMER: world.alice, Role.CUSTOMER_ADMIN: world.alan,
-        Role.AGENT: world.agent, Role.LEAD: world.lead, Role.ADMIN: world.admin,
+        Role.ANONYMOUS: None,
+        Role.CUSTOMER: world.alice,
+        Role.CUSTOMER_ADMIN: world.alan,
+        Role.AGENT: world.agent,
+        Role.LEAD: world.lead,
+        Role.ADMIN: world.admin,
     }
 
 
@@ -123,17 +138,38 @@ def attack_body(world: Any) -> dict[str, Any]:
     """One body for every form and endpoint: valid-looking values, every reference the outsider's."""
     outsider_contact = world.outsider.contacts.first()
     return {
-        "body": "CANARY-attack wrote this", "message": "CANARY-attack wrote this",
-        "summary": "CANARY-attack", "description": "CANARY-attack", "title": "CANARY-attack",
-        "name": "Mallory", "email": "mallory@alpha.example", "phone": "+1 555 0666", "kind": "person",
-        "language": "en", "emergency_role": "registered", "emergency_order": "0",
-        "status": "closed", "severity": "1", "reason": "CANARY-attack", "justification": "CANARY-attack",
-        "environment": str(world.outsider.environments.get(name="live1").pk), "level": "elevated",
-        "starts_at": "2026-01-01T00:00", "ends_at": "2030-01-01T00:00",
-        "organisation": str(world.outsider.pk), "assignee": str(world.agent.pk), "confirm": "yes",
-        "cc_contacts": str(outsider_contact.pk), "contact": str(outsider_contact.pk),
-        "tickets": str(world.outsider_ticket.number), "action": "close", "other": world.outsider_ticket.reference,
-        "is_internal": "false", "impact": "major_outage", "timezone": "UTC", "into": world.outsider_ticket.number,
+        "body": "CANARY-attack wrote this",
+        "message": "CANARY-attack wrote this",
+        "summary": "CANARY-attack",
+        "description": "CANARY-attack",
+        "title": "CANARY-attack",
+        "name": "Mallory",
+        "email": "mallory@alpha.example",
+        "phone": "+1 555 0666",
+        "kind": "person",
+        "language": "en",
+        "emergency_role": "registered",
+        "emergency_order": "0",
+        "status": "closed",
+        "severity": "1",
+        "reason": "CANARY-attack",
+        "justification": "CANARY-attack",
+        "environment": str(world.outsider.environments.get(name="live1").pk),
+        "level": "elevated",
+        "starts_at": "2026-01-01T00:00",
+        "ends_at": "2030-01-01T00:00",
+        "organisation": str(world.outsider.pk),
+        "assignee": str(world.agent.pk),
+        "confirm": "yes",
+        "cc_contacts": str(outsider_contact.pk),
+        "contact": str(outsider_contact.pk),
+        "tickets": str(world.outsider_ticket.number),
+        "action": "close",
+        "other": world.outsider_ticket.reference,
+        "is_internal": "false",
+        "impact": "major_outage",
+        "timezone": "UTC",
+        "into": world.outsider_ticket.number,
     }
 
 
@@ -190,9 +226,13 @@ def outsider_access_record(world: Any) -> Any:
     from audit.models import AccessRecord
 
     return AccessRecord.objects.create(
-        organisation=world.outsider, actor=world.agent, actor_label=world.agent.get_full_name(),
-        action=AccessRecord.Action.FILE_DOWNLOADED, ticket=world.outsider_ticket,
-        ticket_reference=world.outsider_ticket.reference, object_label=world.outsider_attachment.original_name,
+        organisation=world.outsider,
+        actor=world.agent,
+        actor_label=world.agent.get_full_name(),
+        action=AccessRecord.Action.FILE_DOWNLOADED,
+        ticket=world.outsider_ticket,
+        ticket_reference=world.outsider_ticket.reference,
+        object_label=world.outsider_attachment.original_name,
         client="192.0.2.1",
     )
 
@@ -313,8 +353,11 @@ def _leak(role: Role, route: Route, world: Any, response: Any, canary: str) -> s
         return None
     body = response.content.decode(errors="replace") if not getattr(response, "streaming", False) else ""
     if canary in body:
-        return "the page shows another organisation's data" if not route.name.startswith("api") else \
-            "the answer shows another organisation's data"
+        return (
+            "the page shows another organisation's data"
+            if not route.name.startswith("api")
+            else "the answer shows another organisation's data"
+        )
     if re.search(rf"\b{re.escape(world.outsider_ticket.reference)}\b", body):
         return "the answer names another organisation's ticket"
     return None
@@ -322,13 +365,22 @@ def _leak(role: Role, route: Route, world: Any, response: Any, canary: str) -> s
 
 def _search_url(url: str, world: Any) -> str:
     """The same list asked to search and filter for the outsider's things."""
-    query = {"q": "outsider-ticket", "search": "outsider-ticket", "organisation": world.outsider.pk,
-             "number": world.outsider_ticket.number, "scope": "organisation"}
+    query = {
+        "q": "outsider-ticket",
+        "search": "outsider-ticket",
+        "organisation": world.outsider.pk,
+        "number": world.outsider_ticket.number,
+        "scope": "organisation",
+    }
     return f"{url}?{urlencode(query)}"
 
 
 def check_matrix(
-    world: Any, *, urlconf: str | None = None, only: Iterable[str] | None = None, roles: Iterable[Role] = tuple(Role),
+    world: Any,
+    *,
+    urlconf: str | None = None,
+    only: Iterable[str] | None = None,
+    roles: Iterable[Role] = tuple(Role),
     canary: str = "CANARY-outsider",
 ) -> list[Problem]:
     """Walk the routes (or only the named ones) as every role; the list of what is wrong.
@@ -380,8 +432,7 @@ def check_matrix(
                 for method, target in requests:
                     response = _ask(client, method, target, body, api=api)
                     ASKED["requests"] += 1
-                    for detail in (_verdict(outcome, route, method, response, api=api),
-                                   _leak(role, route, world, response, canary)):
+                    for detail in (_verdict(outcome, route, method, response, api=api), _leak(role, route, world, response, canary)):
                         if detail:
                             problems.append(Problem(route.name, who, method, detail))
             if outcome is not Outcome.SERVED:
@@ -409,8 +460,9 @@ def _admin_object(model: type[Any], world: Any) -> Any:
     return manager.first()
 
 
-def check_admin(world: Any, *, urlconf: str | None = None, roles: Iterable[Role] = tuple(Role),
-                only: set[str] | None = None) -> list[Problem]:
+def check_admin(
+    world: Any, *, urlconf: str | None = None, roles: Iterable[Role] = tuple(Role), only: set[str] | None = None
+) -> list[Problem]:
     """Every registered model's list, add, change, delete and history pages, as every role."""
     from django.contrib import admin
 
@@ -458,8 +510,6 @@ def matrix_table() -> str:
     return "\n".join(lines)
 
 
-
-
 # --- merging across organisations ---------------------------------------------------------------
 
 
@@ -479,14 +529,24 @@ def check_cross_organisation_merge(world: Any) -> list[Problem]:
             before = outsider_rows(world)
             answers = {
                 "desk": page.post(reverse("desk:merge", kwargs={"number": duplicate.number}), {"other": kept.reference}),
-                "api": api.post(reverse("api:ticket-merge", kwargs={"number": duplicate.number}), {"into": kept.number},
-                                format="json"),
+                "api": api.post(
+                    reverse("api:ticket-merge", kwargs={"number": duplicate.number}), {"into": kept.number}, format="json"
+                ),
             }
             for where, response in answers.items():
                 if response.status_code != 400:
-                    problems.append(Problem(f"{where} merge {duplicate.reference}→{kept.reference}", role.value, "post",
-                                            f"a cross-organisation merge answered {response.status_code}"))
+                    problems.append(
+                        Problem(
+                            f"{where} merge {duplicate.reference}→{kept.reference}",
+                            role.value,
+                            "post",
+                            f"a cross-organisation merge answered {response.status_code}",
+                        )
+                    )
             for table in changed_tables(before, outsider_rows(world)):
-                problems.append(Problem(f"merge {duplicate.reference}→{kept.reference}", role.value, "post",
-                                        f"changed another organisation's {table}"))
+                problems.append(
+                    Problem(
+                        f"merge {duplicate.reference}→{kept.reference}", role.value, "post", f"changed another organisation's {table}"
+                    )
+                )
     return problems

@@ -166,15 +166,21 @@ ACCESS: dict[str, Access] = {
 }
 
 # The only API routes a monitoring system's service key may use; every other one answers it 403.
-SERVICE_KEY_ROUTES = frozenset({
-    "api:notice-list", "api:notice-detail", "api:incident-list", "api:incident-detail", "api:incident-updates",
-    "api:component-list", "api:monitoring-alertmanager", "api:monitoring-pagerduty",
-})
+SERVICE_KEY_ROUTES = frozenset(
+    {
+        "api:notice-list",
+        "api:notice-detail",
+        "api:incident-list",
+        "api:incident-detail",
+        "api:incident-updates",
+        "api:component-list",
+        "api:monitoring-alertmanager",
+        "api:monitoring-pagerduty",
+    }
+)
 
 # Namespaces whose every route shares one class.
 NAMESPACE_ACCESS: dict[str, Access] = {"admin": Access.ADMIN, "api": Access.API}
-
-
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,8 @@ def unpublished_incident() -> Any:
     from incidents.models import Component, Incident, IncidentComponent
 
     incident, created = Incident.objects.get_or_create(
-        title="CANARY-outsider unpublished incident", defaults={"message": "not public", "detected_at": timezone.now()},
+        title="CANARY-outsider unpublished incident",
+        defaults={"message": "not public", "detected_at": timezone.now()},
     )
     if created:
         # On a component only the outsider uses: should the walk publish it, Alpha's portal must still not show it.
@@ -297,9 +304,14 @@ def _outsider_inbound(world: Any) -> Any:
         from mail.models import InboundMessage
 
         world.outsider_inbound = InboundMessage.objects.create(
-            message_id="<canary-outsider@outsider.example>", via="smtp", from_address=world.charlie.email,
-            subject="CANARY-outsider-mail", raw=b"Subject: CANARY-outsider-mail\r\n\r\nCANARY-outsider-mail\r\n",
-            outcome="unknown_sender", ticket=world.outsider_ticket, comment=_outsider_comment(world),
+            message_id="<canary-outsider@outsider.example>",
+            via="smtp",
+            from_address=world.charlie.email,
+            subject="CANARY-outsider-mail",
+            raw=b"Subject: CANARY-outsider-mail\r\n\r\nCANARY-outsider-mail\r\n",
+            outcome="unknown_sender",
+            ticket=world.outsider_ticket,
+            comment=_outsider_comment(world),
         )
     return world.outsider_inbound
 
@@ -312,8 +324,12 @@ def _outsider_notice(world: Any) -> Any:
 
         area, _created = ProductArea.objects.get_or_create(name="Query API")
         world.outsider_notice, _created = notice_raise(
-            organisation=world.outsider, kind="alert", area=area, title="CANARY-outsider-notice",
-            description="CANARY-outsider-notice", actor=world.agent,
+            organisation=world.outsider,
+            kind="alert",
+            area=area,
+            title="CANARY-outsider-notice",
+            description="CANARY-outsider-notice",
+            actor=world.agent,
         )
     return world.outsider_notice
 
@@ -415,7 +431,6 @@ def _check_api_route(route: Route, url: str, world: Any) -> list[Problem]:
         if status >= 400 and not is_api_error(response):
             problems.append(Problem(route.name, "service key", method, f"a {status} outside the error format"))
     return problems
-
 
 
 def check_csrf(world: Any, urlconf: str | None = None) -> list[Problem]:

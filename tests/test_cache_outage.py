@@ -12,11 +12,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def redis_away(settings):  # type: ignore[no-untyped-def]
-    settings.CACHES = {"default": {
-        "BACKEND": "supportdesk.cache.ForgivingRedisCache",
-        "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "supportdesk.cache.ForgivingRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
 
 
 def test_the_cache_misses_quietly_while_redis_is_away(redis_away):

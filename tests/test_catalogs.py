@@ -18,8 +18,22 @@ from supportdesk import catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
 # What makemessages would skip anyway, and what is large: the copy takes a fraction of a second.
-SKIP = {".venv", ".git", "var", "staticfiles", "test-artifacts", "node_modules", ".pytest_cache", ".ruff_cache",
-        ".hypothesis", "__pycache__", "bench", "faults", "tests", "db.sqlite3"}
+SKIP = {
+    ".venv",
+    ".git",
+    "var",
+    "staticfiles",
+    "test-artifacts",
+    "node_modules",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "__pycache__",
+    "bench",
+    "faults",
+    "tests",
+    "db.sqlite3",
+}
 
 
 def _copy_of_project(target: Path) -> Path:
@@ -65,6 +79,8 @@ def test_placeholders_match_and_the_catalog_compiles(locale: str, tmp_path: Path
     po_path = ROOT / "locale" / locale / "LC_MESSAGES" / "django.po"
     result = subprocess.run(  # noqa: S603  # nosec B603 - fixed arguments
         [msgfmt, "--check", "--output-file", str(tmp_path / "django.mo"), str(po_path)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr

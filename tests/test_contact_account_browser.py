@@ -14,7 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_contact_asks_for_a_reset_opens_the_mailed_link_and_lands_signed_in_on_their_requests(
-    page, world, smtp, shipped_defaults,
+    page,
+    world,
+    smtp,
+    shipped_defaults,
 ) -> None:
     nadia = Contact.objects.create(organisation=world.alpha, name="Nadia Nuñez", email="nadia@alpha.example", language="es")
     ticket = TicketFactory(organisation=world.alpha, requester_contact=nadia, summary="Etiquetas de Correos fallan")

@@ -27,7 +27,10 @@ def nadia(world) -> Contact:  # type: ignore[no-untyped-def]
 
 
 def test_a_contact_made_the_registered_emergency_contact_in_the_portal_is_told_once(
-    world, nadia, smtp, django_capture_on_commit_callbacks,
+    world,
+    nadia,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     client = Client()
     client.force_login(world.alan)
@@ -48,7 +51,10 @@ def test_a_contact_made_the_registered_emergency_contact_in_the_portal_is_told_o
 
 
 def test_a_contact_made_registered_from_the_admin_is_told_and_an_additional_one_is_not(
-    world, nadia, smtp, django_capture_on_commit_callbacks,
+    world,
+    nadia,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     UserFactory(email="oscar@alpha.example", organisation=world.alpha, language="pt-br")
     oscar = Contact.objects.create(organisation=world.alpha, name="Oscar", email="oscar@alpha.example", language="pt-br")
@@ -71,7 +77,10 @@ def test_a_contact_made_registered_from_the_admin_is_told_and_an_additional_one_
 
 
 def test_a_contact_without_a_login_asking_for_a_reset_is_offered_a_login_and_nobody_learns_who_exists(
-    world, nadia, smtp, django_capture_on_commit_callbacks,
+    world,
+    nadia,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     answers = []
     for address in ("nadia@alpha.example", "nobody@nowhere.example", "alice@alpha.example"):
@@ -107,7 +116,11 @@ def test_a_contact_without_a_login_asking_for_a_reset_is_offered_a_login_and_nob
 
 
 def test_the_offer_is_held_by_the_flood_limits_and_a_forged_link_opens_nothing(
-    world, nadia, smtp, settings, django_capture_on_commit_callbacks,
+    world,
+    nadia,
+    smtp,
+    settings,
+    django_capture_on_commit_callbacks,
 ) -> None:
     settings.MAIL_PER_ADDRESS_PER_DAY = 2
     for _asked in range(4):
@@ -135,7 +148,10 @@ def _admin_form_data(response) -> dict[str, object]:  # type: ignore[no-untyped-
 
 
 def test_a_contact_made_registered_in_the_organisations_admin_page_is_told(
-    world, nadia, smtp, django_capture_on_commit_callbacks,
+    world,
+    nadia,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     admin = Client()
     admin.force_login(world.admin)

@@ -26,12 +26,15 @@ def policy_of(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who, path", [
-    ("anonymous", "/accounts/login/"),
-    ("customer", "/portal/"),
-    ("agent", "/desk/"),
-    ("admin", "/admin/"),
-])
+@pytest.mark.parametrize(
+    "who, path",
+    [
+        ("anonymous", "/accounts/login/"),
+        ("customer", "/portal/"),
+        ("agent", "/desk/"),
+        ("admin", "/admin/"),
+    ],
+)
 def test_html_pages_allow_scripts_from_our_origin_only(world, who, path):
     client = Client()
     user = {"customer": world.alice, "agent": world.agent, "admin": world.admin}.get(who)
@@ -55,8 +58,11 @@ def test_our_templates_carry_no_inline_script_style_or_handlers():
     offenders = []
     for path in our_templates():
         text = path.read_text()
-        for pattern, what in ((INLINE_SCRIPT, "inline <script> without a nonce"), (INLINE_STYLE, "inline style"),
-                              (EVENT_HANDLER, "inline event handler")):
+        for pattern, what in (
+            (INLINE_SCRIPT, "inline <script> without a nonce"),
+            (INLINE_STYLE, "inline style"),
+            (EVENT_HANDLER, "inline event handler"),
+        ):
             for match in pattern.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
                 offenders.append(f"{path.relative_to(ROOT)}:{line}: {what}")

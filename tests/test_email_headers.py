@@ -127,15 +127,22 @@ def test_contact_names_and_notice_titles_add_no_header(world, smtp, django_captu
 
         def send() -> None:
             notice_raise(
-                organisation=alpha, kind=Notice.Kind.ALERT, area=area, title=words, description="Orders are delayed.",
-                actor=world.agent, idempotency_key=f"headers-{number}",
+                organisation=alpha,
+                kind=Notice.Kind.ALERT,
+                area=area,
+                title=words,
+                description="Orders are delayed.",
+                actor=world.agent,
+                idempotency_key=f"headers-{number}",
             )
+
         return deliver(smtp, django_capture_on_commit_callbacks, send)
 
     baseline = raise_alert("Orders delayed", 0)
     assert len(baseline) == len(allowed) and all(m["To"] and m["Cc"] for m in baseline)
     problems = [
-        p for number, words in enumerate(INJECTIONS, start=1)
+        p
+        for number, words in enumerate(INJECTIONS, start=1)
         for p in check(raise_alert(words, number), baseline=baseline, allowed=allowed, words=words)
     ]
     assert problems == [], "\n".join(problems)
@@ -147,16 +154,17 @@ def test_incident_titles_add_no_header(world, smtp, django_capture_on_commit_cal
 
     def announce(words: str) -> list[Received]:
         def send() -> None:
-            incident = incident_create(title=words, message="Labels fail.", source=Incident.Source.AGENT,
-                                       publish_now=True, created_by=world.agent)
+            incident = incident_create(
+                title=words, message="Labels fail.", source=Incident.Source.AGENT, publish_now=True, created_by=world.agent
+            )
             incident_update_post(incident=incident, status="identified", message="Found it.", actor=world.agent)
+
         return deliver(smtp, django_capture_on_commit_callbacks, send)
 
     baseline = announce("DHL labels fail")
     assert baseline and all(m.envelope_to == ["follower@example.com"] for m in baseline)
     problems = [
-        p for words in INJECTIONS
-        for p in check(announce(words), baseline=baseline, allowed={"follower@example.com"}, words=words)
+        p for words in INJECTIONS for p in check(announce(words), baseline=baseline, allowed={"follower@example.com"}, words=words)
     ]
     assert problems == [], "\n".join(problems)
 
@@ -184,10 +192,18 @@ def test_a_bad_contact_address_is_refused_with_a_message_and_changes_nothing(cli
     client.force_login(world.alan)
     before = list(Contact.objects.filter(organisation=world.alpha).values_list("email", "name").order_by("pk"))
 
-    response = client.post("/portal/organisation/contacts/new/", {
-        "kind": "person", "name": "Ops", "email": address, "phone": "", "language": "en", "emergency_role": "",
-        "emergency_order": "0",
-    })
+    response = client.post(
+        "/portal/organisation/contacts/new/",
+        {
+            "kind": "person",
+            "name": "Ops",
+            "email": address,
+            "phone": "",
+            "language": "en",
+            "emergency_role": "",
+            "emergency_order": "0",
+        },
+    )
 
     assert response.status_code == 400
     assert INVALID in response.content.decode()
@@ -212,10 +228,18 @@ def test_a_contact_name_with_a_line_break_is_refused_with_a_message(client, worl
     client.force_login(world.alan)
     before = Contact.objects.filter(organisation=world.alpha).count()
 
-    response = client.post("/portal/organisation/contacts/new/", {
-        "kind": "person", "name": name, "email": "ops-team@alpha.example", "phone": "", "language": "en",
-        "emergency_role": "", "emergency_order": "0",
-    })
+    response = client.post(
+        "/portal/organisation/contacts/new/",
+        {
+            "kind": "person",
+            "name": name,
+            "email": "ops-team@alpha.example",
+            "phone": "",
+            "language": "en",
+            "emergency_role": "",
+            "emergency_order": "0",
+        },
+    )
 
     assert response.status_code == 400
     assert "Write the name on one line, without line breaks or control characters." in response.content.decode()

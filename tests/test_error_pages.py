@@ -12,12 +12,15 @@ from tests.browser import screenshot, sign_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("who, path, layout, back", [
-    (None, "/nowhere/", "Go to sign in", "/accounts/login/"),
-    ("alice", "/portal/tickets/999999/", "Back to my requests", "/portal/"),
-    ("agent", "/desk/tickets/999999/", "Back to the queue", "/desk/"),
-    (None, "/status/incidents/999999/", "Back to the status page", "/status/"),
-])
+@pytest.mark.parametrize(
+    "who, path, layout, back",
+    [
+        (None, "/nowhere/", "Go to sign in", "/accounts/login/"),
+        ("alice", "/portal/tickets/999999/", "Back to my requests", "/portal/"),
+        ("agent", "/desk/tickets/999999/", "Back to the queue", "/desk/"),
+        (None, "/status/incidents/999999/", "Back to the status page", "/status/"),
+    ],
+)
 def test_a_404_is_ours_in_the_right_layout(client, world, who, path, layout, back):
     if who:
         client.force_login(getattr(world, who))

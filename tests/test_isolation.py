@@ -58,8 +58,14 @@ def test_a_route_that_lets_a_service_key_in_fails_the_walk(world, monkeypatch, s
 def broken(settings, monkeypatch):  # type: ignore[no-untyped-def]
     """The project's routes plus the broken ones, classified as their authors meant them."""
     settings.ROOT_URLCONF = "tests.broken_urls"
-    for name, access in (("leaky", "CUSTOMER"), ("leaky-api", "API"), ("sneaky", "CUSTOMER"),
-                         ("everything", "CUSTOMER"), ("unguarded", "STAFF"), ("careless", "CUSTOMER")):
+    for name, access in (
+        ("leaky", "CUSTOMER"),
+        ("leaky-api", "API"),
+        ("sneaky", "CUSTOMER"),
+        ("everything", "CUSTOMER"),
+        ("unguarded", "STAFF"),
+        ("careless", "CUSTOMER"),
+    ):
         monkeypatch.setitem(routes.ACCESS, name, routes.Access[access])
 
     def walk(world, *names: str) -> list[routes.Problem]:  # type: ignore[no-untyped-def]
@@ -94,7 +100,8 @@ def test_an_unscoped_list_fails_the_walk(world, broken) -> None:
 def test_a_staff_page_open_to_customers_fails_the_walk(world, broken) -> None:
     problems = broken(world, "unguarded")
     assert {(p.who, p.detail) for p in problems} == {
-        ("customer", "staff-only page answered 200"), ("customer admin", "staff-only page answered 200"),
+        ("customer", "staff-only page answered 200"),
+        ("customer admin", "staff-only page answered 200"),
     }
 
 

@@ -25,14 +25,21 @@ def _brazilian_emergency_contact(world) -> Contact:  # type: ignore[no-untyped-d
 
 
 def test_a_brazilian_contact_gets_the_alert_in_portuguese_and_an_english_one_in_english(
-    world, smtp, django_capture_on_commit_callbacks,
+    world,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     contact = _brazilian_emergency_contact(world)
     area = ProductArea.objects.get_or_create(name="Query API")[0]
     with django_capture_on_commit_callbacks(execute=True):
         notice_raise(
-            organisation=world.alpha, kind="alert", area=area, title="Query API: 503", description="4% answer 503.",
-            call_to_action="Reverta a mudança de índice.", actor_label="Monitoring",
+            organisation=world.alpha,
+            kind="alert",
+            area=area,
+            title="Query API: 503",
+            description="4% answer 503.",
+            call_to_action="Reverta a mudança de índice.",
+            actor_label="Monitoring",
         )
 
     [alert] = smtp.to(contact.email)
@@ -47,7 +54,9 @@ def test_a_brazilian_contact_gets_the_alert_in_portuguese_and_an_english_one_in_
 
 
 def test_a_brazilian_requester_gets_the_confirmation_and_the_reply_in_portuguese(
-    world, smtp, django_capture_on_commit_callbacks,
+    world,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     contact = _brazilian_emergency_contact(world)
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,8 +116,9 @@ def test_a_spanish_status_subscriber_reads_spanish(client, smtp, django_capture_
     assert client.get(token_link.replace("http://127.0.0.1:8000", "")).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
-        publishing.incident_create(title="Correos: etiquetas", message="Las etiquetas fallan.",
-                                   components={labels: "partial_outage"}, cause="code_change")
+        publishing.incident_create(
+            title="Correos: etiquetas", message="Las etiquetas fallan.", components={labels: "partial_outage"}, cause="code_change"
+        )
     update = next(mail for mail in smtp.wait_for(2) if "Correos: etiquetas" in mail["Subject"])
     assert update["Subject"].strip() == "[Estado de Supportdesk] Incidente: Correos: etiquetas – Investigando"
     assert update["Content-Language"] == "es"

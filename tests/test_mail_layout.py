@@ -28,7 +28,10 @@ def links_in(html: str) -> list[str]:
 
 
 def test_the_reception_mail_wears_the_layout_with_brand_footer_and_a_working_link(
-    world, smtp, client, django_capture_on_commit_callbacks,
+    world,
+    smtp,
+    client,
+    django_capture_on_commit_callbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Labels stuck")
@@ -47,9 +50,15 @@ def test_the_reception_mail_wears_the_layout_with_brand_footer_and_a_working_lin
 
 def test_a_text_only_mail_reaches_html_readers_in_the_layout_too(smtp, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        email_queue(event_key="plain:1", email=Email(
-            recipient="ops@alpha.example", subject="Hola", body_text="Mira https://example.com/x\n\nAdiós", language="es",
-        ))
+        email_queue(
+            event_key="plain:1",
+            email=Email(
+                recipient="ops@alpha.example",
+                subject="Hola",
+                body_text="Mira https://example.com/x\n\nAdiós",
+                language="es",
+            ),
+        )
     [mail] = smtp.to("ops@alpha.example")
     assert BRAND.search(mail.html) and 'lang="es"' in mail.html
     assert '<a href="https://example.com/x"' in mail.html
@@ -58,7 +67,9 @@ def test_a_text_only_mail_reaches_html_readers_in_the_layout_too(smtp, django_ca
 
 
 def test_the_password_reset_mail_names_the_vendor_not_the_host_and_its_link_works(
-    world, smtp, django_capture_on_commit_callbacks,
+    world,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     client = Client()  # the request's host is "testserver"; the mail must not depend on it
     with django_capture_on_commit_callbacks(execute=True):
@@ -82,7 +93,9 @@ def _subscribe(email: str) -> Subscriber:
 
 
 def test_a_status_mail_states_the_time_in_utc_not_in_the_posting_agents_zone(
-    world, smtp, django_capture_on_commit_callbacks,
+    world,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     assert world.agent.timezone == "America/Chicago"
     _subscribe("watcher@shop.example")
@@ -92,13 +105,17 @@ def test_a_status_mail_states_the_time_in_utc_not_in_the_posting_agents_zone(
     client = Client()
     client.force_login(world.agent)
     with time_machine.travel(datetime(2026, 12, 3, 10, 5, tzinfo=UTC), tick=False):
-        incident = publishing.incident_create(title="Correos: labels fail", message="Labels fail.",
-                                              components={labels: "partial_outage"}, publish_now=True)
-    with time_machine.travel(datetime(2026, 12, 3, 10, 17, tzinfo=UTC), tick=False), \
-            django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("desk_status:incident", args=[incident.pk]), {
-            "status": "identified", "message": "Found the cause.",
-        })
+        incident = publishing.incident_create(
+            title="Correos: labels fail", message="Labels fail.", components={labels: "partial_outage"}, publish_now=True
+        )
+    with time_machine.travel(datetime(2026, 12, 3, 10, 17, tzinfo=UTC), tick=False), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("desk_status:incident", args=[incident.pk]),
+            {
+                "status": "identified",
+                "message": "Found the cause.",
+            },
+        )
     assert response.status_code == 302
 
     [anonymous] = [m for m in smtp.to("watcher@shop.example") if "Identified" in m["Subject"]]

@@ -40,22 +40,31 @@ def _every_kind_of_mail(world: Any) -> dict[str, OutboundEmail]:
     Ticket.objects.filter(pk=ticket.pk).update(assignee=world.agent)
     ticket.refresh_from_db()
     comment_add(ticket=ticket, author=world.alice, body="The one in Valencia, since this morning.")
-    escalation_raise(ticket=ticket, user=world.alice, description="Down", environment="live1",
-                     justification="Every order of the day is stuck.")
+    escalation_raise(
+        ticket=ticket, user=world.alice, description="Down", environment="live1", justification="Every order of the day is stuck."
+    )
     ticket_status_change(ticket=ticket, actor=world.agent, status=Ticket.Status.RESOLVED)
     user_invite(organisation=world.alpha, email="newcomer@alpha.example", full_name="Nia Newcomer", invited_by=world.alan)
     Client().post(reverse("password_reset"), {"email": "alice@alpha.example"})
     area = ProductArea.objects.get_or_create(name="Query API")[0]
     notice, _created = notice_raise(
-        organisation=world.alpha, kind="alert", area=area, title="Query API answers 503 to your calls",
+        organisation=world.alpha,
+        kind="alert",
+        area=area,
+        title="Query API answers 503 to your calls",
         description="Since 09:40 UTC 4% of your calls to /v2/query answer 503.",
-        call_to_action="Roll back the index change you deployed at 09:35.", actor_label="Monitoring",
+        call_to_action="Roll back the index change you deployed at 09:35.",
+        actor_label="Monitoring",
     )
     notice_update_post(notice=notice, body="The error rate is back to normal since the rollback.", actor=world.agent)
     subscriber = subscriber_subscribe(email="watcher@shop.example")
     Subscriber.objects.filter(pk=subscriber.pk).update(confirmed_at=subscriber.created_at)
-    publishing.incident_create(title="Correos (Spain): labels fail", message="Labels for Correos fail.",
-                               components={component("Correos"): "partial_outage"}, publish_now=True)
+    publishing.incident_create(
+        title="Correos (Spain): labels fail",
+        message="Labels for Correos fail.",
+        components={component("Correos"): "partial_outage"},
+        publish_now=True,
+    )
     nadia = Contact.objects.create(organisation=world.alpha, name="Nadia Nuñez", email="nadia@alpha.example")
     contact_make_registered(contact=nadia)
     contact_account_offers_queue(email="nadia@alpha.example")
@@ -68,8 +77,18 @@ def _every_kind_of_mail(world: Any) -> dict[str, OutboundEmail]:
 def test_every_kind_of_mail_reads_on_a_phone_without_sideways_scrolling(need_chromium, chromium, world) -> None:
     kinds = _every_kind_of_mail(world)
     assert {
-        "ticket-created", "ticket-reply", "ticket-comment", "escalation-confirmed", "ticket-resolved", "invitation",
-        "password-reset", "notice", "status-subscribe", "status-update", "registered-contact", "contact-account-offer",
+        "ticket-created",
+        "ticket-reply",
+        "ticket-comment",
+        "escalation-confirmed",
+        "ticket-resolved",
+        "invitation",
+        "password-reset",
+        "notice",
+        "status-subscribe",
+        "status-update",
+        "registered-contact",
+        "contact-account-offer",
     } <= {kind.split("-update")[0] if kind.startswith("notice") else kind for kind in kinds}, sorted(kinds)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []

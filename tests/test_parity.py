@@ -73,14 +73,26 @@ def _remove_through_admin(world: Any, contact: Contact) -> None:
 
 
 def _remove_through_admin_action(world: Any, contact: Contact) -> None:
-    _admin(world).post("/admin/customers/contact/", {
-        "action": "delete_selected", "_selected_action": [contact.pk], "post": "yes",
-    })
+    _admin(world).post(
+        "/admin/customers/contact/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [contact.pk],
+            "post": "yes",
+        },
+    )
 
 
-@pytest.mark.parametrize("door", [
-    _remove_through_portal, _remove_through_api, _remove_through_admin, _remove_through_admin_action,
-], ids=["portal", "api", "admin", "admin-action"])
+@pytest.mark.parametrize(
+    "door",
+    [
+        _remove_through_portal,
+        _remove_through_api,
+        _remove_through_admin,
+        _remove_through_admin_action,
+    ],
+    ids=["portal", "api", "admin", "admin-action"],
+)
 def test_no_door_removes_the_registered_emergency_contact(world, door) -> None:
     contact = _registered(world)
 
@@ -107,14 +119,17 @@ def _demote_through_api(world: Any, contact: Contact) -> None:
 
 
 def _demote_through_admin(world: Any, contact: Contact) -> None:
-    response = _admin(world).post(f"/admin/customers/contact/{contact.pk}/change/", _admin_contact_form(
-        contact, emergency_role="",
-    ))
+    response = _admin(world).post(
+        f"/admin/customers/contact/{contact.pk}/change/",
+        _admin_contact_form(
+            contact,
+            emergency_role="",
+        ),
+    )
     assert response.status_code == 200  # the form again, with the refusal
 
 
-@pytest.mark.parametrize("door", [_demote_through_portal, _demote_through_api, _demote_through_admin],
-                         ids=["portal", "api", "admin"])
+@pytest.mark.parametrize("door", [_demote_through_portal, _demote_through_api, _demote_through_admin], ids=["portal", "api", "admin"])
 def test_no_door_leaves_the_organisation_without_a_registered_emergency_contact(world, door) -> None:
     contact = _registered(world)
 
@@ -138,10 +153,15 @@ def _file_through_api(world: Any, **details: Any) -> Ticket | None:
     from api.tests.conftest import token_client
 
     body = {
-        "type": "production-issue", "summary": "Orders stuck in AWAITING_PICK", "description": "Since 09:10 UTC.",
-        "severity": 2, "environment": "live1",
+        "type": "production-issue",
+        "summary": "Orders stuck in AWAITING_PICK",
+        "description": "Since 09:10 UTC.",
+        "severity": 2,
+        "environment": "live1",
         "details": {
-            "retailer_ids": "R1, R2", "issue_type": "Fulfillment", "issue_start": "2026-11-20T09:10:00Z",
+            "retailer_ids": "R1, R2",
+            "issue_type": "Fulfillment",
+            "issue_start": "2026-11-20T09:10:00Z",
             "business_impact": "Stores cannot pick web orders.",
             "platform_justification": "Workflow unchanged since last week; the same rule works in sandbox.",
             **details,
@@ -192,8 +212,10 @@ def _grant_form(world: Any, *, days: int, ended: bool = False) -> dict[str, Any]
     start = timezone.now() - timedelta(days=days + 2 if ended else 0)
     end = start + timedelta(days=days)
     return {
-        "environment": world.alpha.environments.get(name="live1").pk, "level": AccessGrant.Level.ELEVATED,
-        "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
+        "environment": world.alpha.environments.get(name="live1").pk,
+        "level": AccessGrant.Level.ELEVATED,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
         "reason": "SD-1042",
     }
 
@@ -213,8 +235,13 @@ def _grant_through_service(world: Any, **window: Any) -> None:
     start = timezone.now() - timedelta(days=window["days"] + 2 if window.get("ended") else 0)
     with pytest.raises(ValidationError):
         access_grant_create(
-            organisation=world.alpha, environment=world.alpha.environments.get(name="live1"), level=form["level"],
-            starts_at=start, ends_at=start + timedelta(days=window["days"]), reason="SD-1042", granted_by=world.alan,
+            organisation=world.alpha,
+            environment=world.alpha.environments.get(name="live1"),
+            level=form["level"],
+            starts_at=start,
+            ends_at=start + timedelta(days=window["days"]),
+            reason="SD-1042",
+            granted_by=world.alan,
         )
 
 
@@ -231,7 +258,6 @@ def test_access_grants_have_no_other_door(world) -> None:
     from api.tests.conftest import token_client
 
     assert token_client(world.alan).post("/api/v1/access-grants/", {}).status_code == 404
-
 
 
 # --- Ticket search: one search, what the reader may read -----------------------------------------
@@ -254,8 +280,7 @@ def test_portal_api_and_desk_search_alike_and_never_through_internal_notes(world
         return ticket.reference in customer_portal.get("/portal/", {"q": text}).content.decode()
 
     def api_finds(text: str) -> bool:
-        return [row["number"] for row in customer_api.get("/api/v1/tickets/", {"search": text}).json()["results"]] == [
-            ticket.number]
+        return [row["number"] for row in customer_api.get("/api/v1/tickets/", {"search": text}).json()["results"]] == [ticket.number]
 
     def desk_finds(text: str) -> bool:
         return f'href="/desk/tickets/{ticket.number}/"' in desk.get("/desk/", {"q": text}).content.decode()

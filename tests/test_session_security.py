@@ -26,12 +26,30 @@ THROTTLED = "Too many failed attempts. Wait 15 minutes, or reset your password."
 
 # Each of these, followed by a browser, would leave our site (or run script).
 OFF_SITE = [
-    "//evil.example", "///evil.example", "////evil.example/x", "https://evil.example", "http://evil.example/path",
-    "https:evil.example", "http:/evil.example", "/\\evil.example", "\\\\evil.example", "\\/evil.example",
-    "/\t/evil.example", "/\n/evil.example", " //evil.example", "\x01//evil.example", "//evil.example%2F..",
-    "https://testserver.evil.example/", "https://testserver@evil.example/", "//testserver@evil.example",
-    "http://evil.example\\@testserver/", "javascript:alert(1)", "JavaScript:alert(1)", "java\tscript:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "ftp://evil.example/",
+    "//evil.example",
+    "///evil.example",
+    "////evil.example/x",
+    "https://evil.example",
+    "http://evil.example/path",
+    "https:evil.example",
+    "http:/evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    " //evil.example",
+    "\x01//evil.example",
+    "//evil.example%2F..",
+    "https://testserver.evil.example/",
+    "https://testserver@evil.example/",
+    "//testserver@evil.example",
+    "http://evil.example\\@testserver/",
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "ftp://evil.example/",
 ]
 # The same, encoded once more, as they arrive when a link is built carelessly.
 OFF_SITE_ENCODED = [quote(target, safe="") for target in ("//evil.example", "/\\evil.example", "https://evil.example")]
@@ -73,10 +91,12 @@ def answers_to(world, target: str) -> dict[str, Any]:  # type: ignore[no-untyped
     client = Client(raise_request_exception=False)
     client.get("/accounts/login/", {"next": target})
     answers["sign in"] = client.post(
-        "/accounts/login/", {"username": world.alice.email, "password": "password", "next": target},
+        "/accounts/login/",
+        {"username": world.alice.email, "password": "password", "next": target},
     )
     answers["sign in, next in the address"] = Client(raise_request_exception=False).post(
-        f"/accounts/login/?next={quote(target, safe='')}", {"username": world.alice.email, "password": "password"},
+        f"/accounts/login/?next={quote(target, safe='')}",
+        {"username": world.alice.email, "password": "password"},
     )
     answers["sign-in page when already signed in"] = client.get("/accounts/login/", {"next": target})
     answers["sign out"] = client.post("/accounts/logout/", {"next": target})
@@ -86,7 +106,8 @@ def answers_to(world, target: str) -> dict[str, Any]:  # type: ignore[no-untyped
     answers["desk bulk action"] = agent.post("/desk/bulk/", {"next": target, "action": "assign", "tickets": []})
 
     answers["admin sign in"] = Client(raise_request_exception=False).post(
-        "/admin/login/", {"username": world.admin.email, "password": "password", "next": target},
+        "/admin/login/",
+        {"username": world.admin.email, "password": "password", "next": target},
     )
     return answers
 
@@ -105,7 +126,8 @@ def test_no_view_taking_next_sends_anyone_off_site(world) -> None:
 def test_a_safe_next_is_still_followed(world) -> None:
     client = Client()
     response = client.post(
-        "/accounts/login/", {"username": world.alice.email, "password": "password", "next": "/portal/new/"},
+        "/accounts/login/",
+        {"username": world.alice.email, "password": "password", "next": "/portal/new/"},
     )
     assert response["Location"] == "/portal/new/"
 
@@ -267,17 +289,27 @@ print(json.dumps(found))
 
 def production_env(**overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "DATABASE_URL", "LANG")}
-    env.update({
-        "DEBUG": "false", "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40, "ALLOWED_HOSTS": "testserver",
-        "DJANGO_SETTINGS_MODULE": "supportdesk.settings", **overrides,
-    })
+    env.update(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+            "ALLOWED_HOSTS": "testserver",
+            "DJANGO_SETTINGS_MODULE": "supportdesk.settings",
+            **overrides,
+        }
+    )
     return env
 
 
 def test_production_settings_lock_cookies_down_and_ask_for_https() -> None:
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=production_env(), capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
@@ -302,16 +334,26 @@ def test_production_settings_lock_cookies_down_and_ask_for_https() -> None:
 
 def test_production_passes_djangos_deployment_checks() -> None:
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT, env=production_env(),
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=production_env(SECRET_KEY=""),
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=production_env(SECRET_KEY=""),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr

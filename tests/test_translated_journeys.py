@@ -74,11 +74,17 @@ def look(page: Any, locale: str, name: str) -> None:
 def status_page_components() -> dict[str, Component]:
     platform = ComponentGroup.objects.create(name="Platform", name_es="Plataforma", name_pt_br="Plataforma", order=1)
     carriers = ComponentGroup.objects.create(
-        name="Carriers · Spain", name_es="Transportistas · España", name_pt_br="Transportadoras · Espanha", order=2,
+        name="Carriers · Spain",
+        name_es="Transportistas · España",
+        name_pt_br="Transportadoras · Espanha",
+        order=2,
     )
     return {
         "labels": Component.objects.create(
-            group=platform, name="Label creation", name_es="Creación de etiquetas", name_pt_br="Criação de etiquetas",
+            group=platform,
+            name="Label creation",
+            name_es="Creación de etiquetas",
+            name_pt_br="Criação de etiquetas",
         ),
         "correos": Component.objects.create(group=carriers, name="Correos"),
     }
@@ -86,12 +92,26 @@ def status_page_components() -> dict[str, Component]:
 
 JOURNEYS = {
     # browser locale, catalog, what the test types, the button words it clicks
-    "es": ("es-ES", "es", {"summary": "Pedidos atascados en AWAITING_PICK", "impact": "Las tiendas no pueden preparar pedidos.",
-                           "justification": "El mismo flujo funciona en sandbox."},
-           {"create": "Crear", "subscribe": "Suscribirse", "switch": "Português (Brasil)", "switched": "pt-br"}),
-    "pt-BR": ("pt-BR", "pt_BR", {"summary": "Pedidos parados em AWAITING_PICK", "impact": "As lojas não conseguem separar pedidos.",
-                                 "justification": "O mesmo fluxo funciona no sandbox."},
-              {"create": "Criar", "subscribe": "Assinar", "switch": "Español", "switched": "es"}),
+    "es": (
+        "es-ES",
+        "es",
+        {
+            "summary": "Pedidos atascados en AWAITING_PICK",
+            "impact": "Las tiendas no pueden preparar pedidos.",
+            "justification": "El mismo flujo funciona en sandbox.",
+        },
+        {"create": "Crear", "subscribe": "Suscribirse", "switch": "Português (Brasil)", "switched": "pt-br"},
+    ),
+    "pt-BR": (
+        "pt-BR",
+        "pt_BR",
+        {
+            "summary": "Pedidos parados em AWAITING_PICK",
+            "impact": "As lojas não conseguem separar pedidos.",
+            "justification": "O mesmo fluxo funciona no sandbox.",
+        },
+        {"create": "Criar", "subscribe": "Assinar", "switch": "Español", "switched": "es"},
+    ),
 }
 
 
@@ -100,7 +120,10 @@ def test_a_customer_journey_shows_no_english(chromium, live_server, need_chromiu
     browser_locale, locale, typed, words = JOURNEYS[language]
     components = status_page_components()
     publishing.incident_create(
-        title="Correos", message="—", components={components["correos"]: "partial_outage"}, cause="code_change",
+        title="Correos",
+        message="—",
+        components={components["correos"]: "partial_outage"},
+        cause="code_change",
     )
     context = chromium.new_context(base_url=live_server.url, viewport=LAPTOP, locale=browser_locale)
     context.set_default_timeout(15_000)

@@ -140,14 +140,18 @@ class Browser:
                 route.fulfill(status=404, body="")
                 return
             with open(found, "rb") as handle:
-                route.fulfill(status=200, body=handle.read(),
-                              content_type=mimetypes.guess_type(found)[0] or "application/octet-stream")
+                route.fulfill(
+                    status=200, body=handle.read(), content_type=mimetypes.guess_type(found)[0] or "application/octet-stream"
+                )
             return
         path = url.path + (f"?{url.query}" if url.query else "")
         extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in request.headers.items() if k.lower().startswith("hx-")}
         response = self.client.generic(
-            request.method, path, data=request.post_data_buffer or b"",
-            content_type=request.headers.get("content-type", "application/octet-stream"), **extra,
+            request.method,
+            path,
+            data=request.post_data_buffer or b"",
+            content_type=request.headers.get("content-type", "application/octet-stream"),
+            **extra,
         )
         body = b"".join(response.streaming_content) if response.streaming else response.content
         headers = {k: v for k, v in response.items() if k.lower() not in ("content-length", "content-encoding")}
@@ -199,8 +203,7 @@ def hostile_world(world: Any) -> Hostile:
     names = list(xss_corpus.packed(150))
     commenters = [_person(f"commenter{i}@alpha.example", name, organisation=alpha) for i, name in enumerate(names)]
     contacts = [
-        Contact.objects.create(organisation=alpha, email=f"contact{i}@alpha.example", name=name)
-        for i, name in enumerate(names)
+        Contact.objects.create(organisation=alpha, email=f"contact{i}@alpha.example", name=name) for i, name in enumerate(names)
     ]
     hostile_agent = _person("hostile-agent@vendor.example", names[0], role=User.Role.AGENT)
 
@@ -208,13 +211,24 @@ def hostile_world(world: Any) -> Hostile:
     production = TicketType.objects.get(slug="production-issue")
     TicketType.objects.filter(pk=production.pk).update(description=ALL)
     TicketField.objects.create(
-        ticket_type=production, key="hostile", label=next(xss_corpus.packed(200)), kind=TicketField.Kind.CHOICE,
-        help_text=ALL, choices=[p.text for p in xss_corpus.CORPUS], required=False, order=999,
+        ticket_type=production,
+        key="hostile",
+        label=next(xss_corpus.packed(200)),
+        kind=TicketField.Kind.CHOICE,
+        help_text=ALL,
+        choices=[p.text for p in xss_corpus.CORPUS],
+        required=False,
+        order=999,
     )
 
     ticket = TicketFactory(
-        organisation=alpha, requester_user=world.alice, type_slug="production-issue", severity=1,
-        summary=next(xss_corpus.packed(255)), description=ALL, cc_contacts=contacts,
+        organisation=alpha,
+        requester_user=world.alice,
+        type_slug="production-issue",
+        severity=1,
+        summary=next(xss_corpus.packed(255)),
+        description=ALL,
+        cc_contacts=contacts,
     )
     # Every structured answer, whatever its kind, holds the corpus.
     details = {}
@@ -222,8 +236,7 @@ def hostile_world(world: Any) -> Hostile:
         if ticket_field.kind in ("id_list", "retailer_ids"):
             details[ticket_field.key] = [p.text for p in xss_corpus.CORPUS]
         elif ticket_field.kind == "order_list":
-            details[ticket_field.key] = {"orders": [p.text for p in xss_corpus.CORPUS], "scope": "examples",
-                                         "estimated_total": 3}
+            details[ticket_field.key] = {"orders": [p.text for p in xss_corpus.CORPUS], "scope": "examples", "estimated_total": 3}
         elif ticket_field.kind in ("text", "textarea", "choice", "email"):
             details[ticket_field.key] = ALL
     Ticket.objects.filter(pk=ticket.pk).update(details=details)
@@ -266,8 +279,7 @@ def hostile_world(world: Any) -> Hostile:
     subscriber_confirm(token=_confirm_token(subscriber))
     incidents = []
     for title in xss_corpus.packed(200):
-        incidents.append(incident_create(title=title, message=ALL, source=Incident.Source.AGENT, publish_now=True,
-                                         created_by=agent))
+        incidents.append(incident_create(title=title, message=ALL, source=Incident.Source.AGENT, publish_now=True, created_by=agent))
     incident_update_post(incident=incidents[0], status="identified", message=ALL, actor=agent)
     incident_update_post(incident=incidents[0], status="monitoring", message=ALL, actor=agent)
 
@@ -276,16 +288,28 @@ def hostile_world(world: Any) -> Hostile:
     notices = []
     for i, title in enumerate(xss_corpus.packed(200)):
         notice, _new = notice_raise(
-            organisation=alpha, kind=Notice.Kind.ALERT if i % 2 == 0 else Notice.Kind.WARNING, area=area,
-            title=title, description=ALL, call_to_action=ALL, actor=agent, idempotency_key=f"hostile-{i}",
+            organisation=alpha,
+            kind=Notice.Kind.ALERT if i % 2 == 0 else Notice.Kind.WARNING,
+            area=area,
+            title=title,
+            description=ALL,
+            call_to_action=ALL,
+            actor=agent,
+            idempotency_key=f"hostile-{i}",
         )
         notices.append(notice)
     notice_update_post(notice=notices[0], body=ALL, call_to_action=ALL, actor=agent)
 
     alpha_tickets = Ticket.objects.filter(organisation=alpha).count()
     return Hostile(
-        ticket=ticket, alpha_admin=world.alan, customer=world.alice, agent=agent, incidents=incidents,
-        notices=notices, summary_pages=-(-alpha_tickets // 25), queue_pages=-(-Ticket.objects.count() // 50),
+        ticket=ticket,
+        alpha_admin=world.alan,
+        customer=world.alice,
+        agent=agent,
+        incidents=incidents,
+        notices=notices,
+        summary_pages=-(-alpha_tickets // 25),
+        queue_pages=-(-Ticket.objects.count() // 50),
     )
 
 
@@ -370,7 +394,7 @@ def test_no_payload_runs_or_injects_markup_anywhere(chromium, need_chromium, wor
         assert len(bodies) > 20
         ordered = sorted(bodies)
         for start in range(0, len(ordered), EMAILS_PER_PAGE):
-            batch = ordered[start:start + EMAILS_PER_PAGE]
+            batch = ordered[start : start + EMAILS_PER_PAGE]
             browser.show(f"emails {start}–{start + len(batch) - 1}", "\n<hr>\n".join(batch))
     finally:
         browser.close()

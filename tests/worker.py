@@ -56,7 +56,11 @@ def redis_broker(url: str | None = None) -> Iterator[str]:
 
 @contextmanager
 def celery_worker(
-    *, smtp_port: int, broker: str, log_path: Path | None = None, extra_env: dict[str, str] | None = None,
+    *,
+    smtp_port: int,
+    broker: str,
+    log_path: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
@@ -68,8 +72,11 @@ def celery_worker(
         "CELERY_TASK_ALWAYS_EAGER": "false",
         **(extra_env or {}),
     }
-    with _celery(["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
-                  "--without-heartbeat"], env=env, log_path=log_path) as process:
+    with _celery(
+        ["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        env=env,
+        log_path=log_path,
+    ) as process:
         yield process
 
 
@@ -87,7 +94,10 @@ def _celery(arguments: list[str], *, env: dict[str, str], log_path: Path | None)
     log = open(log_path or os.devnull, "ab")  # noqa: SIM115 - closed below
     process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
         [sys.executable, "-m", "celery", "-A", "supportdesk", *arguments],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield process

@@ -21,12 +21,59 @@ if TYPE_CHECKING:
 MAX_FILES = 10
 
 # Refused outright: things that run when opened.
-DANGEROUS_EXTENSIONS = frozenset({
-    ".exe", ".dll", ".com", ".bat", ".cmd", ".msi", ".msp", ".scr", ".pif", ".cpl", ".sys", ".drv",
-    ".ps1", ".psm1", ".vbs", ".vbe", ".js", ".jse", ".mjs", ".wsf", ".wsh", ".hta", ".sh", ".bash", ".zsh",
-    ".csh", ".ksh", ".php", ".phtml", ".pl", ".cgi", ".jar", ".apk", ".app", ".dmg", ".pkg", ".deb", ".rpm",
-    ".lnk", ".reg", ".scf", ".inf", ".gadget", ".application", ".xbap", ".elf", ".bin", ".run", ".command",
-})
+DANGEROUS_EXTENSIONS = frozenset(
+    {
+        ".exe",
+        ".dll",
+        ".com",
+        ".bat",
+        ".cmd",
+        ".msi",
+        ".msp",
+        ".scr",
+        ".pif",
+        ".cpl",
+        ".sys",
+        ".drv",
+        ".ps1",
+        ".psm1",
+        ".vbs",
+        ".vbe",
+        ".js",
+        ".jse",
+        ".mjs",
+        ".wsf",
+        ".wsh",
+        ".hta",
+        ".sh",
+        ".bash",
+        ".zsh",
+        ".csh",
+        ".ksh",
+        ".php",
+        ".phtml",
+        ".pl",
+        ".cgi",
+        ".jar",
+        ".apk",
+        ".app",
+        ".dmg",
+        ".pkg",
+        ".deb",
+        ".rpm",
+        ".lnk",
+        ".reg",
+        ".scf",
+        ".inf",
+        ".gadget",
+        ".application",
+        ".xbap",
+        ".elf",
+        ".bin",
+        ".run",
+        ".command",
+    }
+)
 DANGEROUS_MAGIC = (
     (b"MZ", "a Windows executable"),
     (b"\x7fELF", "a Linux executable"),
@@ -81,8 +128,10 @@ def attachment_response(attachment: Attachment, *, inline: bool = False) -> File
     cached by a shared cache, and sandboxed should a browser render it all the same.
     """
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=not (inline and attachment.is_previewable),
-        filename=attachment.original_name, content_type=served_content_type(attachment.content_type),
+        attachment.file.open("rb"),
+        as_attachment=not (inline and attachment.is_previewable),
+        filename=attachment.original_name,
+        content_type=served_content_type(attachment.content_type),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0, no-store"

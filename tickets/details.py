@@ -113,7 +113,10 @@ def _is_blank(value: Any) -> bool:
 
 
 def details_clean(
-    *, fields: Iterable[TicketField], data: Mapping[str, Any], organisation: Organisation | None = None,
+    *,
+    fields: Iterable[TicketField],
+    data: Mapping[str, Any],
+    organisation: Organisation | None = None,
 ) -> dict[str, Any]:
     """Return the cleaned answers, or raise ValidationError keyed by field key.
 

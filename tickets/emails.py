@@ -42,12 +42,18 @@ def _requester(ticket: Ticket) -> Recipient | None:
     preferred = ticket.organisation.language
     if ticket.requester_user is not None:
         user = ticket.requester_user
-        return Recipient(user.email, user.get_full_name(),
-                         language_for_recipient(own=user.language, organisation=preferred), user.timezone or "UTC")
+        return Recipient(
+            user.email, user.get_full_name(), language_for_recipient(own=user.language, organisation=preferred), user.timezone or "UTC"
+        )
     if ticket.requester_contact is not None:
         contact = ticket.requester_contact
-        return Recipient(contact.email, contact.name, language_for_recipient(own=contact.language, organisation=preferred),
-                         _organisation_zone(ticket), contact)
+        return Recipient(
+            contact.email,
+            contact.name,
+            language_for_recipient(own=contact.language, organisation=preferred),
+            _organisation_zone(ticket),
+            contact,
+        )
     return None
 
 
@@ -66,7 +72,10 @@ def _copied(ticket: Ticket) -> list[Recipient]:
 def _render(template: str, recipient: Recipient, subject: Any, context: dict[str, Any]) -> Email:
     with translation.override(recipient.language):
         context = {
-            **context, "recipient": recipient, "vendor": settings.VENDOR_NAME, "site_url": settings.SITE_URL,
+            **context,
+            "recipient": recipient,
+            "vendor": settings.VENDOR_NAME,
+            "site_url": settings.SITE_URL,
         }
         return Email(
             recipient=recipient.email,
@@ -101,18 +110,31 @@ def ticket_created_emails_queue(*, ticket: Ticket) -> int:
     for recipient in _unique([requester, *_copied(ticket)]):
         is_requester = requester is not None and recipient.email == requester.email
         subject = (
-            _("[%(reference)s] We received your request: %(summary)s") if is_requester
-            else _("[%(reference)s] Copy: %(summary)s")
+            _("[%(reference)s] We received your request: %(summary)s") if is_requester else _("[%(reference)s] Copy: %(summary)s")
         )
         with translation.override(recipient.language):
             target = _target_line(ticket, zone=recipient.zone)
-        emails.append(_render("ticket_created", recipient, subject, {
-            **context, "is_requester": is_requester, "target_line": target,
-            "link": recipient_ticket_link(ticket, recipient),
-        }))
-    return len(ticket_emails_queue(
-        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-created:{ticket.number}", emails=emails,
-    ))
+        emails.append(
+            _render(
+                "ticket_created",
+                recipient,
+                subject,
+                {
+                    **context,
+                    "is_requester": is_requester,
+                    "target_line": target,
+                    "link": recipient_ticket_link(ticket, recipient),
+                },
+            )
+        )
+    return len(
+        ticket_emails_queue(
+            ticket_id=ticket.pk,
+            number=ticket.number,
+            event_key=f"ticket-created:{ticket.number}",
+            emails=emails,
+        )
+    )
 
 
 def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bool = False) -> int:
@@ -126,18 +148,28 @@ def public_reply_emails_queue(*, ticket: Ticket, comment: Comment, sent_back: bo
     context = {"ticket": ticket, "comment": comment, "sent_back": sent_back}
     emails = []
     for recipient in _unique([_requester(ticket), *_copied(ticket)]):
-        subject = (
-            _("[%(reference)s] Information needed: %(summary)s") if sent_back
-            else _("[%(reference)s] New reply: %(summary)s")
+        subject = _("[%(reference)s] Information needed: %(summary)s") if sent_back else _("[%(reference)s] New reply: %(summary)s")
+        emails.append(
+            _render(
+                "ticket_reply",
+                recipient,
+                subject,
+                {
+                    **context,
+                    "link": recipient_ticket_link(ticket, recipient),
+                },
+            )
         )
-        emails.append(_render("ticket_reply", recipient, subject, {
-            **context, "link": recipient_ticket_link(ticket, recipient),
-        }))
     # A person's words, not an automatic message: no Auto-Submitted, so that the reader's own rules treat it as mail.
-    return len(ticket_emails_queue(
-        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-reply:{comment.pk}", emails=emails,
-        automatic=False,
-    ))
+    return len(
+        ticket_emails_queue(
+            ticket_id=ticket.pk,
+            number=ticket.number,
+            event_key=f"ticket-reply:{comment.pk}",
+            emails=emails,
+            automatic=False,
+        )
+    )
 
 
 def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
@@ -149,12 +181,25 @@ def customer_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
     if comment.author_id == assignee.pk:
         return 0
     subject = _("[%(reference)s] Customer comment: %(summary)s")
-    email = _render("ticket_customer_comment", recipient, subject, {
-        "ticket": ticket, "comment": comment, "link": desk_link(ticket), "unassigned": False,
-    })
-    return len(ticket_emails_queue(
-        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-comment:{comment.pk}", emails=[email],
-    ))
+    email = _render(
+        "ticket_customer_comment",
+        recipient,
+        subject,
+        {
+            "ticket": ticket,
+            "comment": comment,
+            "link": desk_link(ticket),
+            "unassigned": False,
+        },
+    )
+    return len(
+        ticket_emails_queue(
+            ticket_id=ticket.pk,
+            number=ticket.number,
+            event_key=f"ticket-comment:{comment.pk}",
+            emails=[email],
+        )
+    )
 
 
 def desk_link(ticket: Ticket) -> str:
@@ -176,9 +221,14 @@ def unattended_comment_emails_queue(*, ticket: Ticket, comment: Comment) -> int:
     subject = _("[%(reference)s] Unassigned: customer comment: %(summary)s")
     context = {"ticket": ticket, "comment": comment, "link": desk_link(ticket), "unassigned": True}
     emails = [_render("ticket_customer_comment", recipient, subject, context) for recipient in _unique(_team())]
-    return len(ticket_emails_queue(
-        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-comment:{comment.pk}", emails=emails,
-    ))
+    return len(
+        ticket_emails_queue(
+            ticket_id=ticket.pk,
+            number=ticket.number,
+            event_key=f"ticket-comment:{comment.pk}",
+            emails=emails,
+        )
+    )
 
 
 def ticket_resolved_emails_queue(*, ticket: Ticket, actor: Any, reopen_window: timedelta) -> int:
@@ -194,16 +244,24 @@ def ticket_resolved_emails_queue(*, ticket: Ticket, actor: Any, reopen_window: t
     for recipient in _unique([_requester(ticket), *_copied(ticket)], skip=skip):
         link = recipient_ticket_link(ticket, recipient)
         context = {
-            "ticket": ticket, "link": link, "reopen_days": reopen_window.days,
-            "reopen_until": ticket.resolved_at + reopen_window, "by_customer": bool(skip),
+            "ticket": ticket,
+            "link": link,
+            "reopen_days": reopen_window.days,
+            "reopen_until": ticket.resolved_at + reopen_window,
+            "by_customer": bool(skip),
             "rate_good": f"{link}{'&' if '?' in link else '?'}rate=good#rating",
             "rate_bad": f"{link}{'&' if '?' in link else '?'}rate=bad#rating",
         }
         emails.append(_render("ticket_resolved", recipient, _("[%(reference)s] Resolved: %(summary)s"), context))
     stamp = ticket.resolved_at.strftime("%Y%m%dT%H%M%S")
-    return len(ticket_emails_queue(
-        ticket_id=ticket.pk, number=ticket.number, event_key=f"ticket-resolved:{ticket.pk}:{stamp}", emails=emails,
-    ))
+    return len(
+        ticket_emails_queue(
+            ticket_id=ticket.pk,
+            number=ticket.number,
+            event_key=f"ticket-resolved:{ticket.pk}:{stamp}",
+            emails=emails,
+        )
+    )
 
 
 def recipient_ticket_link(ticket: Ticket, recipient: Recipient) -> str:

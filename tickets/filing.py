@@ -98,10 +98,20 @@ def ticket_file(
     try:
         with transaction.atomic():
             ticket = ticket_create(
-                organisation=organisation, ticket_type=ticket_type, summary=summary, description=description,
-                requester_user=requester_user, requester_contact=requester_contact, cc_contacts=cc_contacts,
-                severity=severity, environment=environment, details=details or {}, actor=actor,
-                actor_label=actor_label, received_at=received_at, via=via,
+                organisation=organisation,
+                ticket_type=ticket_type,
+                summary=summary,
+                description=description,
+                requester_user=requester_user,
+                requester_contact=requester_contact,
+                cc_contacts=cc_contacts,
+                severity=severity,
+                environment=environment,
+                details=details or {},
+                actor=actor,
+                actor_label=actor_label,
+                received_at=received_at,
+                via=via,
             )
             issue_window_check(details=ticket.details)  # the cleaned values, whatever form they came in
             stored = attachments_add(ticket=ticket, uploads=uploads, uploaded_by=actor)

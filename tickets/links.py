@@ -51,7 +51,8 @@ def contact_ticket_get(*, token: str) -> tuple[Ticket, Contact]:
         data = signing.loads(token, salt=SALT, max_age=_max_age())
         contact = Contact.objects.select_related("organisation").get(pk=int(data["c"]))
         ticket = Ticket.objects.select_related("ticket_type", "severity", "organisation").get(
-            number=int(data["t"]), organisation_id=contact.organisation_id,
+            number=int(data["t"]),
+            organisation_id=contact.organisation_id,
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError, Contact.DoesNotExist, Ticket.DoesNotExist) as exc:
         raise Http404 from exc

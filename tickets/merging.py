@@ -100,31 +100,65 @@ def ticket_merge(*, duplicate: Ticket, kept: Ticket, actor: User) -> Ticket:
         kept.cc_contacts.add(*copies)
     for comment in moved:
         event_record(
-            ticket=kept, kind=TicketEvent.Kind.LINKED, actor=comment.author, actor_label=comment.author_label,
-            comment=comment, is_public=not comment.is_internal,
-            after={"kind": TicketLink.Kind.MERGED, "merged_from": duplicate.reference, "number": duplicate.number,
-                   "ticket": duplicate.reference, "direction": "from", "label": str(_("merged"))},
+            ticket=kept,
+            kind=TicketEvent.Kind.LINKED,
+            actor=comment.author,
+            actor_label=comment.author_label,
+            comment=comment,
+            is_public=not comment.is_internal,
+            after={
+                "kind": TicketLink.Kind.MERGED,
+                "merged_from": duplicate.reference,
+                "number": duplicate.number,
+                "ticket": duplicate.reference,
+                "direction": "from",
+                "label": str(_("merged")),
+            },
         )
     TicketLink.objects.create(from_ticket=duplicate, to_ticket=kept, kind=TicketLink.Kind.MERGED, created_by=actor)
     event_record(
-        ticket=kept, kind=TicketEvent.Kind.LINKED, actor=actor, is_public=False,
-        after={"kind": TicketLink.Kind.MERGED, "ticket": duplicate.reference, "number": duplicate.number,
-               "direction": "from", "label": str(_("merged into this ticket")), "comments": len(moved),
-               "attachments": files, "copies": sorted(c.email for c in copies)},
+        ticket=kept,
+        kind=TicketEvent.Kind.LINKED,
+        actor=actor,
+        is_public=False,
+        after={
+            "kind": TicketLink.Kind.MERGED,
+            "ticket": duplicate.reference,
+            "number": duplicate.number,
+            "direction": "from",
+            "label": str(_("merged into this ticket")),
+            "comments": len(moved),
+            "attachments": files,
+            "copies": sorted(c.email for c in copies),
+        },
     )
     event_record(
-        ticket=duplicate, kind=TicketEvent.Kind.LINKED, actor=actor, is_public=False,
-        after={"kind": TicketLink.Kind.MERGED, "ticket": kept.reference, "number": kept.number, "direction": "to",
-               "label": str(_("merged into"))},
+        ticket=duplicate,
+        kind=TicketEvent.Kind.LINKED,
+        actor=actor,
+        is_public=False,
+        after={
+            "kind": TicketLink.Kind.MERGED,
+            "ticket": kept.reference,
+            "number": kept.number,
+            "direction": "to",
+            "label": str(_("merged into")),
+        },
     )
     comment_add(
-        ticket=duplicate, author=actor,
-        body=_("This request duplicates %(ref)s, where its messages and files now are: we continue there. "
-               "Replies to this request's mail reach %(ref)s too.") % {"ref": kept.reference},
+        ticket=duplicate,
+        author=actor,
+        body=_(
+            "This request duplicates %(ref)s, where its messages and files now are: we continue there. "
+            "Replies to this request's mail reach %(ref)s too."
+        )
+        % {"ref": kept.reference},
     )
     if duplicate.is_open or duplicate.status == Ticket.Status.RESOLVED:
         ticket_status_change(
-            ticket=duplicate, actor=actor, status=Ticket.Status.CLOSED,
+            ticket=duplicate,
+            actor=actor,
+            status=Ticket.Status.CLOSED,
             reason=_("Merged into %(ref)s.") % {"ref": kept.reference},
         )
     return kept

@@ -35,7 +35,9 @@ class TicketType(models.Model):  # type: ignore[django-manager-missing]  # Ticke
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.REQUEST)
     environment_kind = models.CharField(
-        _("environment"), max_length=16, blank=True,
+        _("environment"),
+        max_length=16,
+        blank=True,
         help_text=_("Production or sandbox when the type is tied to one; empty otherwise."),
     )
     asks_severity = models.BooleanField(_("asks for a severity"), default=False)
@@ -127,31 +129,58 @@ class Ticket(models.Model):
     _STATUS_LABELS = dict(Status.choices)
 
     organisation = models.ForeignKey(
-        "customers.Organisation", on_delete=models.PROTECT, related_name="tickets", verbose_name=_("organisation"),
+        "customers.Organisation",
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("organisation"),
     )
     number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("type"))
     requester_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="requested_tickets",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requested_tickets",
         verbose_name=_("requester"),
     )
     requester_contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="requested_tickets",
+        "customers.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requested_tickets",
         verbose_name=_("requester contact"),
     )
     cc_contacts = models.ManyToManyField(
-        "customers.Contact", blank=True, related_name="cc_tickets", verbose_name=_("in copy"),
+        "customers.Contact",
+        blank=True,
+        related_name="cc_tickets",
+        verbose_name=_("in copy"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     severity = models.ForeignKey(
-        "sla.Severity", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("severity"),
+        "sla.Severity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("severity"),
     )
     environment = models.ForeignKey(
-        "customers.Environment", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+        "customers.Environment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
         verbose_name=_("environment"),
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
         verbose_name=_("assignee"),
     )
     summary = models.CharField(_("summary"), max_length=255)
@@ -182,7 +211,8 @@ class Ticket(models.Model):
             # The dashboard's acknowledgement times over the last days: the window, and the filing time
             # beside it, read from the index alone.
             models.Index(
-                fields=["acknowledged_at", "created_at"], condition=Q(acknowledged_at__isnull=False),
+                fields=["acknowledged_at", "created_at"],
+                condition=Q(acknowledged_at__isnull=False),
                 name="ticket_acknowledged",
             ),
             # Must match desk.selectors._search's SearchVector exactly for PostgreSQL to use it.
@@ -243,14 +273,25 @@ class Comment(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     author_label = models.CharField(
-        max_length=150, blank=True, help_text=_("Who wrote it when no user did (a contact, monitoring)."),
+        max_length=150,
+        blank=True,
+        help_text=_("Who wrote it when no user did (a contact, monitoring)."),
     )
     author_contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="comments",
-        verbose_name=_("contact"), help_text=_("The contact who wrote it without a login (by mail or a signed link)."),
+        "customers.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("contact"),
+        help_text=_("The contact who wrote it without a login (by mail or a signed link)."),
     )
     via = models.CharField(_("via"), max_length=16, choices=Via.choices, default=Via.WEB)
     body = models.TextField(_("message"))
@@ -276,8 +317,6 @@ class Comment(models.Model):
         return self.author_label
 
 
-
-
 class TicketEvent(AppendOnlyModel):
     """One entry of a ticket's timeline: who did what, when, and why. Never changed."""
 
@@ -301,7 +340,11 @@ class TicketEvent(AppendOnlyModel):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor label"), max_length=150, blank=True, help_text=_("“System”, “Monitoring”…"))
@@ -347,7 +390,11 @@ class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     original_name = models.CharField(_("file name"), max_length=255)
@@ -383,10 +430,18 @@ class SatisfactionRating(models.Model):
     score = models.CharField(_("rating"), max_length=8, choices=Score.choices)
     comment = models.TextField(_("comment"), blank=True)
     rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     rated_by_contact = models.ForeignKey(
-        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "customers.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     rated_at = models.DateTimeField(_("rated"), auto_now=True, db_index=True)
 

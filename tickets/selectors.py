@@ -43,9 +43,19 @@ def tickets_mine(user: User) -> QuerySet[Ticket]:
 def ticket_get_for(*, user: User, number: int) -> Ticket:
     """One ticket the user may see; 404 alike for missing and not theirs."""
     try:
-        return tickets_visible_to(user).select_related(
-            "organisation", "ticket_type", "severity", "environment", "requester_user", "requester_contact", "assignee",
-        ).get(number=number)
+        return (
+            tickets_visible_to(user)
+            .select_related(
+                "organisation",
+                "ticket_type",
+                "severity",
+                "environment",
+                "requester_user",
+                "requester_contact",
+                "assignee",
+            )
+            .get(number=number)
+        )
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
 

@@ -95,7 +95,8 @@ def ticket_create(
     if any(contact.organisation_id != organisation.pk for contact in cc_contacts):
         raise ValueError("A contact in copy belongs to another organisation.")
     cleaned = (
-        dict(details or {}) if details_checked
+        dict(details or {})
+        if details_checked
         else details_clean(fields=ticket_type.fields.all(), data=details or {}, organisation=organisation)
     )
     ticket = Ticket.objects.create(
@@ -153,7 +154,11 @@ def attachment_validate(upload: UploadedFile[bytes]) -> None:
 
 @transaction.atomic
 def attachments_add(
-    *, ticket: Ticket, uploads: Iterable[UploadedFile[bytes]], uploaded_by: User | None, comment: Comment | None = None,
+    *,
+    ticket: Ticket,
+    uploads: Iterable[UploadedFile[bytes]],
+    uploaded_by: User | None,
+    comment: Comment | None = None,
 ) -> list[Attachment]:
     """Store files on a ticket (or one of its comments), each on the timeline.
 
@@ -189,14 +194,22 @@ def _attachment_store(*, ticket: Ticket, upload: UploadedFile[bytes], uploaded_b
     head = upload.read(64)
     upload.seek(0)
     attachment = Attachment(
-        ticket=ticket, comment=comment, uploaded_by=uploaded_by, original_name=name[:255],
-        size=upload.size or 0, content_type=sniff_content_type(name=name, head=head), sha256=digest.hexdigest(),
+        ticket=ticket,
+        comment=comment,
+        uploaded_by=uploaded_by,
+        original_name=name[:255],
+        size=upload.size or 0,
+        content_type=sniff_content_type(name=name, head=head),
+        sha256=digest.hexdigest(),
     )
     attachment.file.save(name, upload, save=False)
     try:
         attachment.save()
         event_record(
-            ticket=ticket, kind=TicketEvent.Kind.ATTACHMENT, actor=uploaded_by, comment=comment,
+            ticket=ticket,
+            kind=TicketEvent.Kind.ATTACHMENT,
+            actor=uploaded_by,
+            comment=comment,
             is_public=not (comment is not None and comment.is_internal),
             after={"attachment": attachment.pk, "name": name, "size": attachment.size},
         )

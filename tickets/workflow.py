@@ -36,12 +36,16 @@ if TYPE_CHECKING:
 # Where each status may go next. Resolved and closed tickets reopen to "open".
 TRANSITIONS: dict[str, frozenset[str]] = {
     Ticket.Status.NEW: frozenset(
-        {Ticket.Status.OPEN, Ticket.Status.WAITING_ON_CUSTOMER, Ticket.Status.WAITING_ON_VENDOR,
-         Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
+        {
+            Ticket.Status.OPEN,
+            Ticket.Status.WAITING_ON_CUSTOMER,
+            Ticket.Status.WAITING_ON_VENDOR,
+            Ticket.Status.RESOLVED,
+            Ticket.Status.CLOSED,
+        }
     ),
     Ticket.Status.OPEN: frozenset(
-        {Ticket.Status.WAITING_ON_CUSTOMER, Ticket.Status.WAITING_ON_VENDOR, Ticket.Status.RESOLVED,
-         Ticket.Status.CLOSED}
+        {Ticket.Status.WAITING_ON_CUSTOMER, Ticket.Status.WAITING_ON_VENDOR, Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
     ),
     Ticket.Status.WAITING_ON_CUSTOMER: frozenset(
         {Ticket.Status.OPEN, Ticket.Status.WAITING_ON_VENDOR, Ticket.Status.RESOLVED, Ticket.Status.CLOSED}
@@ -73,7 +77,9 @@ def _acknowledge(ticket: Ticket, *, actor: User | None, how: str) -> bool:
         fields.append("status")
     ticket.save(update_fields=fields)
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.ACKNOWLEDGED, actor=actor,
+        ticket=ticket,
+        kind=TicketEvent.Kind.ACKNOWLEDGED,
+        actor=actor,
         after={"acknowledged_at": ticket.acknowledged_at.isoformat(), "how": how},
     )
     return True
@@ -97,14 +103,23 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.ASSIGNED, actor=actor, is_public=False,
-        before=before, after={"assignee": assignee.get_full_name() if assignee else None},
+        ticket=ticket,
+        kind=TicketEvent.Kind.ASSIGNED,
+        actor=actor,
+        is_public=False,
+        before=before,
+        after={"assignee": assignee.get_full_name() if assignee else None},
     )
 
 
 @transaction.atomic
 def ticket_status_change(
-    *, ticket: Ticket, actor: User | None, status: str, reason: str = "", actor_label: str = "",
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    status: str,
+    reason: str = "",
+    actor_label: str = "",
 ) -> None:
     """Move the ticket to another status, keeping resolved/closed times in step."""
     _locked(ticket)
@@ -112,9 +127,13 @@ def ticket_status_change(
         return
     if status not in TRANSITIONS.get(ticket.status, frozenset()):
         raise ValidationError(
-            {"status": _("A ticket that is %(current)s cannot become %(new)s.") % {
-                "current": Ticket.Status(ticket.status).label, "new": Ticket.Status(status).label,
-            }}
+            {
+                "status": _("A ticket that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": Ticket.Status(ticket.status).label,
+                    "new": Ticket.Status(status).label,
+                }
+            }
         )
     before = ticket.status
     now = timezone.now()
@@ -127,8 +146,13 @@ def ticket_status_change(
         ticket.resolved_at = ticket.closed_at = None
     ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.STATUS, actor=actor, actor_label=actor_label,
-        before={"status": before}, after={"status": status}, reason=reason,
+        ticket=ticket,
+        kind=TicketEvent.Kind.STATUS,
+        actor=actor,
+        actor_label=actor_label,
+        before={"status": before},
+        after={"status": status},
+        reason=reason,
     )
     if status == Ticket.Status.RESOLVED:
         emails.ticket_resolved_emails_queue(ticket=ticket, actor=actor, reopen_window=_reopen_window())
@@ -150,7 +174,12 @@ def ticket_customer_close(*, ticket: Ticket, user: User, status: str) -> None:
 
 @transaction.atomic
 def rating_record(
-    *, ticket: Ticket, score: str, comment: str = "", user: User | None = None, contact: Contact | None = None,
+    *,
+    ticket: Ticket,
+    score: str,
+    comment: str = "",
+    user: User | None = None,
+    contact: Contact | None = None,
 ) -> SatisfactionRating:
     """The customer's verdict on a resolved or closed ticket; a second one replaces the first."""
     if score not in SatisfactionRating.Score.values:
@@ -163,8 +192,12 @@ def rating_record(
     if ticket.is_open:
         raise ValidationError({"score": _("A request can be rated once it is resolved.")})
     rating, _created = SatisfactionRating.objects.update_or_create(
-        ticket=ticket, defaults={
-            "score": score, "comment": comment.strip(), "rated_by": user, "rated_by_contact": contact,
+        ticket=ticket,
+        defaults={
+            "score": score,
+            "comment": comment.strip(),
+            "rated_by": user,
+            "rated_by_contact": contact,
         },
     )
     return rating
@@ -182,8 +215,12 @@ def ticket_severity_change(*, ticket: Ticket, actor: User, severity: Severity, r
     ticket.severity = severity
     ticket.save(update_fields=["severity", "updated_at"])
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.SEVERITY, actor=actor,
-        before={"severity": before}, after={"severity": severity.level}, reason=reason.strip(),
+        ticket=ticket,
+        kind=TicketEvent.Kind.SEVERITY,
+        actor=actor,
+        before={"severity": before},
+        after={"severity": severity.level},
+        reason=reason.strip(),
     )
 
 
@@ -218,19 +255,39 @@ def _follow_up_open(*, ticket: Ticket, author: User | None, author_label: str, a
     if requester_user is None and requester_contact is None:
         requester_user, requester_contact = ticket.requester_user, ticket.requester_contact
     follow_up = ticket_create(
-        organisation=ticket.organisation, ticket_type=ticket.ticket_type,
-        summary=(_("Follow-up to %(reference)s: %(summary)s") % {
-            "reference": ticket.reference, "summary": ticket.summary,
-        })[:255],
-        description=ticket.description, requester_user=requester_user, requester_contact=requester_contact,
-        cc_contacts=ticket.cc_contacts.all(), severity=ticket.severity, environment=ticket.environment,
-        details=ticket.details, actor=requester_user, actor_label=author_label, details_checked=True,
+        organisation=ticket.organisation,
+        ticket_type=ticket.ticket_type,
+        summary=(
+            _("Follow-up to %(reference)s: %(summary)s")
+            % {
+                "reference": ticket.reference,
+                "summary": ticket.summary,
+            }
+        )[:255],
+        description=ticket.description,
+        requester_user=requester_user,
+        requester_contact=requester_contact,
+        cc_contacts=ticket.cc_contacts.all(),
+        severity=ticket.severity,
+        environment=ticket.environment,
+        details=ticket.details,
+        actor=requester_user,
+        actor_label=author_label,
+        details_checked=True,
     )
     for here, there, direction in ((follow_up, ticket, "from"), (ticket, follow_up, "to")):
         event_record(
-            ticket=here, kind=TicketEvent.Kind.LINKED, actor=author, actor_label=author_label,
-            after={"ticket": there.reference, "number": there.number, "kind": "follow_up", "direction": direction,
-                   "label": str(_("Follow-up"))},
+            ticket=here,
+            kind=TicketEvent.Kind.LINKED,
+            actor=author,
+            actor_label=author_label,
+            after={
+                "ticket": there.reference,
+                "number": there.number,
+                "kind": "follow_up",
+                "direction": direction,
+                "label": str(_("Follow-up")),
+            },
         )
     emails.ticket_created_emails_queue(ticket=follow_up)
     return follow_up
@@ -250,8 +307,15 @@ def _customer_comment_route(*, ticket: Ticket, comment: Comment, outcome: Commen
 
 @transaction.atomic
 def comment_add(
-    *, ticket: Ticket, author: User | None, body: str, is_internal: bool = False, author_label: str = "",
-    author_contact: Contact | None = None, via: str = Comment.Via.WEB, uploads: Iterable[UploadedFile[bytes]] = (),
+    *,
+    ticket: Ticket,
+    author: User | None,
+    body: str,
+    is_internal: bool = False,
+    author_label: str = "",
+    author_contact: Contact | None = None,
+    via: str = Comment.Via.WEB,
+    uploads: Iterable[UploadedFile[bytes]] = (),
 ) -> Comment:
     """A public reply or internal note by support, or a comment by the customer.
 
@@ -286,10 +350,18 @@ def comment_add(
     by_customer = not by_staff and not is_internal
     if by_customer and ticket_past_reopening(ticket, timezone.now()):
         outcome.follow_up = ticket = _follow_up_open(
-            ticket=ticket, author=author, author_label=author_label, author_contact=author_contact,
+            ticket=ticket,
+            author=author,
+            author_label=author_label,
+            author_contact=author_contact,
         )
     comment = Comment.objects.create(
-        ticket=ticket, author=author, author_label=author_label, author_contact=author_contact, via=via, body=body,
+        ticket=ticket,
+        author=author,
+        author_label=author_label,
+        author_contact=author_contact,
+        via=via,
+        body=body,
         is_internal=is_internal,
     )
     comment.outcome = outcome  # type: ignore[attr-defined]  # read back by the views: a follow-up opened, or not
@@ -300,7 +372,12 @@ def comment_add(
     else:
         kind = TicketEvent.Kind.COMMENTED
     event_record(
-        ticket=ticket, kind=kind, actor=author, actor_label=author_label, comment=comment, is_public=not is_internal,
+        ticket=ticket,
+        kind=kind,
+        actor=author,
+        actor_label=author_label,
+        comment=comment,
+        is_public=not is_internal,
     )
     if uploads:
         attachments_add(ticket=ticket, uploads=uploads, uploaded_by=author, comment=comment)
@@ -311,12 +388,18 @@ def comment_add(
         _customer_comment_route(ticket=ticket, comment=comment, outcome=outcome)
     if kind == TicketEvent.Kind.COMMENTED and ticket.status == Ticket.Status.WAITING_ON_CUSTOMER:
         ticket_status_change(
-            ticket=ticket, actor=author, actor_label=author_label, status=Ticket.Status.OPEN,
+            ticket=ticket,
+            actor=author,
+            actor_label=author_label,
+            status=Ticket.Status.OPEN,
             reason=_("The customer answered."),
         )
     elif kind == TicketEvent.Kind.COMMENTED and ticket.status == Ticket.Status.RESOLVED:
         ticket_status_change(
-            ticket=ticket, actor=author, actor_label=author_label, status=Ticket.Status.OPEN,
+            ticket=ticket,
+            actor=author,
+            actor_label=author_label,
+            status=Ticket.Status.OPEN,
             reason=_("The customer commented on the resolved request."),
         )
         outcome.reopened = True
@@ -337,14 +420,21 @@ def ticket_send_back(*, ticket: Ticket, actor: User | None, message: str, actor_
     _locked(ticket)
     comment = Comment.objects.create(ticket=ticket, author=actor, author_label=actor_label, body=message)
     event_record(
-        ticket=ticket, kind=TicketEvent.Kind.SENT_BACK, actor=actor, actor_label=actor_label, comment=comment,
+        ticket=ticket,
+        kind=TicketEvent.Kind.SENT_BACK,
+        actor=actor,
+        actor_label=actor_label,
+        comment=comment,
         reason=message,
     )
     if actor is not None and actor.is_support_staff:
         _acknowledge(ticket, actor=actor, how="sent back")
     if ticket.status != Ticket.Status.WAITING_ON_CUSTOMER:
         ticket_status_change(
-            ticket=ticket, actor=actor, actor_label=actor_label, status=Ticket.Status.WAITING_ON_CUSTOMER,
+            ticket=ticket,
+            actor=actor,
+            actor_label=actor_label,
+            status=Ticket.Status.WAITING_ON_CUSTOMER,
             reason=_("Sent back to the reporter."),
         )
     emails.public_reply_emails_queue(ticket=ticket, comment=comment, sent_back=True)

@@ -53,8 +53,18 @@ class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
     list_filter = ["state", "event"]
     search_fields = ["event_id", "endpoint__url"]
     readonly_fields = [
-        "endpoint", "event", "event_id", "body", "state", "attempts", "next_attempt_at", "claimed_at",
-        "last_status_code", "last_error", "delivered_at", "created_at",
+        "endpoint",
+        "event",
+        "event_id",
+        "body",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "last_status_code",
+        "last_error",
+        "delivered_at",
+        "created_at",
     ]
     inlines = [WebhookAttemptInline]
     actions = ["retry_now"]

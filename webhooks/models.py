@@ -31,19 +31,28 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(_("URL"), max_length=500, help_text=_("Where events are POSTed, http or https."))
     description = models.CharField(_("description"), max_length=200, blank=True)
     organisation = models.ForeignKey(
-        "customers.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="webhook_endpoints",
+        "customers.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhook_endpoints",
         verbose_name=_("organisation"),
-        help_text=_("Only this organisation's ticket events, and only what its people may see. "
-                    "Empty: every organisation's events, for the vendor's own systems."),
+        help_text=_(
+            "Only this organisation's ticket events, and only what its people may see. "
+            "Empty: every organisation's events, for the vendor's own systems."
+        ),
     )
     secret = models.CharField(
-        _("signing secret"), max_length=100, default=new_secret,
+        _("signing secret"),
+        max_length=100,
+        default=new_secret,
         help_text=_("Give it to the receiver: each delivery is signed with HMAC-SHA256 of “<timestamp>.<body>”."),
     )
     events = models.JSONField(_("events"), default=list, help_text=_("Which events are sent here."))
     active = models.BooleanField(_("active"), default=True)
     allow_private = models.BooleanField(
-        _("allow private addresses"), default=False,
+        _("allow private addresses"),
+        default=False,
         help_text=_("Deliver even when the host resolves to a private or loopback address (internal receivers only)."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

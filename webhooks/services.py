@@ -96,7 +96,9 @@ def _current_batch() -> _Batch | None:
 def _body(*, delivery: WebhookDelivery, event: str, data: dict[str, Any], created_at: str | None = None) -> str:
     return json.dumps(
         {"id": str(delivery.event_id), "type": event, "created_at": created_at or timezone.now().isoformat(), "data": data},
-        cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True,
+        cls=DjangoJSONEncoder,
+        separators=(",", ":"),
+        sort_keys=True,
     )
 
 
@@ -113,7 +115,11 @@ def _merge(*, delivery: WebhookDelivery, event: str, data: dict[str, Any]) -> bo
 
 
 def webhook_event_send(
-    *, event: str, data: dict[str, Any], organisation: Organisation | None = None, vendor_only: bool = False,
+    *,
+    event: str,
+    data: dict[str, Any],
+    organisation: Organisation | None = None,
+    vendor_only: bool = False,
     subject: str = "",
 ) -> list[WebhookDelivery]:
     """Record one delivery per subscribed endpoint in the caller's transaction; send them after commit.
@@ -195,12 +201,18 @@ def webhooks_for_ticket_event(*, event: TicketEvent) -> list[WebhookDelivery]:
     data = {
         "ticket": _ticket_data(ticket),
         "change": {
-            "kind": event.kind, "before": event.before, "after": event.after,
-            "reason": event.reason, "at": event.created_at,
+            "kind": event.kind,
+            "before": event.before,
+            "after": event.after,
+            "reason": event.reason,
+            "at": event.created_at,
         },
     }
     return webhook_event_send(
-        event=_webhook_event_of(event), data=data, organisation=ticket.organisation, vendor_only=not event.is_public,
+        event=_webhook_event_of(event),
+        data=data,
+        organisation=ticket.organisation,
+        vendor_only=not event.is_public,
         subject=f"ticket:{ticket.pk}",
     )
 
@@ -249,8 +261,12 @@ def webhooks_for_incident_event(*, event: IncidentEvent) -> list[WebhookDelivery
     data = {
         "incident": _incident_data(incident),
         "change": {
-            "kind": event.kind, "before": event.before, "after": event.after, "reason": event.reason,
-            "actor": event.actor_name, "at": event.created_at,
+            "kind": event.kind,
+            "before": event.before,
+            "after": event.after,
+            "reason": event.reason,
+            "actor": event.actor_name,
+            "at": event.created_at,
         },
     }
     return webhook_event_send(event=_incident_webhook_event_of(event), data=data, subject=f"incident:{incident.pk}")
@@ -260,7 +276,9 @@ def delivery_claim(*, delivery_id: int) -> WebhookDelivery | None:
     """Take a due delivery for sending; only one caller ever wins it."""
     now = timezone.now()
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now,
+        pk=delivery_id,
+        state=WebhookDelivery.State.PENDING,
+        next_attempt_at__lte=now,
     ).update(state=WebhookDelivery.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return None
@@ -295,8 +313,12 @@ def delivery_send(*, delivery_id: int) -> str | None:
     except (OSError, ConnectionError) as exc:  # network failures, timeouts, TLS errors
         error = f"{type(exc).__name__}: {exc}"
     WebhookAttempt.objects.create(
-        delivery=delivery, number=delivery.attempts, status_code=status_code, response_excerpt=excerpt,
-        error=error, duration_ms=int((time.monotonic() - started) * 1000),
+        delivery=delivery,
+        number=delivery.attempts,
+        status_code=status_code,
+        response_excerpt=excerpt,
+        error=error,
+        duration_ms=int((time.monotonic() - started) * 1000),
     )
     if not error:
         state = WebhookDelivery.State.DELIVERED
@@ -307,7 +329,10 @@ def delivery_send(*, delivery_id: int) -> str | None:
         changes = {"last_error": error[:2000], "next_attempt_at": timezone.now() + backoff(delivery.attempts)}
         log.warning("Webhook delivery %s to %s failed (%s): %s", delivery.pk, endpoint.url, state, error)
     WebhookDelivery.objects.filter(pk=delivery.pk, state=WebhookDelivery.State.SENDING).update(
-        state=state, last_status_code=status_code, claimed_at=None, **changes,
+        state=state,
+        last_status_code=status_code,
+        claimed_at=None,
+        **changes,
     )
     return str(state)
 
@@ -316,18 +341,21 @@ def deliveries_due_ids(*, limit: int = 500) -> list[int]:
     """Deliveries to send now, after reclaiming those whose worker died mid-send."""
     now = timezone.now()
     WebhookDelivery.objects.filter(
-        state=WebhookDelivery.State.SENDING, claimed_at__lt=now - timedelta(seconds=settings.WEBHOOK_CLAIM_TIMEOUT_SECONDS),
+        state=WebhookDelivery.State.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.WEBHOOK_CLAIM_TIMEOUT_SECONDS),
     ).update(state=WebhookDelivery.State.PENDING, claimed_at=None, next_attempt_at=now)
     return list(
         WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
     )
 
 
 def delivery_retry(*, delivery: WebhookDelivery) -> bool:
     """An admin sends a failed or waiting delivery again now."""
     retried = WebhookDelivery.objects.filter(
-        pk=delivery.pk, state__in=[WebhookDelivery.State.FAILED, WebhookDelivery.State.PENDING],
+        pk=delivery.pk,
+        state__in=[WebhookDelivery.State.FAILED, WebhookDelivery.State.PENDING],
     ).update(state=WebhookDelivery.State.PENDING, next_attempt_at=timezone.now())
     if retried:
         transaction.on_commit(lambda: _enqueue([delivery.pk]))

@@ -28,13 +28,13 @@ def url(ticket, tail: str = "") -> str:  # type: ignore[no-untyped-def]
 def test_a_customer_attaches_files_lists_and_downloads_them(world, api_as) -> None:
     client = api_as(world.alice)
 
-    response = client.post(url(world.alice_ticket), {"files": [upload(), upload("screen.png", PNG, "image/png")]},
-                           format="multipart")
+    response = client.post(url(world.alice_ticket), {"files": [upload(), upload("screen.png", PNG, "image/png")]}, format="multipart")
 
     assert response.status_code == 201, response.content
     stored = response.json()
     assert [(f["name"], f["content_type"], f["uploaded_by"]) for f in stored] == [
-        ("audit.txt", "text/plain", "Alice Alpha"), ("screen.png", "image/png", "Alice Alpha"),
+        ("audit.txt", "text/plain", "Alice Alpha"),
+        ("screen.png", "image/png", "Alice Alpha"),
     ]
     listed = client.get(url(world.alice_ticket)).json()["results"]
     assert [f["id"] for f in listed] == [f["id"] for f in stored]
@@ -47,14 +47,18 @@ def test_a_customer_attaches_files_lists_and_downloads_them(world, api_as) -> No
     assert world.alice_ticket.events.filter(kind="attachment").count() == 2
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("tool.exe", b"MZ\x90\x00rest", "programs and scripts cannot be attached"),
-    ("notes.txt", b"#!/bin/sh\nrm -rf /\n", "programs and scripts cannot be attached"),
-    ("empty.log", b"", "is empty"),
-])
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("tool.exe", b"MZ\x90\x00rest", "programs and scripts cannot be attached"),
+        ("notes.txt", b"#!/bin/sh\nrm -rf /\n", "programs and scripts cannot be attached"),
+        ("empty.log", b"", "is empty"),
+    ],
+)
 def test_a_refused_file_stores_none_of_the_files(world, api_as, name, content, words) -> None:
     response = api_as(world.alice).post(
-        url(world.alice_ticket), {"files": [upload("fine.txt"), upload(name, content, "application/octet-stream")]},
+        url(world.alice_ticket),
+        {"files": [upload("fine.txt"), upload(name, content, "application/octet-stream")]},
         format="multipart",
     )
 
@@ -68,8 +72,7 @@ def test_the_size_and_number_limits_are_the_portals(world, api_as, settings) -> 
     client = api_as(world.alice)
 
     too_big = client.post(url(world.alice_ticket), {"files": [upload("big.log", b"x" * 2048)]}, format="multipart")
-    too_many = client.post(url(world.alice_ticket), {"files": [upload(f"{n}.txt") for n in range(MAX_FILES + 1)]},
-                           format="multipart")
+    too_many = client.post(url(world.alice_ticket), {"files": [upload(f"{n}.txt") for n in range(MAX_FILES + 1)]}, format="multipart")
     as_json = client.post(url(world.alice_ticket), {"files": ["not a file"]}, format="json")
 
     assert too_big.status_code == 400 and "files can be at most 1.0\xa0KB" in too_big.json()["error"]["fields"]["files"][0]

@@ -14,8 +14,11 @@ from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
-BODY = {"type": "development-question", "summary": "How do I page results?",
-        "details": {"integration_logic": "Page through orders.", "pipeline_name": "orders-sync"}}
+BODY = {
+    "type": "development-question",
+    "summary": "How do I page results?",
+    "details": {"integration_logic": "Page through orders.", "pipeline_name": "orders-sync"},
+}
 
 
 def test_the_same_key_and_body_replays_the_first_answer(world, api_as) -> None:
@@ -80,9 +83,12 @@ def test_each_token_has_its_own_rate_limit_with_retry_after(world, api_as, setti
 
 def _multipart(name: str, content: bytes, boundary: str) -> bytes:
     return (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-        f"Content-Type: text/plain\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\nContent-Type: text/plain\r\n\r\n'
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
 
 
 def test_a_retried_multipart_upload_with_the_same_key_makes_one_attachment(world, api_as) -> None:
@@ -92,8 +98,13 @@ def test_a_retried_multipart_upload_with_the_same_key_makes_one_attachment(world
     client = api_as(world.alice)
     url = f"/api/v1/tickets/{world.alice_ticket.number}/attachments/"
     answers = [
-        client.generic("POST", url, _multipart("audit.txt", b"order 1042 stuck", boundary),
-                       content_type=f"multipart/form-data; boundary={boundary}", HTTP_IDEMPOTENCY_KEY="upload-7")
+        client.generic(
+            "POST",
+            url,
+            _multipart("audit.txt", b"order 1042 stuck", boundary),
+            content_type=f"multipart/form-data; boundary={boundary}",
+            HTTP_IDEMPOTENCY_KEY="upload-7",
+        )
         for boundary in ("first-try-0a1b", "second-try-9z8y")
     ]
 
@@ -101,8 +112,13 @@ def test_a_retried_multipart_upload_with_the_same_key_makes_one_attachment(world
     assert answers[1]["Idempotent-Replayed"] == "true" and answers[1].json() == answers[0].json()
     assert Attachment.objects.filter(ticket=world.alice_ticket, original_name="audit.txt").count() == 1
 
-    other = client.generic("POST", url, _multipart("audit.txt", b"another file", "third-0000"),
-                           content_type="multipart/form-data; boundary=third-0000", HTTP_IDEMPOTENCY_KEY="upload-7")
+    other = client.generic(
+        "POST",
+        url,
+        _multipart("audit.txt", b"another file", "third-0000"),
+        content_type="multipart/form-data; boundary=third-0000",
+        HTTP_IDEMPOTENCY_KEY="upload-7",
+    )
     assert other.status_code == 422
     assert Attachment.objects.filter(ticket=world.alice_ticket, original_name="audit.txt").count() == 1
 
@@ -133,9 +149,14 @@ def test_every_post_of_the_api_answers_a_retry_once(world, api_as, path) -> None
         client = api_as(world.agent)
         area = ProductArea.objects.first() or ProductArea.objects.create(name="Query API")
         notice, _created = notice_raise(
-            organisation=world.alpha, kind=Notice.Kind.ALERT, area=area,
-            environment=world.alpha.environments.get(name="live1"), title="Errors", description="503s.",
-            call_to_action="", actor=world.agent,
+            organisation=world.alpha,
+            kind=Notice.Kind.ALERT,
+            area=area,
+            environment=world.alpha.environments.get(name="live1"),
+            title="Errors",
+            description="503s.",
+            call_to_action="",
+            actor=world.agent,
         )
         url = f"/api/v1/notices/{notice.pk}/updates/"
 

@@ -36,6 +36,7 @@ def _keep_the_test_connection() -> Iterator[None]:
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 20
 
@@ -65,7 +66,10 @@ def test_generated_requests_get_documented_answers(world, who, settings) -> None
 
         @given(case=operation.as_strategy())
         @hypothesis_settings(
-            max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
             suppress_health_check=list(HealthCheck),
         )
         def run(case) -> None:  # type: ignore[no-untyped-def]

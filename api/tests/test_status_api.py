@@ -37,8 +37,11 @@ def labels(db):  # type: ignore[no-untyped-def]
 
 def incident_body(labels: Any, **overrides: Any) -> dict[str, Any]:
     return {
-        "title": "SEUR labels fail in Spain", "message": "Label requests to SEUR time out.", "market": "Spain",
-        "cause": "carrier", "components": [{"id": labels.pk, "impact": "major_outage"}],
+        "title": "SEUR labels fail in Spain",
+        "message": "Label requests to SEUR time out.",
+        "market": "Spain",
+        "cause": "carrier",
+        "components": [{"id": labels.pk, "impact": "major_outage"}],
     } | overrides
 
 
@@ -71,8 +74,11 @@ def test_monitoring_posts_updates_until_resolved_under_its_own_name(monitoring, 
     incident = monitoring.post("/api/v1/incidents/", incident_body(labels), format="json").json()
     url = f"/api/v1/incidents/{incident['id']}/updates/"
 
-    monitoring_update = {"status": "monitoring", "message": "Fix deployed.",
-                         "components": [{"id": labels.pk, "impact": "degraded_performance"}]}
+    monitoring_update = {
+        "status": "monitoring",
+        "message": "Fix deployed.",
+        "components": [{"id": labels.pk, "impact": "degraded_performance"}],
+    }
     assert monitoring.post(url, monitoring_update, format="json").status_code == 201
     assert monitoring.post(url, {"status": "resolved", "message": "Labels flow again."}, format="json").status_code == 201
 
@@ -85,14 +91,17 @@ def test_monitoring_posts_updates_until_resolved_under_its_own_name(monitoring, 
     assert closed.status_code == 400 and "closed" in closed.json()["error"]["fields"]["non_field_errors"][0]
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"components": [{"id": 999999, "impact": "major_outage"}]}, "components"),
-    ({"components": [{"id": 1, "impact": "on_fire"}]}, "components"),
-    ({"status": "resolved"}, "status"),
-    ({"title": "   "}, "title"),
-    ({"detected_at": "2999-01-01T00:00:00Z"}, "non_field_errors"),
-    ({"severity": 1}, "severity"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"components": [{"id": 999999, "impact": "major_outage"}]}, "components"),
+        ({"components": [{"id": 1, "impact": "on_fire"}]}, "components"),
+        ({"status": "resolved"}, "status"),
+        ({"title": "   "}, "title"),
+        ({"detected_at": "2999-01-01T00:00:00Z"}, "non_field_errors"),
+        ({"severity": 1}, "severity"),
+    ],
+)
 def test_bad_incidents_are_a_400_that_names_the_field_and_open_nothing(monitoring, labels, change, field) -> None:
     response = monitoring.post("/api/v1/incidents/", incident_body(labels, **change), format="json")
 
@@ -118,13 +127,16 @@ def test_components_are_listed_for_monitoring(monitoring, labels) -> None:
     ]
 
 
-@pytest.mark.parametrize("method, url", [
-    ("get", "/api/v1/tickets/"),
-    ("post", "/api/v1/tickets/"),
-    ("get", "/api/v1/contacts/"),
-    ("post", "/api/v1/incidents/1/publish/"),
-    ("post", "/api/v1/notices/1/updates/"),
-])
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", "/api/v1/tickets/"),
+        ("post", "/api/v1/tickets/"),
+        ("get", "/api/v1/contacts/"),
+        ("post", "/api/v1/incidents/1/publish/"),
+        ("post", "/api/v1/notices/1/updates/"),
+    ],
+)
 def test_a_service_key_can_do_nothing_else(monitoring, world, method, url) -> None:
     tickets = Ticket.objects.count()
 

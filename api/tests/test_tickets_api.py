@@ -80,22 +80,35 @@ def test_the_session_needs_the_csrf_token_to_write(world) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(world.alice)
     response = browser.post(
-        f"/api/v1/tickets/{world.alice_ticket.number}/comments/", {"body": "hi"}, content_type="application/json",
+        f"/api/v1/tickets/{world.alice_ticket.number}/comments/",
+        {"body": "hi"},
+        content_type="application/json",
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]
 
 
 # The shipped production-issue type's required questions (seed 002 step 3).
-REQUIRED_PRODUCTION = {"retailer_ids": "R1", "issue_type": "API", "issue_start": "2026-11-20T09:00:00Z",
-                       "business_impact": "Orders stuck."}
+REQUIRED_PRODUCTION = {
+    "retailer_ids": "R1",
+    "issue_type": "API",
+    "issue_start": "2026-11-20T09:00:00Z",
+    "business_impact": "Orders stuck.",
+}
 
 
 def test_a_customer_files_a_ticket_for_their_organisation(world, api_as) -> None:
-    response = api_as(world.alice).post("/api/v1/tickets/", {
-        "type": "production-issue", "summary": "Orders stuck", "description": "Since 10:00",
-        "severity": 2, "environment": "live1", "details": REQUIRED_PRODUCTION,
-    })
+    response = api_as(world.alice).post(
+        "/api/v1/tickets/",
+        {
+            "type": "production-issue",
+            "summary": "Orders stuck",
+            "description": "Since 10:00",
+            "severity": 2,
+            "environment": "live1",
+            "details": REQUIRED_PRODUCTION,
+        },
+    )
 
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -110,15 +123,22 @@ def test_a_customer_files_a_ticket_for_their_organisation(world, api_as) -> None
 def test_structured_fields_are_validated_by_the_type_and_bad_input_creates_nothing(world, api_as) -> None:
     ticket_type = TicketType.objects.get(slug="production-issue")
     TicketField.objects.get_or_create(
-        ticket_type=ticket_type, key="api_issue_kind",
+        ticket_type=ticket_type,
+        key="api_issue_kind",
         defaults={"label": "Issue type", "kind": TicketField.Kind.CHOICE, "required": True, "choices": ["API", "Other"]},
     )
     before = Ticket.objects.count()
     client = api_as(world.alice)
 
-    response = client.post("/api/v1/tickets/", {
-        "type": "production-issue", "summary": "Orders stuck", "severity": 2, "details": {"api_issue_kind": "Weather"},
-    })
+    response = client.post(
+        "/api/v1/tickets/",
+        {
+            "type": "production-issue",
+            "summary": "Orders stuck",
+            "severity": 2,
+            "details": {"api_issue_kind": "Weather"},
+        },
+    )
 
     assert response.status_code == 400
     error = response.json()["error"]
@@ -139,10 +159,15 @@ def test_structured_fields_are_validated_by_the_type_and_bad_input_creates_nothi
         assert response.json()["error"]["fields"], bad
     assert Ticket.objects.count() == before
 
-    response = client.post("/api/v1/tickets/", {
-        "type": "production-issue", "summary": "Orders stuck", "severity": 2,
-        "details": {"api_issue_kind": "API", **REQUIRED_PRODUCTION},
-    })
+    response = client.post(
+        "/api/v1/tickets/",
+        {
+            "type": "production-issue",
+            "summary": "Orders stuck",
+            "severity": 2,
+            "details": {"api_issue_kind": "API", **REQUIRED_PRODUCTION},
+        },
+    )
     assert response.status_code == 201
     assert response.json()["details"]["api_issue_kind"] == "API"
 
@@ -153,8 +178,15 @@ def test_staff_file_for_an_organisation_they_name(world, api_as) -> None:
     assert response.status_code == 400
     assert "organisation" in response.json()["error"]["fields"]
 
-    response = client.post("/api/v1/tickets/", {"type": "development-question", "summary": "Checking in", "organisation": "ALPHA",
-                                                  "details": {"integration_logic": "x", "pipeline_name": "y"}})
+    response = client.post(
+        "/api/v1/tickets/",
+        {
+            "type": "development-question",
+            "summary": "Checking in",
+            "organisation": "ALPHA",
+            "details": {"integration_logic": "x", "pipeline_name": "y"},
+        },
+    )
 
     assert response.status_code == 201
     ticket = Ticket.objects.get(number=response.json()["number"])
@@ -208,9 +240,15 @@ def test_staff_change_status_severity_with_reason_and_assignee(world, api_as) ->
     assert response.status_code == 400
     assert "severity_reason" in response.json()["error"]["fields"]
 
-    response = client.patch(url, {
-        "severity": 2, "severity_reason": "Checkout is down", "assignee": world.agent.email, "status": "open",
-    })
+    response = client.patch(
+        url,
+        {
+            "severity": 2,
+            "severity_reason": "Checkout is down",
+            "assignee": world.agent.email,
+            "status": "open",
+        },
+    )
 
     assert response.status_code == 200, response.json()
     world.alice_ticket.refresh_from_db()

@@ -32,7 +32,11 @@ def test_opening_a_ticket_in_the_desk_costs_one_insert(client, world) -> None:
     assert len(written) == 1
     record = AccessRecord.objects.filter(organisation=world.alpha).first()
     assert (record.actor, record.action, record.ticket_reference, record.client) == (
-        world.agent, "ticket_viewed", world.alice_ticket.reference, "192.0.2.44")
+        world.agent,
+        "ticket_viewed",
+        world.alice_ticket.reference,
+        "192.0.2.44",
+    )
 
 
 def test_a_file_download_costs_one_insert_in_the_portal_view_and_the_api(client, world) -> None:
@@ -50,7 +54,9 @@ def test_a_file_download_costs_one_insert_in_the_portal_view_and_the_api(client,
     assert response.status_code == 200, url
     assert len([sql for sql in inserts(queries) if "audit_accessrecord" in sql]) == 1
     assert list(AccessRecord.objects.filter(organisation=world.alpha).values_list("actor_label", "object_label")) == [
-        ("Sam Agent", "trace.txt"), ("Lee Lead", "trace.txt")]
+        ("Sam Agent", "trace.txt"),
+        ("Lee Lead", "trace.txt"),
+    ]
 
 
 def test_the_customers_own_looks_are_not_recorded(client, world) -> None:
@@ -61,12 +67,15 @@ def test_the_customers_own_looks_are_not_recorded(client, world) -> None:
 
 def test_the_organisation_admin_reads_the_log_filters_and_exports_it(client, world, django_assert_max_num_queries) -> None:
     for _ in range(3):
-        access_record(request=None, actor=world.agent, organisation=world.alpha, action="ticket_viewed",
-                      ticket=world.alice_ticket)
-    access_record(request=None, actor=world.lead, organisation=world.alpha, action="data_exported",
-                  object_label="=HYPERLINK(\"http://evil.example\")")
-    access_record(request=None, actor=world.agent, organisation=world.outsider, action="ticket_viewed",
-                  ticket=world.outsider_ticket)
+        access_record(request=None, actor=world.agent, organisation=world.alpha, action="ticket_viewed", ticket=world.alice_ticket)
+    access_record(
+        request=None,
+        actor=world.lead,
+        organisation=world.alpha,
+        action="data_exported",
+        object_label='=HYPERLINK("http://evil.example")',
+    )
+    access_record(request=None, actor=world.agent, organisation=world.outsider, action="ticket_viewed", ticket=world.outsider_ticket)
     comment_add(ticket=world.alice_ticket, author=world.agent, body="SECRET-internal-note", is_internal=True)
 
     client.force_login(world.alan)
@@ -85,8 +94,11 @@ def test_the_organisation_admin_reads_the_log_filters_and_exports_it(client, wor
     rows = list(csv.reader(io.StringIO(export.content.decode())))
     assert len(rows) == 1 + 4
     assert rows[1][1] == "Lee Lead" and rows[1][4].startswith("'=")  # no formula in a spreadsheet
-    only_agent = list(csv.reader(io.StringIO(
-        client.get("/portal/organisation/transparency/", {"format": "csv", "who": "Sam Agent"}).content.decode())))
+    only_agent = list(
+        csv.reader(
+            io.StringIO(client.get("/portal/organisation/transparency/", {"format": "csv", "who": "Sam Agent"}).content.decode())
+        )
+    )
     assert len(only_agent) == 1 + 3
 
 
@@ -100,8 +112,9 @@ def test_nobody_else_reads_alphas_log(client, world, who) -> None:
 
 
 def test_the_log_is_append_only(world) -> None:
-    record = access_record(request=None, actor=world.agent, organisation=world.alpha, action="ticket_viewed",
-                           ticket=world.alice_ticket)
+    record = access_record(
+        request=None, actor=world.agent, organisation=world.alpha, action="ticket_viewed", ticket=world.alice_ticket
+    )
     with pytest.raises(AppendOnlyError):
         record.save()
     with pytest.raises(AppendOnlyError):

@@ -78,8 +78,11 @@ def _holiday(world: Any) -> Any:
 def _incident(world: Any) -> Any:
     from incidents.publishing import incident_create
 
-    return incident_create(title="Label printing fails", message="Carrier labels fail for some orders.",
-                           detected_at=(timezone.now() - timedelta(minutes=5)).replace(microsecond=0))
+    return incident_create(
+        title="Label printing fails",
+        message="Carrier labels fail for some orders.",
+        detected_at=(timezone.now() - timedelta(minutes=5)).replace(microsecond=0),
+    )
 
 
 def _component(world: Any) -> Any:
@@ -108,12 +111,10 @@ def _calendar(world: Any) -> Any:
 
 # category: (the record, the page it is edited on, the field changed and its new value, the field on the trail)
 CASES: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any], dict[str, Any], str, Any]] = {
-    "ticket": (lambda w: w.alice_ticket, lambda o: o, {"summary": "Checkout is slow at peak"}, "summary",
-               "Checkout is slow at peak"),
+    "ticket": (lambda w: w.alice_ticket, lambda o: o, {"summary": "Checkout is slow at peak"}, "summary", "Checkout is slow at peak"),
     "organisation": (lambda w: w.alpha, lambda o: o, {"retailer_ids": "R1, R2, R9"}, "retailer_ids", "R1, R2, R9"),
     "contact": (lambda w: w.alpha.contacts.first(), lambda o: o, {"phone": "+1 555 0142"}, "phone", "+1 555 0142"),
-    "tier": (_tier, lambda o: o, {"escalation_reminder_interval": "00:45:00"}, "escalation_reminder_interval",
-             timedelta(minutes=45)),
+    "tier": (_tier, lambda o: o, {"escalation_reminder_interval": "00:45:00"}, "escalation_reminder_interval", timedelta(minutes=45)),
     "sla target": (_target, lambda o: o, {"duration": "03:00:00"}, "duration", timedelta(hours=3)),
     "calendar": (_calendar, lambda o: o, {"name": "Standard hours (Chicago)"}, "name", "Standard hours (Chicago)"),
     "holiday": (_holiday, lambda o: o.calendar, {"name": "Christmas Eve (observed)"}, "name", "Christmas Eve (observed)"),
@@ -194,8 +195,11 @@ def test_every_model_the_admin_edits_is_audited_or_says_why_not() -> None:
 def test_every_audited_model_exists_and_its_admin_history_shows_the_trail() -> None:
     models = audited_models()  # raises LookupError for a label that names no model
     assert len(models) == len(AUDITED)
-    plain_history = [model._meta.label for model in models
-                     if model in admin.site._registry and not isinstance(admin.site._registry[model], AuditedAdmin)]
+    plain_history = [
+        model._meta.label
+        for model in models
+        if model in admin.site._registry and not isinstance(admin.site._registry[model], AuditedAdmin)
+    ]
     assert plain_history == [], "give these admins AuditedAdmin, so that History shows before and after"
 
 

@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def archive(need_postgres, shipped_defaults, world, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="trace.txt", content=b"trace")
-    return backup_create(database=Database.from_settings(settings.DATABASES["default"]),
-                         media_root=Path(settings.MEDIA_ROOT), output_dir=tmp_path / "backups")
+    return backup_create(
+        database=Database.from_settings(settings.DATABASES["default"]),
+        media_root=Path(settings.MEDIA_ROOT),
+        output_dir=tmp_path / "backups",
+    )
 
 
 def test_the_manifest_counts_what_the_dump_holds(archive: Path) -> None:
@@ -33,8 +36,9 @@ def test_the_manifest_counts_what_the_dump_holds(archive: Path) -> None:
 
 def test_restore_refuses_a_database_that_has_tables(archive: Path, tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="not empty"):
-        backup_restore(archive=archive, database=Database.from_settings(settings.DATABASES["default"]),
-                       media_root=tmp_path / "restored")
+        backup_restore(
+            archive=archive, database=Database.from_settings(settings.DATABASES["default"]), media_root=tmp_path / "restored"
+        )
 
 
 def test_restore_refuses_an_archive_whose_file_was_changed(archive: Path, tmp_path: Path) -> None:
@@ -48,15 +52,25 @@ def test_restore_refuses_an_archive_whose_file_was_changed(archive: Path, tmp_pa
             target.addfile(member, io.BytesIO(data))
     db = settings.DATABASES["default"]
     scratch = f"{db['NAME']}_tamper"
-    admin = psycopg2.connect(dbname="postgres", host=db.get("HOST") or None, port=db.get("PORT") or None,
-                             user=db.get("USER") or None, password=db.get("PASSWORD") or None)
+    admin = psycopg2.connect(
+        dbname="postgres",
+        host=db.get("HOST") or None,
+        port=db.get("PORT") or None,
+        user=db.get("USER") or None,
+        password=db.get("PASSWORD") or None,
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
         cursor.execute(f'CREATE DATABASE "{scratch}"')
     try:
-        target_db = Database(name=scratch, host=str(db.get("HOST") or ""), port=str(db.get("PORT") or ""),
-                             user=str(db.get("USER") or ""), password=str(db.get("PASSWORD") or ""))
+        target_db = Database(
+            name=scratch,
+            host=str(db.get("HOST") or ""),
+            port=str(db.get("PORT") or ""),
+            user=str(db.get("USER") or ""),
+            password=str(db.get("PASSWORD") or ""),
+        )
         with pytest.raises(BackupError, match="Checksum mismatch"):
             backup_restore(archive=tampered, database=target_db, media_root=tmp_path / "restored")
     finally:

@@ -18,13 +18,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def nadia(world):  # type: ignore[no-untyped-def]
     contact = Contact.objects.create(
-        organisation=world.alpha, name="Nadia Novak", email="nadia@alpha.example", phone="+1 555 0199",
+        organisation=world.alpha,
+        name="Nadia Novak",
+        email="nadia@alpha.example",
+        phone="+1 555 0199",
     )
     world.alice_ticket.cc_contacts.add(contact)
     comment_add(ticket=world.alice_ticket, author=None, author_label="Nadia Novak", body="Orders 17 and 18 fail too.")
     email_queue(
-        event_key="ticket-created:1", email=Email(recipient="nadia@alpha.example", subject="Copy",
-                                                  body_text="Hello Nadia Novak, a copy of SD-1 for you."),
+        event_key="ticket-created:1",
+        email=Email(recipient="nadia@alpha.example", subject="Copy", body_text="Hello Nadia Novak, a copy of SD-1 for you."),
     )
     return contact
 
@@ -102,8 +105,11 @@ def consultant(world, nadia):  # type: ignore[no-untyped-def]
     world.outsider_ticket.cc_contacts.add(contact)
     email_queue(
         event_key=f"ticket-created:{world.outsider_ticket.number}",
-        email=Email(recipient="nadia@alpha.example", subject=f"{world.outsider_ticket.reference} CANARY-outsider-ticket",
-                    body_text="Hello Nadia Novak, Outsider filed CANARY-outsider-ticket."),
+        email=Email(
+            recipient="nadia@alpha.example",
+            subject=f"{world.outsider_ticket.reference} CANARY-outsider-ticket",
+            body_text="Hello Nadia Novak, Outsider filed CANARY-outsider-ticket.",
+        ),
     )
     return contact
 
@@ -128,10 +134,17 @@ def test_erasing_an_address_leaves_a_longer_address_that_contains_it_alone(world
     nadia.email, nadia.name = "ann@alpha.example", "Ann"
     nadia.save()
     email_queue(event_key="ticket-created:1", email=Email(recipient="ann@alpha.example", subject="For Ann", body_text="Ann."))
-    email_queue(event_key="ticket-created:2", email=Email(
-        recipient="ops@alpha.example", subject="For the ops list", body_text="Hello ops, Joann is copied.",
-        cc=("joann@alpha.example",), header_to=("ops@alpha.example",), header_cc=("Joann <joann@alpha.example>",),
-    ))
+    email_queue(
+        event_key="ticket-created:2",
+        email=Email(
+            recipient="ops@alpha.example",
+            subject="For the ops list",
+            body_text="Hello ops, Joann is copied.",
+            cc=("joann@alpha.example",),
+            header_to=("ops@alpha.example",),
+            header_cc=("Joann <joann@alpha.example>",),
+        ),
+    )
     before = list(OutboundEmail.objects.filter(recipient="ops@alpha.example").values())
     contact_erase(contact=nadia)
     assert list(OutboundEmail.objects.filter(recipient="ops@alpha.example").values()) == before

@@ -85,17 +85,24 @@ def countdown(left: clocks.TimeLeft | None) -> SafeString:
         )
     text = span(left.span)
     if left.state == "met":
-        return format_html('<span class="sla met" title="{}">{}</span>',
-                           _("Acknowledged within the target (business time)"), _("acked in %(span)s") % {"span": text})
+        return format_html(
+            '<span class="sla met" title="{}">{}</span>',
+            _("Acknowledged within the target (business time)"),
+            _("acked in %(span)s") % {"span": text},
+        )
     if left.state == "missed":
-        return format_html('<span class="sla missed" title="{}">{}</span>',
-                           _("Acknowledged after the target had passed (business time taken)"),
-                           _("acked late · %(span)s") % {"span": text})
+        return format_html(
+            '<span class="sla missed" title="{}">{}</span>',
+            _("Acknowledged after the target had passed (business time taken)"),
+            _("acked late · %(span)s") % {"span": text},
+        )
     if left.state == "paused":
         label = _("%(span)s overdue · paused") if left.overdue else _("%(span)s left · paused")
-        return format_html('<span class="sla paused" title="{}">{}</span>',
-                           _("Paused while waiting on the customer; business time left when it paused"),
-                           label % {"span": text})
+        return format_html(
+            '<span class="sla paused" title="{}">{}</span>',
+            _("Paused while waiting on the customer; business time left when it paused"),
+            label % {"span": text},
+        )
     if left.overdue:
         label = _("%(span)s overdue")
     elif left.state == "breached":
@@ -104,7 +111,10 @@ def countdown(left: clocks.TimeLeft | None) -> SafeString:
         label = _("%(span)s left")
     return format_html(
         '<span class="sla {}" data-countdown>{}</span> <span class="sla-due small muted">{} {}</span>',
-        left.state, label % {"span": text}, _("due"), when(left.due, "short"),
+        left.state,
+        label % {"span": text},
+        _("due"),
+        when(left.due, "short"),
     )
 
 

@@ -24,8 +24,7 @@ def shots(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_from_a_ticket_to_its_organisation_and_back_through_the_list(shipped_defaults, page, world):
-    sev1 = TicketFactory(organisation=world.alpha, severity=1, type_slug="production-issue",
-                         summary="Checkout down in live1")
+    sev1 = TicketFactory(organisation=world.alpha, severity=1, type_slug="production-issue", summary="Checkout down in live1")
     TicketFactory(organisation=world.alpha, severity=3, type_slug="production-issue", summary="Slow console export")
     AccessGrantFactory(organisation=world.alpha, granted_by=world.alan, reason="Carrier debugging, INC-7")
 
@@ -56,8 +55,9 @@ def test_from_a_ticket_to_its_organisation_and_back_through_the_list(shipped_def
 
 def test_take_next_opens_the_most_urgent_unassigned_ticket_as_mine(shipped_defaults, page, world):
     TicketFactory(organisation=world.alpha, severity=3, type_slug="production-issue", summary="Slow console export")
-    sev1 = TicketFactory(organisation=world.outsider, severity=1, type_slug="production-issue",
-                         summary="Labels fail for every carrier")
+    sev1 = TicketFactory(
+        organisation=world.outsider, severity=1, type_slug="production-issue", summary="Labels fail for every carrier"
+    )
 
     sign_in(page, world.agent.email)
     page.goto("/desk/")
@@ -149,8 +149,13 @@ def test_an_agent_merges_a_duplicate_and_the_old_number_leads_to_the_kept_ticket
 def test_an_agent_applies_a_macro_in_one_click(shipped_defaults, page, world):
     from desk.models import Macro
 
-    Macro.objects.create(title="Waiting on the carrier", reply="The carrier confirmed an outage; we follow it.",
-                         status="waiting_vendor", assign=Macro.Assign.ME, tags="carrier-outage")
+    Macro.objects.create(
+        title="Waiting on the carrier",
+        reply="The carrier confirmed an outage; we follow it.",
+        status="waiting_vendor",
+        assign=Macro.Assign.ME,
+        tags="carrier-outage",
+    )
     ticket = TicketFactory(organisation=world.alpha, severity=2, type_slug="production-issue", summary="Labels fail")
 
     sign_in(page, world.agent.email)
@@ -172,8 +177,7 @@ def test_a_mention_arrives_live_in_the_header_and_by_mail(shipped_defaults, page
     page.locator("#notification-count .count").wait_for()
     assert page.locator("#notification-count .count").inner_text() == "0"
 
-    comment_add(ticket=world.alice_ticket, author=world.lead, body="@sam the gateway again, can you look?",
-                is_internal=True)
+    comment_add(ticket=world.alice_ticket, author=world.lead, body="@sam the gateway again, can you look?", is_internal=True)
     page.locator("#notification-count .count.hot").wait_for(timeout=30_000)  # the header polls every 15 s
     assert page.locator("#notification-count .count").inner_text() == "1"
     smtp.wait_for(1)

@@ -45,6 +45,7 @@ def a_busy_desk(world):  # type: ignore[no-untyped-def]
 
 def tiny_png(width: int = 48, height: int = 32, rgb: tuple[int, int, int] = (36, 84, 214)) -> bytes:
     """A real PNG (one colour), so that the browser draws the preview."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
@@ -59,11 +60,17 @@ def older_tickets(world):  # type: ignore[no-untyped-def]
     now = timezone.now()
     with time_machine.travel(now - timedelta(hours=1), tick=False):
         older_high = TicketFactory(
-            organisation=world.alpha, severity=2, type_slug="production-issue", summary="Refunds slow for one retailer",
+            organisation=world.alpha,
+            severity=2,
+            type_slug="production-issue",
+            summary="Refunds slow for one retailer",
         )
     with time_machine.travel(now - timedelta(hours=3), tick=False):
         acked_critical = TicketFactory(
-            organisation=world.alpha, severity=1, type_slug="production-issue", summary="Label printing down",
+            organisation=world.alpha,
+            severity=1,
+            type_slug="production-issue",
+            summary="Label printing down",
         )
     with time_machine.travel(now - timedelta(hours=2, minutes=50), tick=False):
         ticket_acknowledge(ticket=acked_critical, actor=world.lead)
@@ -74,8 +81,12 @@ def test_an_agent_triages_a_new_sev1_and_the_customer_sees_only_the_reply(shippe
     a_busy_desk(world)
     older_high, acked_critical = older_tickets(world)
     sev1 = TicketFactory(
-        organisation=world.alpha, requester_user=world.alice, severity=1, type_slug="production-issue",
-        summary="Checkout down in live1 for every shopper", description="Since 09:12 UTC every checkout fails with 502.",
+        organisation=world.alpha,
+        requester_user=world.alice,
+        severity=1,
+        type_slug="production-issue",
+        summary="Checkout down in live1 for every shopper",
+        description="Since 09:12 UTC every checkout fails with 502.",
     )
     AttachmentFactory(ticket=sev1, uploaded_by=world.alice, name="checkout-502.png", content=tiny_png())
     AttachmentFactory(ticket=sev1, uploaded_by=world.alice, name="gateway.log", content=b"502 Bad Gateway\n" * 40)

@@ -19,11 +19,11 @@ def test_acknowledgement_median_and_p90_over_the_last_week(world):
     for minutes in waits:
         ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice)
         Ticket.objects.filter(pk=ticket.pk).update(
-            created_at=START, acknowledged_at=START + timedelta(minutes=minutes),
+            created_at=START,
+            acknowledged_at=START + timedelta(minutes=minutes),
         )
     old = TicketFactory(organisation=world.alpha, requester_user=world.alice)
-    Ticket.objects.filter(pk=old.pk).update(created_at=START - timedelta(days=30),
-                                            acknowledged_at=START - timedelta(days=20))
+    Ticket.objects.filter(pk=old.pk).update(created_at=START - timedelta(days=30), acknowledged_at=START - timedelta(days=20))
 
     figures = ack_times(user=world.agent, now=START + timedelta(days=1))
 

@@ -29,8 +29,13 @@ def test_the_clock_counts_from_the_call_not_from_the_typing(world):
     contact = world.alpha.contacts.get(emergency_role="registered")
     with time_machine.travel(NOW, tick=False):
         ticket = ticket_file_on_behalf(
-            organisation=world.alpha, ticket_type=production, actor=world.agent, requester_contact=contact,
-            received_at=NOW - timedelta(minutes=90), via="phone", summary="Checkout down, said on the phone",
+            organisation=world.alpha,
+            ticket_type=production,
+            actor=world.agent,
+            requester_contact=contact,
+            received_at=NOW - timedelta(minutes=90),
+            via="phone",
+            summary="Checkout down, said on the phone",
             severity=Severity.objects.get(level=1),
             # Filed for a caller, a production issue still needs seed 002's justification, or it goes back.
             details={**required_details(production, world.alpha), "platform_justification": "Every order fails."},
@@ -55,13 +60,23 @@ def test_an_agent_files_for_a_contact_who_gets_the_reception_mail(world):
     assert form.status_code == 200 and contact.email in form.content.decode()
 
     with time_machine.travel(NOW, tick=False):
-        response = client.post(f"/desk/organisations/{world.alpha.pk}/file/", {
-            "type": "development-question", "requester_contact": contact.pk, "via": "chat",
-            "received_at": "2026-11-24T08:40", "summary": "How to page the orders API", "description": "From the chat.",
-            "cc_contacts": [ops.pk], "environment": world.alpha.environments.get(name="test1").pk,
-            **{f"detail_{key}": value for key, value in required_details(
-                TicketType.objects.get(slug="development-question"), world.alpha).items()},
-        })
+        response = client.post(
+            f"/desk/organisations/{world.alpha.pk}/file/",
+            {
+                "type": "development-question",
+                "requester_contact": contact.pk,
+                "via": "chat",
+                "received_at": "2026-11-24T08:40",
+                "summary": "How to page the orders API",
+                "description": "From the chat.",
+                "cc_contacts": [ops.pk],
+                "environment": world.alpha.environments.get(name="test1").pk,
+                **{
+                    f"detail_{key}": value
+                    for key, value in required_details(TicketType.objects.get(slug="development-question"), world.alpha).items()
+                },
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:3000]
     ticket = Ticket.objects.get(summary="How to page the orders API")
     assert response["Location"] == f"/desk/tickets/{ticket.number}/"
@@ -79,16 +94,27 @@ def test_a_contact_of_another_organisation_and_a_future_time_are_refused(world):
     outsider_contact = world.outsider.contacts.first()
     before = Ticket.objects.count()
     with time_machine.travel(NOW, tick=False):
-        response = client.post(f"/desk/organisations/{world.alpha.pk}/file/", {
-            "type": "development-question", "requester_contact": outsider_contact.pk, "via": "phone",
-            "received_at": "2026-11-24T08:40", "summary": "x", "description": "y",
-        })
+        response = client.post(
+            f"/desk/organisations/{world.alpha.pk}/file/",
+            {
+                "type": "development-question",
+                "requester_contact": outsider_contact.pk,
+                "via": "phone",
+                "received_at": "2026-11-24T08:40",
+                "summary": "x",
+                "description": "y",
+            },
+        )
         assert response.status_code == 400
         with pytest.raises(ValidationError):
             ticket_file_on_behalf(
-                organisation=world.alpha, ticket_type=TicketType.objects.get(slug="development-question"),
-                actor=world.agent, requester_contact=world.alpha.contacts.first(), received_at=NOW + timedelta(hours=1),
-                via="phone", summary="From the future",
+                organisation=world.alpha,
+                ticket_type=TicketType.objects.get(slug="development-question"),
+                actor=world.agent,
+                requester_contact=world.alpha.contacts.first(),
+                received_at=NOW + timedelta(hours=1),
+                via="phone",
+                summary="From the future",
             )
     assert Ticket.objects.count() == before
     assert desk_client(world.alan).get(f"/desk/organisations/{world.alpha.pk}/file/").status_code == 403

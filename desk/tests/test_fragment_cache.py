@@ -25,16 +25,29 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 def test_agents_and_customers_sharing_cached_rows_each_see_only_their_own_zone_language_and_tickets(world):
     cache.clear()
     with time_machine.travel(NOON_UTC, tick=False):
-        alpha = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=2,
-                              summary="CANARY-alpha checkout", type_slug="production-issue")
-        outsider = TicketFactory(organisation=world.outsider, requester_user=world.charlie, severity=2,
-                                 summary="CANARY-outsider invoices", type_slug="production-issue")
-        in_sao_paulo = UserFactory(email="bia@vendor.example", full_name="Bia Agent", role="agent",
-                                   timezone="America/Sao_Paulo", language="pt-br")
-        in_tokyo = UserFactory(email="ken@vendor.example", full_name="Ken Agent", role="agent",
-                               timezone="Asia/Tokyo", language="pt-br")
-        in_spanish = UserFactory(email="eva@vendor.example", full_name="Eva Agent", role="agent",
-                                 timezone="America/Sao_Paulo", language="es")
+        alpha = TicketFactory(
+            organisation=world.alpha,
+            requester_user=world.alice,
+            severity=2,
+            summary="CANARY-alpha checkout",
+            type_slug="production-issue",
+        )
+        outsider = TicketFactory(
+            organisation=world.outsider,
+            requester_user=world.charlie,
+            severity=2,
+            summary="CANARY-outsider invoices",
+            type_slug="production-issue",
+        )
+        in_sao_paulo = UserFactory(
+            email="bia@vendor.example", full_name="Bia Agent", role="agent", timezone="America/Sao_Paulo", language="pt-br"
+        )
+        in_tokyo = UserFactory(
+            email="ken@vendor.example", full_name="Ken Agent", role="agent", timezone="Asia/Tokyo", language="pt-br"
+        )
+        in_spanish = UserFactory(
+            email="eva@vendor.example", full_name="Eva Agent", role="agent", timezone="America/Sao_Paulo", language="es"
+        )
 
         # The same rows, first drawn for São Paulo in Portuguese, then asked for from Tokyo in the same
         # language, and from São Paulo in Spanish.

@@ -20,9 +20,13 @@ def desk_client(user) -> Client:  # type: ignore[no-untyped-def]
 
 def a_macro(**fields) -> Macro:  # type: ignore[no-untyped-def]
     defaults = {
-        "title": "Known carrier outage", "reply": "This is the known DHL outage; we will update you within the hour.",
-        "status": Ticket.Status.WAITING_ON_VENDOR, "assign": Macro.Assign.ME, "severity": Severity.objects.get(level=2),
-        "severity_reason": "Covered by the carrier incident", "tags": "carrier-dhl, outage",
+        "title": "Known carrier outage",
+        "reply": "This is the known DHL outage; we will update you within the hour.",
+        "status": Ticket.Status.WAITING_ON_VENDOR,
+        "assign": Macro.Assign.ME,
+        "severity": Severity.objects.get(level=2),
+        "severity_reason": "Covered by the carrier incident",
+        "tags": "carrier-dhl, outage",
     }
     return Macro.objects.create(**{**defaults, **fields})
 

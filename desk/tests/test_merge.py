@@ -39,7 +39,8 @@ def test_the_kept_ticket_holds_everything_and_the_duplicate_closes_with_a_public
 
     assert response.status_code == 302
     assert list(kept.comments.values_list("body", flat=True)) == [
-        "It is slow on the basket page too.", "Same as the other one, surely.",
+        "It is slow on the basket page too.",
+        "Same as the other one, surely.",
     ]
     assert list(kept.attachments.values_list("original_name", flat=True)) == ["har-file.txt"]
     assert ops in kept.cc_contacts.all()
@@ -86,12 +87,12 @@ def test_a_cross_organisation_merge_is_refused_in_the_desk_and_the_api(world):
     before = Ticket.objects.get(pk=world.outsider_ticket.pk).status
 
     page = client_for(world.agent).post(
-        f"/desk/tickets/{world.alice_ticket.number}/merge/", {"other": world.outsider_ticket.reference},
+        f"/desk/tickets/{world.alice_ticket.number}/merge/",
+        {"other": world.outsider_ticket.reference},
     )
     staff = APIClient()
     staff.force_authenticate(world.agent)
-    api = staff.post(f"/api/v1/tickets/{world.alice_ticket.number}/merge/", {"into": world.outsider_ticket.number},
-                     format="json")
+    api = staff.post(f"/api/v1/tickets/{world.alice_ticket.number}/merge/", {"into": world.outsider_ticket.number}, format="json")
 
     assert page.status_code == 400 and "same organisation" in page.content.decode()
     assert api.status_code == 400 and "same organisation" in api.json()["error"]["fields"]["into"][0]
@@ -104,11 +105,12 @@ def test_the_api_merges_for_staff_only(world):
     duplicate, _ops = a_duplicate(world)
     customer = APIClient()
     customer.force_authenticate(world.alan)
-    assert customer.post(f"/api/v1/tickets/{duplicate.number}/merge/", {"into": world.alice_ticket.number},
-                         format="json").status_code == 403
+    assert (
+        customer.post(f"/api/v1/tickets/{duplicate.number}/merge/", {"into": world.alice_ticket.number}, format="json").status_code
+        == 403
+    )
     staff = APIClient()
     staff.force_authenticate(world.agent)
-    response = staff.post(f"/api/v1/tickets/{duplicate.number}/merge/", {"into": world.alice_ticket.number},
-                          format="json")
+    response = staff.post(f"/api/v1/tickets/{duplicate.number}/merge/", {"into": world.alice_ticket.number}, format="json")
     assert response.status_code == 200 and response.json()["number"] == world.alice_ticket.number
     assert ticket_merge_target(ticket=duplicate) == world.alice_ticket

@@ -25,8 +25,7 @@ def told(user) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def mailed(user) -> list[str]:  # type: ignore[no-untyped-def]
-    return list(OutboundEmail.objects.filter(recipient=user.email, event_key__startswith="desk-")
-                .values_list("subject", flat=True))
+    return list(OutboundEmail.objects.filter(recipient=user.email, event_key__startswith="desk-").values_list("subject", flat=True))
 
 
 def test_an_assignment_is_told_in_the_desk_and_by_mail_but_not_to_oneself(world):
@@ -66,8 +65,7 @@ def test_new_tickets_reach_the_agents_watching_their_queue(world):
 
 def test_a_mention_in_an_internal_note_notifies_that_colleague_and_no_customer_sees_it(world):
     priya = UserFactory(email="priya.patel@vendor.example", full_name="Priya Patel", role="agent")
-    comment_add(ticket=world.alice_ticket, author=world.agent, body="@priya.patel can you check the gateway?",
-                is_internal=True)
+    comment_add(ticket=world.alice_ticket, author=world.agent, body="@priya.patel can you check the gateway?", is_internal=True)
     assert told(priya) == ["mention"]
     assert AgentNotification.objects.get(user=priya).text == f"Sam Agent mentioned you on {world.alice_ticket.reference}"
     comment_add(ticket=world.alice_ticket, author=world.agent, body="Thanks @priya.patel, we fixed it.")

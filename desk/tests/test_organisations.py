@@ -35,11 +35,19 @@ def test_the_organisation_page_shows_the_customer_in_view(world):
     closed = TicketFactory(organisation=world.alpha, summary="Old closed thing")
     ticket_status_change(ticket=closed, actor=world.agent, status=Ticket.Status.CLOSED)
     AccessGrantFactory(organisation=world.alpha, granted_by=world.alan, reason="Debugging the carrier")
-    AccessGrantFactory(organisation=world.alpha, granted_by=world.alan, reason="Long ago",
-                       starts_at=datetime(2025, 1, 1, tzinfo=UTC), ends_at=datetime(2025, 1, 2, tzinfo=UTC))
+    AccessGrantFactory(
+        organisation=world.alpha,
+        granted_by=world.alan,
+        reason="Long ago",
+        starts_at=datetime(2025, 1, 1, tzinfo=UTC),
+        ends_at=datetime(2025, 1, 2, tzinfo=UTC),
+    )
     incident = Incident.objects.create(title="Carrier API degraded", message="Slow labels", detected_at=datetime.now(UTC))
     incident_organisations_link(
-        incident=incident, organisations=[world.alpha], area=ProductArea.objects.create(name="Carriers"), actor=world.agent,
+        incident=incident,
+        organisations=[world.alpha],
+        area=ProductArea.objects.create(name="Carriers"),
+        actor=world.agent,
     )
 
     response = page_of(world)

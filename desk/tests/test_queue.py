@@ -69,7 +69,10 @@ def test_search_finds_numbers_summaries_descriptions_and_comments(world):
     by_comment = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Orders stuck")
     comment_add(ticket=by_comment, author=world.alice, body="The carrier label printer says ZEBRA-42 offline")
     by_description = TicketFactory(
-        organisation=world.alpha, requester_user=world.alice, summary="Other", description="warehouse webhook retries",
+        organisation=world.alpha,
+        requester_user=world.alice,
+        summary="Other",
+        description="warehouse webhook retries",
     )
 
     assert numbers(client.get("/desk/", {"q": "checkout"})) == [world.alice_ticket.number]
@@ -114,7 +117,9 @@ def test_the_queue_costs_the_same_queries_for_10_and_100_rows(world, settings):
         # Running, acknowledged (stopped) and waiting (paused) clocks, assigned or not.
         for i in range(count):
             ticket = TicketFactory(
-                organisation=organisations[i % 5], severity=(i % 2) + 1, type_slug="production-issue",
+                organisation=organisations[i % 5],
+                severity=(i % 2) + 1,
+                type_slug="production-issue",
             )
             if i % 2:
                 ticket_assign(ticket=ticket, actor=agents[0], assignee=agents[i % 3])
@@ -152,8 +157,9 @@ def test_bulk_assign_and_close_from_the_queue(world):
     client = desk_client(world.agent)
     picked = [world.alice_ticket.number, other.number]
 
-    response = client.post("/desk/bulk/", {"action": "assign", "tickets": picked, "assignee": world.lead.pk,
-                                           "next": "/desk/?view=unassigned"})
+    response = client.post(
+        "/desk/bulk/", {"action": "assign", "tickets": picked, "assignee": world.lead.pk, "next": "/desk/?view=unassigned"}
+    )
     assert response.status_code == 302 and response["Location"] == "/desk/?view=unassigned"
     assert set(Ticket.objects.filter(number__in=picked).values_list("assignee", flat=True)) == {world.lead.pk}
 

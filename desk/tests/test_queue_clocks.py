@@ -182,7 +182,7 @@ def test_the_ticket_page_heads_with_the_same_countdown(world, desk):
         late = client.get(f"/desk/tickets/{desk['breached'].number}/").content.decode()
 
     def head(body: str) -> str:
-        part = body[body.index('class="ticket-head"'):body.index('class="quick-actions"')]
+        part = body[body.index('class="ticket-head"') : body.index('class="quick-actions"')]
         return " ".join(re.sub(r"<[^>]+>", " ", part).split())
 
     assert "To acknowledge: 1h 50m left" in head(fresh)

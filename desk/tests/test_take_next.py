@@ -80,7 +80,9 @@ def test_two_agents_taking_next_at_once_get_two_different_tickets(need_postgres,
 
         def press(index: int, start: threading.Barrier = start, landed: dict[int, str] = landed) -> None:
             request = urllib.request.Request(  # noqa: S310 - the live test server
-                f"{live_server.url}/desk/next/", data=b"", method="POST",
+                f"{live_server.url}/desk/next/",
+                data=b"",
+                method="POST",
                 headers={**sessions[index], "Referer": f"{live_server.url}/desk/"},
             )
             start.wait()

@@ -181,8 +181,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # starts like a PNG: the upload check
 
 def test_the_ticket_page_lists_its_files_with_checked_downloads(world):
     with time_machine.travel(datetime(2026, 11, 23, 15, 30, tzinfo=UTC), tick=False):
-        log = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="gateway-502.log",
-                                content=b"x" * 2048)
+        log = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="gateway-502.log", content=b"x" * 2048)
         shot = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="checkout.png", content=PNG)
         note = comment_add(ticket=world.alice_ticket, author=world.agent, body="Trace", is_internal=True)
         trace = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.agent, name="trace.txt", comment=note)
@@ -190,7 +189,7 @@ def test_the_ticket_page_lists_its_files_with_checked_downloads(world):
 
     body = client.get(url(world.alice_ticket)).content.decode()
 
-    files = body[body.index('id="attachments"'):body.index("Timeline")]
+    files = body[body.index('id="attachments"') : body.index("Timeline")]
     for attachment in (log, shot, trace):
         assert f'href="/portal/tickets/{world.alice_ticket.number}/files/{attachment.pk}/" download' in files
     assert "gateway-502.log" in files and "2.0\xa0KB" in files and "Alice Alpha" in files

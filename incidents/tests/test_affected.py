@@ -30,20 +30,31 @@ def area(db) -> ProductArea:  # type: ignore[no-untyped-def]
 def outage(impact: str = "partial_outage", **kwargs):  # type: ignore[no-untyped-def]
     labels = component("Correos", group="Carriers · Spain")
     return publishing.incident_create(
-        title="Correos (Spain): labels cannot be created", message="A third of the Correos label requests fail.",
-        components={labels: impact}, market="Spain", cause="carrier", source="agent", publish_now=True, **kwargs,
+        title="Correos (Spain): labels cannot be created",
+        message="A third of the Correos label requests fail.",
+        components={labels: impact},
+        market="Spain",
+        cause="carrier",
+        source="agent",
+        publish_now=True,
+        **kwargs,
     )
 
 
 def link(client, incident, organisations, area):  # type: ignore[no-untyped-def]
     return client.post(
         reverse("desk_status:organisations_link", args=[incident.pk]),
-        {"organisations": [o.pk for o in organisations], "area": area.pk}, follow=True,
+        {"organisations": [o.pk for o in organisations], "area": area.pk},
+        follow=True,
     )
 
 
 def test_linking_from_the_desk_raises_one_alert_per_organisation_at_once(
-    client, world, area, smtp, django_capture_on_commit_callbacks,
+    client,
+    world,
+    area,
+    smtp,
+    django_capture_on_commit_callbacks,
 ) -> None:
     client.force_login(world.agent)
     with time_machine.travel(MONDAY_NIGHT, tick=False):
@@ -62,8 +73,7 @@ def test_linking_from_the_desk_raises_one_alert_per_organisation_at_once(
 
     # An alert does not wait for business hours: both organisations' emergency contacts have it now.
     received = {m.envelope_to[0] for m in smtp.messages}
-    assert received == {"emergency@alpha.example", "ops-list@alpha.example",
-                        "emergency@outsider.example", "ops-list@outsider.example"}
+    assert received == {"emergency@alpha.example", "ops-list@alpha.example", "emergency@outsider.example", "ops-list@outsider.example"}
 
     [event] = IncidentEvent.objects.filter(incident=incident, kind=IncidentEvent.Kind.ORGANISATIONS)
     assert event.actor == world.agent
@@ -85,23 +95,26 @@ def test_linking_twice_sends_nothing_twice(client, world, area) -> None:
 
     # Another agent, both organisations: only the new one is told.
     other = world.lead
-    links = affected.incident_organisations_link(incident=incident, organisations=[world.alpha, world.outsider],
-                                                 area=area, actor=other)
+    links = affected.incident_organisations_link(
+        incident=incident, organisations=[world.alpha, world.outsider], area=area, actor=other
+    )
     assert [link.organisation for link in links] == [world.outsider]
     assert Notice.objects.filter(organisation=world.alpha).count() == 1
     assert IncidentOrganisation.objects.filter(incident=incident).count() == 2
 
 
-@pytest.mark.parametrize(("impact", "kind"), [
-    ("major_outage", Notice.Kind.ALERT),
-    ("partial_outage", Notice.Kind.ALERT),
-    ("degraded_performance", Notice.Kind.ALERT),  # seed 000: degraded performance is its first example of an alert
-    ("operational", Notice.Kind.WARNING),
-])
+@pytest.mark.parametrize(
+    ("impact", "kind"),
+    [
+        ("major_outage", Notice.Kind.ALERT),
+        ("partial_outage", Notice.Kind.ALERT),
+        ("degraded_performance", Notice.Kind.ALERT),  # seed 000: degraded performance is its first example of an alert
+        ("operational", Notice.Kind.WARNING),
+    ],
+)
 def test_the_notice_is_an_alert_while_a_component_is_impaired(world, area, impact: str, kind: str) -> None:
     incident = outage(impact)
-    [link] = affected.incident_organisations_link(incident=incident, organisations=[world.alpha], area=area,
-                                                  actor=world.agent)
+    [link] = affected.incident_organisations_link(incident=incident, organisations=[world.alpha], area=area, actor=world.agent)
     assert link.notice.kind == kind
 
 
@@ -111,11 +124,13 @@ def test_a_maintenance_window_is_a_warning_held_for_business_hours(world, area) 
 
         now = timezone.now()
         window = publishing.maintenance_schedule(
-            title="Public API database upgrade", message="Read-only for 15 minutes.", components=[component()],
-            scheduled_for=now + timedelta(hours=2), scheduled_until=now + timedelta(hours=3),
+            title="Public API database upgrade",
+            message="Read-only for 15 minutes.",
+            components=[component()],
+            scheduled_for=now + timedelta(hours=2),
+            scheduled_until=now + timedelta(hours=3),
         )
-        [link] = affected.incident_organisations_link(incident=window, organisations=[world.alpha], area=area,
-                                                      actor=world.agent)
+        [link] = affected.incident_organisations_link(incident=window, organisations=[world.alpha], area=area, actor=world.agent)
     assert link.notice.kind == Notice.Kind.WARNING
     held = OutboundEmail.objects.filter(event_key=link.notice.event_key)
     assert held.count() == 2 and all(row.held_reason for row in held)
@@ -124,12 +139,12 @@ def test_a_maintenance_window_is_a_warning_held_for_business_hours(world, area) 
 def test_updates_and_the_automatic_resolution_reach_the_linked_organisations(world, area) -> None:
     with time_machine.travel(MONDAY_NIGHT, tick=False) as traveller:
         incident = outage()
-        [link] = affected.incident_organisations_link(incident=incident, organisations=[world.alpha], area=area,
-                                                      actor=world.agent)
+        [link] = affected.incident_organisations_link(incident=incident, organisations=[world.alpha], area=area, actor=world.agent)
         first = OutboundEmail.objects.get(event_key=link.notice.event_key, recipient="emergency@alpha.example")
 
-        publishing.incident_update_post(incident=incident, status="monitoring", actor=world.lead,
-                                        message="Correos fixed their label service; we are watching.")
+        publishing.incident_update_post(
+            incident=incident, status="monitoring", actor=world.lead, message="Correos fixed their label service; we are watching."
+        )
         traveller.shift(timedelta(minutes=10))
         assert publishing.incidents_resolve_stable() == [incident.pk]
 
@@ -152,8 +167,7 @@ def test_an_organisation_without_an_emergency_contact_links_nothing(world, area)
     Contact.objects.filter(organisation=nobody).delete()
     incident = outage()
     with pytest.raises(ValidationError, match="No registered emergency contact at Nobody Home"):
-        affected.incident_organisations_link(incident=incident, organisations=[world.alpha, nobody], area=area,
-                                             actor=world.agent)
+        affected.incident_organisations_link(incident=incident, organisations=[world.alpha, nobody], area=area, actor=world.agent)
     assert not Notice.objects.exists() and not IncidentOrganisation.objects.exists()
     assert not OutboundEmail.objects.filter(event_key__startswith="notice:").exists()
 
@@ -170,8 +184,9 @@ def test_a_resolved_incident_takes_no_new_organisations(client, world, area) -> 
 def test_customers_cannot_link_organisations(client, world, area) -> None:
     incident = outage()
     client.force_login(world.alan)
-    response = client.post(reverse("desk_status:organisations_link", args=[incident.pk]),
-                           {"organisations": [world.alpha.pk], "area": area.pk})
+    response = client.post(
+        reverse("desk_status:organisations_link", args=[incident.pk]), {"organisations": [world.alpha.pk], "area": area.pk}
+    )
     assert response.status_code in (302, 403, 404)
     assert not Notice.objects.exists()
 

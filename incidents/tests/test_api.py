@@ -16,12 +16,34 @@ pytestmark = pytest.mark.django_db
 
 PAGE_FIELDS = {"id", "name", "url", "time_zone", "updated_at"}
 COMPONENT_FIELDS = {
-    "id", "name", "status", "created_at", "updated_at", "position", "description", "showcase", "start_date",
-    "group_id", "page_id", "group", "only_show_if_degraded",
+    "id",
+    "name",
+    "status",
+    "created_at",
+    "updated_at",
+    "position",
+    "description",
+    "showcase",
+    "start_date",
+    "group_id",
+    "page_id",
+    "group",
+    "only_show_if_degraded",
 }
 INCIDENT_FIELDS = {
-    "id", "name", "status", "created_at", "updated_at", "monitoring_at", "resolved_at", "impact", "shortlink",
-    "started_at", "page_id", "incident_updates", "components",
+    "id",
+    "name",
+    "status",
+    "created_at",
+    "updated_at",
+    "monitoring_at",
+    "resolved_at",
+    "impact",
+    "shortlink",
+    "started_at",
+    "page_id",
+    "incident_updates",
+    "components",
 }
 UPDATE_FIELDS = {"id", "status", "body", "incident_id", "created_at", "updated_at", "display_at", "affected_components"}
 COMPONENT_STATUSES = {"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
@@ -50,23 +72,39 @@ def world_of_incidents():  # type: ignore[no-untyped-def]
     ungrouped.group = None
     ungrouped.save()
     outage = publishing.incident_create(
-        title="Correos (Spain): labels fail", message="Labels fail.", components={labels: "partial_outage"},
-        cause="code_change", market="Spain",
+        title="Correos (Spain): labels fail",
+        message="Labels fail.",
+        components={labels: "partial_outage"},
+        cause="code_change",
+        market="Spain",
     )
     publishing.incident_update_post(incident=outage, status="identified", message="Found it.", components={labels: "major_outage"})
     hidden = publishing.incident_create(title="CANARY hidden", message="x", components={dashboard: "major_outage"})
     now = timezone.now()
     active = publishing.maintenance_schedule(
-        title="API upgrade", message="Read-only.", components=[api],
-        scheduled_for=now - timedelta(minutes=1), scheduled_until=now + timedelta(hours=1),
+        title="API upgrade",
+        message="Read-only.",
+        components=[api],
+        scheduled_for=now - timedelta(minutes=1),
+        scheduled_until=now + timedelta(hours=1),
     )
     publishing.maintenances_advance()
     upcoming = publishing.maintenance_schedule(
-        title="Dashboard release", message="Short blips.", components=[dashboard],
-        scheduled_for=now + timedelta(days=1), scheduled_until=now + timedelta(days=1, hours=1),
+        title="Dashboard release",
+        message="Short blips.",
+        components=[dashboard],
+        scheduled_for=now + timedelta(days=1),
+        scheduled_until=now + timedelta(days=1, hours=1),
     )
-    return {"labels": labels, "api": api, "dashboard": dashboard, "outage": outage, "hidden": hidden,
-            "active": active, "upcoming": upcoming}
+    return {
+        "labels": labels,
+        "api": api,
+        "dashboard": dashboard,
+        "outage": outage,
+        "hidden": hidden,
+        "active": active,
+        "upcoming": upcoming,
+    }
 
 
 def check_incident(incident: dict, *, maintenance: bool = False) -> None:
@@ -154,7 +192,8 @@ def test_incidents_lists_and_unresolved(client, world_of_incidents) -> None:
 
 def test_scheduled_maintenance_lists(client, world_of_incidents) -> None:
     assert [m["name"] for m in fetch(client, "scheduled-maintenances.json")["scheduled_maintenances"]] == [
-        "Dashboard release", "API upgrade",
+        "Dashboard release",
+        "API upgrade",
     ]
     upcoming = fetch(client, "scheduled-maintenances/upcoming.json")["scheduled_maintenances"]
     active = fetch(client, "scheduled-maintenances/active.json")["scheduled_maintenances"]

@@ -16,10 +16,18 @@ def test_an_agent_opens_updates_and_resolves_an_incident(client, world) -> None:
     labels = component("Correos", group="Carriers · Spain")
     assert client.get(reverse("desk_status:overview")).status_code == 200
 
-    response = client.post(reverse("desk_status:incident_create"), {
-        "title": "Correos (Spain): labels fail", "message": "Labels fail.", "market": "Spain", "cause": "carrier",
-        "status": "investigating", "components": [labels.pk], "impact": "partial_outage",
-    })
+    response = client.post(
+        reverse("desk_status:incident_create"),
+        {
+            "title": "Correos (Spain): labels fail",
+            "message": "Labels fail.",
+            "market": "Spain",
+            "cause": "carrier",
+            "status": "investigating",
+            "components": [labels.pk],
+            "impact": "partial_outage",
+        },
+    )
     assert response.status_code == 302
     incident = Incident.objects.get()
     assert incident.published_at is None and incident.created_by == world.agent  # not ticked: waits for the 30 minutes
@@ -30,9 +38,15 @@ def test_an_agent_opens_updates_and_resolves_an_incident(client, world) -> None:
     assert incident.events.get(kind=IncidentEvent.Kind.PUBLISHED).actor == world.agent
 
     detail = reverse("desk_status:incident", args=[incident.pk])
-    client.post(detail, {
-        "status": "monitoring", "message": "Fixed, watching.", "components": [labels.pk], "impact": "degraded_performance",
-    })
+    client.post(
+        detail,
+        {
+            "status": "monitoring",
+            "message": "Fixed, watching.",
+            "components": [labels.pk],
+            "impact": "degraded_performance",
+        },
+    )
     incident.refresh_from_db()
     assert incident.status == "monitoring" and incident.impact == "minor"
     page = client.get(detail).content.decode()
@@ -51,15 +65,27 @@ def test_an_agent_sets_a_component_status_and_schedules_maintenance(client, worl
     client.post(reverse("desk_status:component_status", args=[api.pk]), {"status": "degraded_performance"})
     assert Component.objects.get(pk=api.pk).status == "degraded_performance"
 
-    response = client.post(reverse("desk_status:maintenance_create"), {
-        "title": "API upgrade", "message": "Read-only.", "components": [api.pk],
-        "scheduled_for": "2030-05-01T02:00", "scheduled_until": "2030-05-01T01:00",
-    })
+    response = client.post(
+        reverse("desk_status:maintenance_create"),
+        {
+            "title": "API upgrade",
+            "message": "Read-only.",
+            "components": [api.pk],
+            "scheduled_for": "2030-05-01T02:00",
+            "scheduled_until": "2030-05-01T01:00",
+        },
+    )
     assert response.status_code == 200 and "must end after it starts" in response.content.decode()
-    client.post(reverse("desk_status:maintenance_create"), {
-        "title": "API upgrade", "message": "Read-only.", "components": [api.pk],
-        "scheduled_for": "2030-05-01T02:00", "scheduled_until": "2030-05-01T03:00",
-    })
+    client.post(
+        reverse("desk_status:maintenance_create"),
+        {
+            "title": "API upgrade",
+            "message": "Read-only.",
+            "components": [api.pk],
+            "scheduled_for": "2030-05-01T02:00",
+            "scheduled_until": "2030-05-01T03:00",
+        },
+    )
     window = Incident.objects.get(kind="maintenance")
     assert window.status == "scheduled" and window.published_at is not None
 

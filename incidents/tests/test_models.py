@@ -26,8 +26,13 @@ def test_a_window_ends_after_it_starts() -> None:
     now = timezone.now()
     with pytest.raises(IntegrityError):
         Incident.objects.create(
-            kind="maintenance", title="Upgrade", message="m", detected_at=now, status="scheduled",
-            scheduled_for=now, scheduled_until=now - timedelta(hours=1),
+            kind="maintenance",
+            title="Upgrade",
+            message="m",
+            detected_at=now,
+            status="scheduled",
+            scheduled_for=now,
+            scheduled_until=now - timedelta(hours=1),
         )
 
 

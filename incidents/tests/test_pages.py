@@ -28,8 +28,12 @@ def labels():  # type: ignore[no-untyped-def]
 
 def carrier_incident(labels, **kwargs):  # type: ignore[no-untyped-def]
     return publishing.incident_create(
-        title=kwargs.pop("title", "DHL (Spain): labels cannot be created"), message="Creating DHL labels fails.",
-        components={labels: kwargs.pop("impact", "partial_outage")}, market="Spain", cause=kwargs.pop("cause", "carrier"), **kwargs,
+        title=kwargs.pop("title", "DHL (Spain): labels cannot be created"),
+        message="Creating DHL labels fails.",
+        components={labels: kwargs.pop("impact", "partial_outage")},
+        market="Spain",
+        cause=kwargs.pop("cause", "carrier"),
+        **kwargs,
     )
 
 
@@ -98,8 +102,11 @@ def test_an_admin_edit_invalidates_the_cache_too(client, labels) -> None:
 def test_maintenance_shows_upcoming_then_in_progress(client, labels) -> None:
     with time_machine.travel(T0, tick=False):
         publishing.maintenance_schedule(
-            title="Carrier gateway upgrade", message="Labels may be slow.", components=[labels],
-            scheduled_for=T0 + timedelta(hours=1), scheduled_until=T0 + timedelta(hours=2),
+            title="Carrier gateway upgrade",
+            message="Labels may be slow.",
+            components=[labels],
+            scheduled_for=T0 + timedelta(hours=1),
+            scheduled_until=T0 + timedelta(hours=2),
         )
         body = get(client, "status:index")
         assert "Scheduled maintenance" in body and "Carrier gateway upgrade" in body

@@ -25,8 +25,11 @@ def public_ids() -> set[int]:
 def raise_from_monitoring(**kwargs: object) -> Incident:
     labels = component()
     defaults: dict[str, object] = {
-        "title": "DHL (Spain): labels cannot be created", "message": "Creating DHL labels fails for Spanish shops.",
-        "components": {labels: "partial_outage"}, "market": "Spain", "cause": Incident.Cause.CARRIER,
+        "title": "DHL (Spain): labels cannot be created",
+        "message": "Creating DHL labels fails for Spanish shops.",
+        "components": {labels: "partial_outage"},
+        "market": "Spain",
+        "cause": Incident.Cause.CARRIER,
     }
     return publishing.incident_create(**{**defaults, **kwargs})  # type: ignore[arg-type]
 
@@ -142,7 +145,10 @@ def test_updates_carry_component_changes_and_recompute_the_impact() -> None:
     assert incident.impact == "major"
     labels = incident.components.get()
     update = publishing.incident_update_post(
-        incident=incident, status="identified", message="Worse than thought.", components={labels: "major_outage"},
+        incident=incident,
+        status="identified",
+        message="Worse than thought.",
+        components={labels: "major_outage"},
     )
     incident.refresh_from_db()
     assert incident.impact == "critical"
@@ -166,8 +172,11 @@ def test_a_maintenance_window_starts_and_completes_on_time() -> None:
     db = component("Database")
     with time_machine.travel(T0, tick=False):
         window = publishing.maintenance_schedule(
-            title="Database upgrade", message="Short read-only periods.", components=[db],
-            scheduled_for=T0 + timedelta(hours=2), scheduled_until=T0 + timedelta(hours=3),
+            title="Database upgrade",
+            message="Short read-only periods.",
+            components=[db],
+            scheduled_for=T0 + timedelta(hours=2),
+            scheduled_until=T0 + timedelta(hours=3),
         )
     assert window.pk in public_ids() and window.status == "scheduled"
     assert list(selectors.maintenances_upcoming()) == [window]

@@ -51,7 +51,11 @@ def test_an_open_incident_without_components_still_colours_the_page() -> None:
 
 def test_every_status_and_indicator_uses_statuspage_words() -> None:
     assert set(rollup.COMPONENT_STATUSES) == {
-        "operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance",
+        "operational",
+        "degraded_performance",
+        "partial_outage",
+        "major_outage",
+        "under_maintenance",
     }
     assert set(rollup.DESCRIPTIONS) == {"none", "minor", "major", "critical", "maintenance"}
 

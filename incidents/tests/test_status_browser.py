@@ -54,8 +54,12 @@ def build_components() -> dict[str, object]:
     morning = (timezone.now() - timedelta(days=12)).replace(hour=9, minute=0, second=0, microsecond=0)
     with time_machine.travel(morning, tick=False):
         old = publishing.incident_create(
-            title="Shopify: orders imported late", message="Orders reach us with a delay of up to 20 minutes.",
-            components={made["shopify"]: "degraded_performance"}, cause="integration", publish_now=True, source="agent",
+            title="Shopify: orders imported late",
+            message="Orders reach us with a delay of up to 20 minutes.",
+            components={made["shopify"]: "degraded_performance"},
+            cause="integration",
+            publish_now=True,
+            source="agent",
         )
     with time_machine.travel(morning + timedelta(hours=3), tick=False):
         publishing.incident_resolve(incident=old, message="Imports are back to normal.")
@@ -79,12 +83,16 @@ def test_status_page_partial_outage(page, live_server) -> None:
     incident = publishing.incident_create(
         title="Correos (Spain): labels cannot be created",
         message="Creating Correos labels fails for about a third of the requests. Retrying usually works.",
-        components={made["labels_es"]: "partial_outage"}, market="Spain", cause="carrier",
+        components={made["labels_es"]: "partial_outage"},
+        market="Spain",
+        cause="carrier",
         detected_at=timezone.now() - timedelta(minutes=31),
     )
     publishing.incidents_publish_due()
     publishing.incident_update_post(
-        incident=incident, status="identified", message="Correos' label service answers with timeouts; we are in contact with them.",
+        incident=incident,
+        status="identified",
+        message="Correos' label service answers with timeouts; we are in contact with them.",
     )
     shoot(page, live_server, "partial-outage")
     assert page.locator(".banner h1").inner_text() == "Partial system outage"
@@ -95,12 +103,18 @@ def test_status_page_maintenance(page, live_server) -> None:
     made = build_components()
     now = timezone.now()
     publishing.maintenance_schedule(
-        title="Public API database upgrade", message="The API answers read-only for up to 15 minutes.",
-        components=[made["api"]], scheduled_for=now - timedelta(minutes=5), scheduled_until=now + timedelta(hours=1),
+        title="Public API database upgrade",
+        message="The API answers read-only for up to 15 minutes.",
+        components=[made["api"]],
+        scheduled_for=now - timedelta(minutes=5),
+        scheduled_until=now + timedelta(hours=1),
     )
     publishing.maintenance_schedule(
-        title="Dashboard release", message="A new dashboard release; short interruptions are possible.",
-        components=[made["dashboard"]], scheduled_for=now + timedelta(days=2), scheduled_until=now + timedelta(days=2, hours=1),
+        title="Dashboard release",
+        message="A new dashboard release; short interruptions are possible.",
+        components=[made["dashboard"]],
+        scheduled_for=now + timedelta(days=2),
+        scheduled_until=now + timedelta(days=2, hours=1),
     )
     publishing.maintenances_advance()
     shoot(page, live_server, "maintenance")
@@ -117,13 +131,21 @@ def test_desk_status_pages(page, live_server) -> None:
     incident = publishing.incident_create(
         title="Correos (Spain): labels cannot be created",
         message="Creating Correos labels fails for about a third of the requests. Retrying usually works.",
-        components={made["labels_es"]: "partial_outage"}, market="Spain", cause="carrier", source="agent", publish_now=True,
+        components={made["labels_es"]: "partial_outage"},
+        market="Spain",
+        cause="carrier",
+        source="agent",
+        publish_now=True,
     )
     from accounts.models import User
 
     agent = User.objects.get(email="sam@vendor.example")
-    publishing.incident_update_post(incident=incident, status="identified", actor=agent,
-                                    message="Correos' label service answers with timeouts; we are in contact with them.")
+    publishing.incident_update_post(
+        incident=incident,
+        status="identified",
+        actor=agent,
+        message="Correos' label service answers with timeouts; we are in contact with them.",
+    )
     affected.incident_organisations_link(incident=incident, organisations=[alpha], area=area, actor=agent)
 
     sign_in(page, "sam@vendor.example")

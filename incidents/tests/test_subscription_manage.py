@@ -81,9 +81,14 @@ def test_without_script_ticking_a_group_takes_it_whole_and_unticking_a_whole_gro
     url = path(subscriptions.manage_url(subscriber))
     spain, portugal = picker["correos"].group_id, picker["ctt"].group_id
     # Spain was shown whole; its box unticked (the component boxes left as they were) drops it; Portugal's box ticked adds it.
-    response = client.post(url, {
-        "components": [picker["correos"].pk, picker["seur"].pk], "groups": [portugal], "shown_whole": str(spain),
-    })
+    response = client.post(
+        url,
+        {
+            "components": [picker["correos"].pk, picker["seur"].pk],
+            "groups": [portugal],
+            "shown_whole": str(spain),
+        },
+    )
     assert response.status_code == 302
     assert chosen(subscriber) == {"CTT"}
     page = client.get(url).content.decode()
@@ -97,8 +102,9 @@ def test_with_script_the_component_boxes_alone_are_the_answer(client, picker) ->
     subscriber = confirmed(components=[picker["correos"], picker["seur"]])
     spain = picker["correos"].group_id
     # The script unticked the group box when SEUR was unticked: with it, that must not drop Correos.
-    client.post(path(subscriptions.manage_url(subscriber)),
-                {"components": [picker["correos"].pk], "shown_whole": str(spain), "scripted": "1"})
+    client.post(
+        path(subscriptions.manage_url(subscriber)), {"components": [picker["correos"].pk], "shown_whole": str(spain), "scripted": "1"}
+    )
     assert chosen(subscriber) == {"Correos"}
 
 
@@ -116,8 +122,9 @@ def test_choosing_none_follows_everything_and_the_subscriber_can_stop_entirely(c
     page = response.content.decode()
     assert "You are unsubscribed: no more status updates will be mailed to ops@shop.example." in page
     assert "Unsubscribe from everything" not in page
-    publishing.incident_create(title="Shopify late", message="m", components={picker["shopify"]: "degraded_performance"},
-                               cause="code_change")
+    publishing.incident_create(
+        title="Shopify late", message="m", components={picker["shopify"]: "degraded_performance"}, cause="code_change"
+    )
     assert not OutboundEmail.objects.filter(recipient="ops@shop.example", subject__contains="Shopify late").exists()
 
     client.post(url, {"components": [picker["shopify"].pk]})  # saving a choice resumes the updates
@@ -129,8 +136,11 @@ def test_a_forged_cut_or_expired_link_says_so_and_changes_nothing(client, picker
     subscriber = confirmed(components=[picker["ctt"]])
     url = path(subscriptions.manage_url(subscriber))
     unsubscribe_token = subscriptions.unsubscribe_url(subscriber).rstrip("/").rsplit("/", 1)[1]
-    for bad in (reverse("status:subscription", args=["forged"]), url[:-6] + "/",
-                reverse("status:subscription", args=[unsubscribe_token])):
+    for bad in (
+        reverse("status:subscription", args=["forged"]),
+        url[:-6] + "/",
+        reverse("status:subscription", args=[unsubscribe_token]),
+    ):
         assert client.get(bad).status_code == 400
         response = client.post(bad, {"unsubscribe": ""})
         assert response.status_code == 400 and "This link does not work" in response.content.decode()

@@ -41,8 +41,9 @@ def test_subscribe_confirm_receive_and_unsubscribe_over_real_smtp(client, smtp, 
     assert subscriber.is_active
 
     with django_capture_on_commit_callbacks(execute=True):
-        incident = publishing.incident_create(title="Correos: labels fail", message="Labels fail.",
-                                              components={labels: "partial_outage"}, cause="code_change")
+        incident = publishing.incident_create(
+            title="Correos: labels fail", message="Labels fail.", components={labels: "partial_outage"}, cause="code_change"
+        )
     with django_capture_on_commit_callbacks(execute=True):
         publishing.incident_update_post(incident=incident, status="identified", message="Found the cause.")
     mails = smtp.wait_for(3)
@@ -61,7 +62,8 @@ def test_subscribe_confirm_receive_and_unsubscribe_over_real_smtp(client, smtp, 
     assert updates[1]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert header.startswith("<http://127.0.0.1:8000/status/unsubscribe/") and header.endswith("/>")
     one_click = Client(enforce_csrf_checks=True).post(
-        header[1:-1].replace("http://127.0.0.1:8000", ""), data="List-Unsubscribe=One-Click",
+        header[1:-1].replace("http://127.0.0.1:8000", ""),
+        data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
     assert one_click.status_code == 200 and "You are unsubscribed" in one_click.content.decode()
@@ -102,8 +104,13 @@ def test_maintenance_is_announced_to_subscribers(client) -> None:
     subscriber = subscribe(client, "c@shop.example")
     Subscriber.objects.filter(pk=subscriber.pk).update(confirmed_at=timezone.now())
     now = timezone.now()
-    publishing.maintenance_schedule(title="DB upgrade", message="m", components=[component()],
-                                    scheduled_for=now + timedelta(hours=1), scheduled_until=now + timedelta(hours=2))
+    publishing.maintenance_schedule(
+        title="DB upgrade",
+        message="m",
+        components=[component()],
+        scheduled_for=now + timedelta(hours=1),
+        scheduled_until=now + timedelta(hours=2),
+    )
     assert OutboundEmail.objects.filter(recipient="c@shop.example", subject__contains="DB upgrade").exists()
 
 

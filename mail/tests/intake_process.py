@@ -21,7 +21,10 @@ def smtp_intake(*, broker: str, log_path: Path | None = None) -> Iterator[int]:
     env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": broker, "DEBUG": "true"}
     process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
         [sys.executable, "manage.py", "mail_smtpd", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         assert process.stdout is not None

@@ -13,8 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_agent_links_an_unknown_senders_mail_to_an_organisation(page, world, shipped_defaults):
-    raw = mail(sender="Nadia New <nadia@alpha.example>", subject="Where is my invoice?",
-               text="Hello, I cannot find the invoice for November.\n\nThanks,\nNadia")
+    raw = mail(
+        sender="Nadia New <nadia@alpha.example>",
+        subject="Where is my invoice?",
+        text="Hello, I cannot find the invoice for November.\n\nThanks,\nNadia",
+    )
     row, _created = inbound_store(raw=raw, via="smtp")
     inbound_process(inbound_id=row.pk)
     sign_in(page, world.agent.email)

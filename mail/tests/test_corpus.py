@@ -27,8 +27,13 @@ def test_the_new_text_of_a_reply(case: Case):
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_the_stored_comment_is_the_new_text(world, deliver, case: Case):
-    raw = mail(sender=world.alice.email, to=reply_to_ticket(world.alice_ticket.number, world.alice.email),
-               subject=case.subject, text=case.text, html=case.html)
+    raw = mail(
+        sender=world.alice.email,
+        to=reply_to_ticket(world.alice_ticket.number, world.alice.email),
+        subject=case.subject,
+        text=case.text,
+        html=case.html,
+    )
     row = deliver(raw)
     assert row.outcome == "attached"
     assert row.comment.body == case.expected

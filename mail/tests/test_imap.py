@@ -37,8 +37,9 @@ def unseen(server: ImapServer) -> list[int]:
 
 
 def test_messages_appended_to_the_mailbox_are_ingested_once(world, imap, django_capture_on_commit_callbacks):
-    reply = mail(sender=world.alice.email, to=reply_to_ticket(world.alice_ticket.number, world.alice.email),
-                 text="Polled from the mailbox.")
+    reply = mail(
+        sender=world.alice.email, to=reply_to_ticket(world.alice_ticket.number, world.alice.email), text="Polled from the mailbox."
+    )
     question = mail(sender="prospect@else.example", subject="Do you ship to Portugal?")
     append(imap, reply, question)
     with django_capture_on_commit_callbacks(execute=True):
@@ -70,7 +71,12 @@ def test_a_message_that_cannot_be_stored_stays_unseen_in_the_mailbox(world, imap
 def test_the_mailbox_url_is_read_strictly():
     box = mailbox_of("imaps://support%40vendor.example:p%40ss@imap.example.com/Support/Inbound")
     assert (box.user, box.password, box.host, box.port, box.folder, box.tls) == (
-        "support@vendor.example", "p@ss", "imap.example.com", 993, "Support/Inbound", True,
+        "support@vendor.example",
+        "p@ss",
+        "imap.example.com",
+        993,
+        "Support/Inbound",
+        True,
     )
     with pytest.raises(ValueError):
         mailbox_of("pop3://user@host")

@@ -54,7 +54,9 @@ def test_a_message_over_the_size_limit_is_refused_and_not_stored(world, settings
 
 
 def test_a_failed_processing_leaves_the_message_pending_and_the_sweep_takes_it_again(
-    world, monkeypatch, django_capture_on_commit_callbacks,
+    world,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ):
     import mail.routing
 
@@ -78,8 +80,12 @@ def test_a_failed_processing_leaves_the_message_pending_and_the_sweep_takes_it_a
 def test_a_new_mail_from_a_known_contact_opens_an_email_request(world, django_capture_on_commit_callbacks):
     contact = world.alpha.registered_emergency_contact
     other = world.alpha.contacts.exclude(pk=contact.pk).first()
-    raw = mail(sender=f"On call <{contact.email}>", cc=other.email, subject="Orders stuck in Pending",
-               text="Since 10:00 UTC no order leaves Pending.\n\n-- \nOn-call desk")
+    raw = mail(
+        sender=f"On call <{contact.email}>",
+        cc=other.email,
+        subject="Orders stuck in Pending",
+        text="Since 10:00 UTC no order leaves Pending.\n\n-- \nOn-call desk",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         row, _created = inbound_store(raw=raw, via="smtp")
     row.refresh_from_db()

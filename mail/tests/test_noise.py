@@ -58,19 +58,27 @@ def _resolved_with_assignee(world) -> Ticket:  # type: ignore[no-untyped-def]
     return ticket
 
 
-@pytest.mark.parametrize("headers", [
-    {"Auto-Submitted": "auto-replied"},
-    {"X-Autoreply": "yes"},
-    {"X-Autorespond": "Out of office"},
-    {"Precedence": "bulk"},
-    {"Precedence": "junk"},
-    {"Precedence": "list"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied"},
+        {"X-Autoreply": "yes"},
+        {"X-Autorespond": "Out of office"},
+        {"Precedence": "bulk"},
+        {"Precedence": "junk"},
+        {"Precedence": "list"},
+    ],
+)
 def test_an_auto_reply_is_noted_for_support_and_does_nothing_else(world, deliver, headers):
     ticket = _resolved_with_assignee(world)
     mails_before = OutboundEmail.objects.count()
-    raw = mail(sender=world.alice.email, to=reply_to_ticket(ticket.number, world.alice.email),
-               subject="I am away", text="I am out until Monday.", headers=headers)
+    raw = mail(
+        sender=world.alice.email,
+        to=reply_to_ticket(ticket.number, world.alice.email),
+        subject="I am away",
+        text="I am out until Monday.",
+        headers=headers,
+    )
     row = deliver(raw)
     assert (row.outcome, row.ticket) == ("auto_reply", ticket)
     ticket.refresh_from_db()
@@ -81,13 +89,17 @@ def test_an_auto_reply_is_noted_for_support_and_does_nothing_else(world, deliver
     assert note.is_public is False and "Auto-reply received" in note.reason
 
 
-@pytest.mark.parametrize("subject", [
-    "Automatic reply: [SD-1001] New reply", "Out of Office: back Monday", "Respuesta automática: Re: pedido",
-    "Resposta automática: ausente",
-])
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Automatic reply: [SD-1001] New reply",
+        "Out of Office: back Monday",
+        "Respuesta automática: Re: pedido",
+        "Resposta automática: ausente",
+    ],
+)
 def test_out_of_office_subjects_are_auto_replies(world, deliver, subject):
-    row = deliver(mail(sender=world.alice.email, to=reply_to_ticket(world.alice_ticket.number, world.alice.email),
-                       subject=subject))
+    row = deliver(mail(sender=world.alice.email, to=reply_to_ticket(world.alice_ticket.number, world.alice.email), subject=subject))
     assert row.outcome == "auto_reply"
     assert not Comment.objects.filter(ticket=world.alice_ticket).exists()
 
@@ -127,8 +139,7 @@ def test_a_thread_over_the_hourly_limit_is_held_whoever_writes(world, deliver, s
     ticket = world.alice_ticket
     senders = [world.alice.email, world.alan.email, world.alpha.registered_emergency_contact.email]
     outcomes = [
-        deliver(mail(sender=sender, to=reply_to_ticket(ticket.number, sender), text=f"From {sender}")).outcome
-        for sender in senders
+        deliver(mail(sender=sender, to=reply_to_ticket(ticket.number, sender), text=f"From {sender}")).outcome for sender in senders
     ]
     assert outcomes == ["attached", "attached", "held"]
 

@@ -56,8 +56,9 @@ def _effects(ticket: Ticket) -> tuple[str, list[str], list[str]]:
     ticket.refresh_from_db()
     events = list(ticket.events.order_by("pk").values_list("kind", flat=True))
     mailed = sorted(
-        OutboundEmail.objects.filter(event_key=f"ticket-comment:{ticket.comments.order_by('pk').last().pk}")
-        .values_list("recipient", flat=True)
+        OutboundEmail.objects.filter(event_key=f"ticket-comment:{ticket.comments.order_by('pk').last().pk}").values_list(
+            "recipient", flat=True
+        )
     )
     return ticket.status, events, mailed
 
@@ -82,23 +83,38 @@ def test_a_comment_by_mail_does_what_the_same_comment_in_the_portal_does(world, 
 
 def test_a_mail_to_the_escalation_address_escalates_as_the_portal_does(world, deliver):
     ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Checkout down", severity=1)
-    raw = mail(sender=world.alice.email, to="support.escalate@supportdesk.example",
-               subject=f"Escalation {ticket.reference}", text="Every order fails since 09:00; we lose sales.")
+    raw = mail(
+        sender=world.alice.email,
+        to="support.escalate@supportdesk.example",
+        subject=f"Escalation {ticket.reference}",
+        text="Every order fails since 09:00; we lose sales.",
+    )
     row = deliver(raw)
     assert (row.outcome, row.ticket) == ("escalation", ticket)
     escalation = Escalation.objects.get(ticket=ticket, kind=Escalation.Kind.CUSTOMER)
     assert escalation.created_by == world.alice
     assert escalation.justification == "Every order fails since 09:00; we lose sales."
-    again = deliver(mail(sender=world.alice.email, to="support.escalate@supportdesk.example",
-                         subject=f"Escalation {ticket.reference}", text="Again."))
+    again = deliver(
+        mail(
+            sender=world.alice.email,
+            to="support.escalate@supportdesk.example",
+            subject=f"Escalation {ticket.reference}",
+            text="Again.",
+        )
+    )
     assert again.outcome == "refused" and "already escalated" in again.reason
 
 
 def test_files_go_through_the_portals_checks_and_a_refused_one_is_named_on_the_comment(world, deliver):
     raw = mail(
-        sender=world.alice.email, to=reply_to_ticket(world.alice_ticket.number, world.alice.email), text="Logs attached.",
-        attachments=[("checkout.log", b"GET /checkout 503\n", "text/plain"), ("fix.exe", b"MZ\x90\x00", "application/octet-stream"),
-                     ("shot.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png")],
+        sender=world.alice.email,
+        to=reply_to_ticket(world.alice_ticket.number, world.alice.email),
+        text="Logs attached.",
+        attachments=[
+            ("checkout.log", b"GET /checkout 503\n", "text/plain"),
+            ("fix.exe", b"MZ\x90\x00", "application/octet-stream"),
+            ("shot.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png"),
+        ],
     )
     row = deliver(raw)
     assert row.outcome == "attached"
@@ -111,11 +127,14 @@ def test_files_go_through_the_portals_checks_and_a_refused_one_is_named_on_the_c
 
 
 def test_an_html_only_mail_is_sanitised_into_text(world, deliver):
-    html = ('<html><head><style>p{color:red}</style><script>alert(1)</script></head><body>'
-            '<p>Checkout fails for <b>all</b> cards.</p><p>Order&nbsp;4711<br>Order 4712</p>'
-            '<img src="x" onerror="alert(2)"></body></html>')
-    row = deliver(mail(sender=world.alice.email, to=reply_to_ticket(world.alice_ticket.number, world.alice.email),
-                       text=None, html=html))
+    html = (
+        "<html><head><style>p{color:red}</style><script>alert(1)</script></head><body>"
+        "<p>Checkout fails for <b>all</b> cards.</p><p>Order&nbsp;4711<br>Order 4712</p>"
+        '<img src="x" onerror="alert(2)"></body></html>'
+    )
+    row = deliver(
+        mail(sender=world.alice.email, to=reply_to_ticket(world.alice_ticket.number, world.alice.email), text=None, html=html)
+    )
     assert row.comment.body == "Checkout fails for all cards.\n\nOrder 4711\nOrder 4712"
 
 
@@ -187,8 +206,9 @@ def test_every_ticket_mail_carries_its_reply_address_its_thread_and_auto_submitt
     ticket_created_emails_queue(ticket=ticket)
     comment_add(ticket=ticket, author=world.agent, body="Looking now.")
     escalation_raise(ticket=ticket, user=world.alice, description="Down", environment="live1", justification="Sales lost")
-    to_alice = list(OutboundEmail.objects.filter(recipient=world.alice.email).exclude(
-        event_key__startswith="escalation-confirmed:").order_by("pk"))
+    to_alice = list(
+        OutboundEmail.objects.filter(recipient=world.alice.email).exclude(event_key__startswith="escalation-confirmed:").order_by("pk")
+    )
     assert [row.event_key.split(":")[0] for row in to_alice] == ["ticket-created", "ticket-reply"]
     created, reply = to_alice
     assert created.headers["Reply-To"] == reply.headers["Reply-To"] == reply_to_ticket(ticket.number, world.alice.email)
@@ -203,14 +223,26 @@ def test_every_ticket_mail_carries_its_reply_address_its_thread_and_auto_submitt
 def test_the_emergency_contact_without_a_login_escalates_by_mail(world, deliver):
     contact = world.alpha.registered_emergency_contact
     ticket = TicketFactory(organisation=world.alpha, requester_contact=contact, summary="Labels fail", severity=1)
-    row = deliver(mail(sender=contact.email, to="support.escalate@supportdesk.example",
-                       subject=f"Escalating {ticket.reference}", text="Every label fails; trucks wait."))
+    row = deliver(
+        mail(
+            sender=contact.email,
+            to="support.escalate@supportdesk.example",
+            subject=f"Escalating {ticket.reference}",
+            text="Every label fails; trucks wait.",
+        )
+    )
     assert row.outcome == "escalation"
     escalation = Escalation.objects.get(ticket=ticket)
     assert (escalation.created_by, escalation.justification) == (None, "Every label fails; trucks wait.")
     assert ticket.events.get(kind="escalated").actor_name == contact.name
-    no_reason = deliver(mail(sender=contact.email, to="support.escalate@supportdesk.example",
-                             subject=f"Escalating {world.alice_ticket.reference}", text=""))
+    no_reason = deliver(
+        mail(
+            sender=contact.email,
+            to="support.escalate@supportdesk.example",
+            subject=f"Escalating {world.alice_ticket.reference}",
+            text="",
+        )
+    )
     assert no_reason.outcome == "refused"
 
 
@@ -243,8 +275,7 @@ def test_a_reply_to_a_merged_duplicates_mail_lands_on_the_kept_ticket(world, del
     duplicate = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Checkout slow, again")
     kept = world.alice_ticket
     ticket_merge(duplicate=duplicate, kept=kept, actor=world.agent)
-    row = deliver(mail(sender=world.alice.email, to=reply_to_ticket(duplicate.number, world.alice.email),
-                       text="Any news?"))
+    row = deliver(mail(sender=world.alice.email, to=reply_to_ticket(duplicate.number, world.alice.email), text="Any news?"))
     assert row.outcome == "attached"
     assert row.comment.ticket == kept
     assert not duplicate.comments.filter(body="Any news?").exists()

@@ -44,7 +44,11 @@ def send(port: int, message: EmailMessage) -> None:
 
 
 def test_a_reply_to_a_notification_comes_back_as_the_contacts_comment_and_reaches_the_assignee(
-    need_postgres, need_redis, shipped_defaults, smtp, tmp_path: Path,
+    need_postgres,
+    need_redis,
+    shipped_defaults,
+    smtp,
+    tmp_path: Path,
 ) -> None:
     organisation = OrganisationFactory(name="Acme", account_id="ACME")
     contact = Contact.objects.get(organisation=organisation, emergency_role="registered")

@@ -13,9 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _untouched(ticket) -> bool:  # type: ignore[no-untyped-def]
-    return not Comment.objects.filter(ticket=ticket).exists() and not TicketEvent.objects.filter(
-        ticket=ticket, kind__in=["commented", "replied", "escalated"],
-    ).exists()
+    return (
+        not Comment.objects.filter(ticket=ticket).exists()
+        and not TicketEvent.objects.filter(
+            ticket=ticket,
+            kind__in=["commented", "replied", "escalated"],
+        ).exists()
+    )
 
 
 def test_a_forged_from_naming_another_organisations_participant_is_refused(world, deliver):
@@ -29,7 +33,8 @@ def test_a_forged_from_naming_another_organisations_participant_is_refused(world
 def test_a_valid_token_of_another_ticket_attaches_only_to_that_ticket(world, deliver):
     """charlie's own reply address (his ticket), with alice's ticket named in the subject."""
     raw = mail(
-        sender=world.charlie.email, to=reply_to_ticket(world.outsider_ticket.number, world.charlie.email),
+        sender=world.charlie.email,
+        to=reply_to_ticket(world.outsider_ticket.number, world.charlie.email),
         subject=f"Re: [{world.alice_ticket.reference}] Alpha checkout is slow",
     )
     row = deliver(raw)
@@ -75,8 +80,9 @@ def test_a_subject_naming_another_organisations_ticket_opens_nothing_on_it(world
     row = deliver(mail(sender=world.charlie.email, subject=subject))
     assert row.outcome == "new_ticket" and row.ticket.organisation == world.outsider
     assert _untouched(world.alice_ticket)
-    escalation = deliver(mail(sender=world.charlie.email, to="support.escalate@supportdesk.example", subject=subject,
-                              text="It is urgent."))
+    escalation = deliver(
+        mail(sender=world.charlie.email, to="support.escalate@supportdesk.example", subject=subject, text="It is urgent.")
+    )
     assert escalation.outcome == "refused"
     assert _untouched(world.alice_ticket)
 

@@ -42,21 +42,30 @@ def checkout(db) -> Component:  # type: ignore[no-untyped-def]
 def rule(world, area, checkout) -> RoutingRule:  # type: ignore[no-untyped-def]
     """team=checkout: an Alert to the organisation in the account_id label, and an incident on Checkout API."""
     return RoutingRuleFactory(
-        name="Checkout", matchers='team="checkout"', notice_kind="alert", area=area, components=[checkout],
+        name="Checkout",
+        matchers='team="checkout"',
+        notice_kind="alert",
+        area=area,
+        components=[checkout],
         impact="major_outage",
     )
 
 
 def am_alert(
-    fingerprint: str = "a1b2c3", status: str = "firing", *, starts_at: str = "2026-12-02T09:00:00Z",
-    ends_at: str = "0001-01-01T00:00:00Z", **labels: str,
+    fingerprint: str = "a1b2c3",
+    status: str = "firing",
+    *,
+    starts_at: str = "2026-12-02T09:00:00Z",
+    ends_at: str = "0001-01-01T00:00:00Z",
+    **labels: str,
 ) -> dict[str, Any]:
     return {
         "status": status,
-        "labels": {"alertname": "CheckoutErrors", "team": "checkout", "account_id": "ALPHA", "environment": "live1",
-                   **labels},
+        "labels": {"alertname": "CheckoutErrors", "team": "checkout", "account_id": "ALPHA", "environment": "live1", **labels},
         "annotations": {"summary": "Checkout answers 503", "description": "4% of checkout requests fail."},
-        "startsAt": starts_at, "endsAt": ends_at, "generatorURL": "http://prometheus.example/graph",
+        "startsAt": starts_at,
+        "endsAt": ends_at,
+        "generatorURL": "http://prometheus.example/graph",
         "fingerprint": fingerprint,
     }
 
@@ -64,10 +73,16 @@ def am_alert(
 def am_payload(*alerts: dict[str, Any]) -> dict[str, Any]:
     statuses = {alert["status"] for alert in alerts}
     return {
-        "version": "4", "groupKey": '{}:{alertname="CheckoutErrors"}', "truncatedAlerts": 0,
-        "status": "firing" if "firing" in statuses else "resolved", "receiver": "desk",
-        "groupLabels": {"alertname": "CheckoutErrors"}, "commonLabels": {}, "commonAnnotations": {},
-        "externalURL": "http://alertmanager.example", "alerts": list(alerts),
+        "version": "4",
+        "groupKey": '{}:{alertname="CheckoutErrors"}',
+        "truncatedAlerts": 0,
+        "status": "firing" if "firing" in statuses else "resolved",
+        "receiver": "desk",
+        "groupLabels": {"alertname": "CheckoutErrors"},
+        "commonLabels": {},
+        "commonAnnotations": {},
+        "externalURL": "http://alertmanager.example",
+        "alerts": list(alerts),
     }
 
 

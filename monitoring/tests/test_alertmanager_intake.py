@@ -25,7 +25,10 @@ def send(monitor, *alerts):  # type: ignore[no-untyped-def]
 
 @time_machine.travel(NOON, tick=False)
 def test_a_firing_alert_raises_an_alert_for_its_organisation_and_opens_an_unpublished_incident(
-    monitor, world, rule, checkout,
+    monitor,
+    world,
+    rule,
+    checkout,
 ) -> None:
     response = send(monitor, am_alert())
 
@@ -68,7 +71,9 @@ def test_resending_a_firing_alert_opens_nothing_new_and_mails_nobody_again(monit
 @time_machine.travel(NOON, tick=False)
 def test_each_alert_of_a_group_is_handled_on_its_own(monitor, world, rule) -> None:
     response = send(
-        monitor, am_alert("alpha-1"), am_alert("nobody-1", account_id="NO-SUCH-ACCOUNT"),
+        monitor,
+        am_alert("alpha-1"),
+        am_alert("nobody-1", account_id="NO-SUCH-ACCOUNT"),
         am_alert("outsider-1", account_id="OUTSIDER"),
     )
 
@@ -181,15 +186,18 @@ def test_a_code_change_publishes_the_incident_at_once(monitor, world, rule) -> N
     assert Incident.objects.get().published_at is not None
 
 
-@pytest.mark.parametrize("body", [
-    {"version": "3", "alerts": [am_alert()]},
-    {"version": "4", "alerts": []},
-    {"version": "4", "alerts": [{**am_alert(), "status": "burning"}]},
-    {"version": "4", "alerts": [am_alert(), {**am_alert("b"), "fingerprint": ""}]},
-    {"version": "4", "alerts": [{**am_alert(), "startsAt": "yesterday"}]},
-    {"version": "4", "alerts": [{**am_alert(), "labels": {"team": 7}}]},
-    ["not", "an", "object"],
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"version": "3", "alerts": [am_alert()]},
+        {"version": "4", "alerts": []},
+        {"version": "4", "alerts": [{**am_alert(), "status": "burning"}]},
+        {"version": "4", "alerts": [am_alert(), {**am_alert("b"), "fingerprint": ""}]},
+        {"version": "4", "alerts": [{**am_alert(), "startsAt": "yesterday"}]},
+        {"version": "4", "alerts": [{**am_alert(), "labels": {"team": 7}}]},
+        ["not", "an", "object"],
+    ],
+)
 def test_a_payload_that_is_not_alertmanagers_is_refused_and_changes_nothing(monitor, world, rule, body) -> None:
     response = monitor.post(AM_URL, body, format="json")
 

@@ -23,8 +23,12 @@ def test_simultaneous_deliveries_of_a_new_fingerprint_raise_one_notice_and_one_i
     from incidents.tests.factories import component
 
     OrganisationFactory(name="Alpha Shop", account_id="ALPHA")
-    RoutingRuleFactory(name="Checkout", notice_kind="alert", area=ProductArea.objects.get_or_create(name="Query API")[0],
-                       components=[component("Checkout API")])
+    RoutingRuleFactory(
+        name="Checkout",
+        notice_kind="alert",
+        area=ProductArea.objects.get_or_create(name="Query API")[0],
+        components=[component("Checkout API")],
+    )
     key = ServiceKeyFactory(name="Alertmanager")
     body = am_payload(am_alert("race-1"))
     assert alertmanager_parse(body) and rules_active()

@@ -23,9 +23,12 @@ def event(action: str = "trigger", dedup_key: str | None = "checkout-503", **pay
         body["dedup_key"] = dedup_key
     if action == "trigger":
         body["payload"] = {
-            "summary": "Checkout answers 503", "source": "checkout-eu-1", "severity": "critical", "component": "checkout",
-            "group": "prod", "custom_details": {"team": "checkout", "account_id": "ALPHA", "environment": "live1",
-                                                "error_rate": 0.04},
+            "summary": "Checkout answers 503",
+            "source": "checkout-eu-1",
+            "severity": "critical",
+            "component": "checkout",
+            "group": "prod",
+            "custom_details": {"team": "checkout", "account_id": "ALPHA", "environment": "live1", "error_rate": 0.04},
         } | payload
     return body
 
@@ -122,20 +125,23 @@ def test_the_routing_key_in_the_body_is_the_credential(service_key, world, rule)
     assert ReceivedPayload.objects.get().body["routing_key"] == "[hidden]"
 
 
-@pytest.mark.parametrize(("body", "says"), [
-    ({"dedup_key": "x"}, "event_action"),
-    ({"event_action": "explode", "dedup_key": "x"}, "event_action"),
-    (event("acknowledge", dedup_key=None), "dedup_key"),
-    (event("resolve", dedup_key=""), "dedup_key"),
-    (event(summary=""), "summary"),
-    (event(severity="catastrophic"), "severity"),
-    (event(source=None), "source"),
-    ({**event(), "payload": "Checkout is down"}, "payload"),
-    ({**event(), "urgency": "high"}, "urgency"),
-    (event(timestamp="last tuesday"), "timestamp"),
-    (event(summary="x" * 1025), "summary"),
-    ({"event_action": "resolve", "dedup_key": "existing", "payload": {"summary": 503}}, "summary"),
-])
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"dedup_key": "x"}, "event_action"),
+        ({"event_action": "explode", "dedup_key": "x"}, "event_action"),
+        (event("acknowledge", dedup_key=None), "dedup_key"),
+        (event("resolve", dedup_key=""), "dedup_key"),
+        (event(summary=""), "summary"),
+        (event(severity="catastrophic"), "severity"),
+        (event(source=None), "source"),
+        ({**event(), "payload": "Checkout is down"}, "payload"),
+        ({**event(), "urgency": "high"}, "urgency"),
+        (event(timestamp="last tuesday"), "timestamp"),
+        (event(summary="x" * 1025), "summary"),
+        ({"event_action": "resolve", "dedup_key": "existing", "payload": {"summary": 503}}, "summary"),
+    ],
+)
 def test_a_bad_event_is_answered_in_pagerdutys_error_shape_and_changes_nothing(pagerduty, world, rule, body, says) -> None:
     pagerduty(event("trigger", "existing"))
     before = (Alert.objects.get().state, Notice.objects.count(), Incident.objects.count(), OutboundEmail.objects.count())

@@ -104,11 +104,21 @@ def test_the_trial_is_for_admins_only(client, world) -> None:
 def test_a_rule_with_a_broken_matcher_is_refused_in_the_admin(client, world, area) -> None:
     client.force_login(world.admin)
 
-    response = client.post("/admin/monitoring/routingrule/add/", {
-        "name": "Broken", "order": "1", "active": "on", "matchers": "team=~(unclosed", "notice_kind": "alert",
-        "area": area.pk, "organisation_label": "account_id", "environment_label": "environment",
-        "impact": "partial_outage", "cause": "unknown",
-    })
+    response = client.post(
+        "/admin/monitoring/routingrule/add/",
+        {
+            "name": "Broken",
+            "order": "1",
+            "active": "on",
+            "matchers": "team=~(unclosed",
+            "notice_kind": "alert",
+            "area": area.pk,
+            "organisation_label": "account_id",
+            "environment_label": "environment",
+            "impact": "partial_outage",
+            "cause": "unknown",
+        },
+    )
 
     assert response.status_code == 200 and "not a regular expression" in response.content.decode()
     assert not RoutingRule.objects.filter(name="Broken").exists()

@@ -28,8 +28,13 @@ pytestmark = pytest.mark.usefixtures("need_alertmanager", "shipped_defaults")
 
 def _alert(instance: str, *, ends_at: datetime | None = None) -> dict[str, object]:
     alert: dict[str, object] = {
-        "labels": {"alertname": "CheckoutErrors", "team": "checkout", "account_id": "AM-ALPHA", "environment": "live1",
-                   "instance": instance},
+        "labels": {
+            "alertname": "CheckoutErrors",
+            "team": "checkout",
+            "account_id": "AM-ALPHA",
+            "environment": "live1",
+            "instance": instance,
+        },
         "annotations": {"summary": f"Checkout answers 503 on {instance}", "description": "4% of requests fail."},
         "startsAt": (datetime.now(UTC) - timedelta(minutes=2)).isoformat(),
         "generatorURL": "http://prometheus.example/graph",
@@ -40,21 +45,30 @@ def _alert(instance: str, *, ends_at: datetime | None = None) -> dict[str, objec
 
 
 def test_alertmanager_fires_repeats_and_resolves_into_one_notice_and_one_incident_per_fingerprint(
-    live_server, smtp,
+    live_server,
+    smtp,
 ) -> None:
     from incidents.tests.factories import component
 
     alpha = OrganisationFactory(name="Alpha Shop", account_id="AM-ALPHA")
     area = ProductArea.objects.get_or_create(name="Query API")[0]
-    RoutingRuleFactory(name="Checkout", matchers='team="checkout"', notice_kind="alert", area=area,
-                       components=[component("Checkout API")], impact="major_outage")
+    RoutingRuleFactory(
+        name="Checkout",
+        matchers='team="checkout"',
+        notice_kind="alert",
+        area=area,
+        components=[component("Checkout API")],
+        impact="major_outage",
+    )
     key = ServiceKeyFactory(name="Alertmanager")
     instances = ["eu-1", "eu-2"]
 
     with payload_arrivals() as arrivals, alertmanager(webhook_url=live_server.url + AM_URL, service_key=key.secret) as am:
         am.alerts_post([_alert(instance) for instance in instances])
-        arrivals.wait_until(lambda: Alert.objects.filter(notice__isnull=False, incident__isnull=False).count() == 2,
-                            what="both alerts raised a notice and opened an incident")
+        arrivals.wait_until(
+            lambda: Alert.objects.filter(notice__isnull=False, incident__isnull=False).count() == 2,
+            what="both alerts raised a notice and opened an incident",
+        )
 
         # Prometheus re-sends firing alerts; Alertmanager repeats the group every repeat interval.
         am.alerts_post([_alert(instance) for instance in instances])

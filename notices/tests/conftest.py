@@ -15,6 +15,10 @@ def area(db) -> ProductArea:  # type: ignore[no-untyped-def]
 def omar(world) -> Contact:  # type: ignore[no-untyped-def]
     """A second additional emergency contact at Alpha, after the ops list."""
     return Contact.objects.create(
-        organisation=world.alpha, name="Omar Ops", email="omar@alpha.example", language="es",
-        emergency_role=Contact.EmergencyRole.ADDITIONAL, emergency_order=2,
+        organisation=world.alpha,
+        name="Omar Ops",
+        email="omar@alpha.example",
+        language="es",
+        emergency_role=Contact.EmergencyRole.ADDITIONAL,
+        emergency_order=2,
     )

@@ -35,8 +35,12 @@ def api_as():  # type: ignore[no-untyped-def]
 
 def body(**overrides: Any) -> dict[str, Any]:
     return {
-        "account_id": "ALPHA", "kind": "alert", "area": "Query API", "environment": "live1",
-        "title": "Increased error rate", "description": "503s on published endpoints.",
+        "account_id": "ALPHA",
+        "kind": "alert",
+        "area": "Query API",
+        "environment": "live1",
+        "title": "Increased error rate",
+        "description": "503s on published endpoints.",
         "call_to_action": "Roll back the index change.",
     } | overrides
 
@@ -66,6 +70,7 @@ def test_monitoring_raises_an_alert(client, world, area, key, django_capture_on_
 @pytest.mark.parametrize("where", ["header", "field"])
 def test_a_repeat_with_the_same_idempotency_key_returns_the_first_notice(client, world, area, key, where) -> None:
     """The API's one rule: the same key and body get the stored first answer, another body 422."""
+
     def send(**changes: Any) -> Any:
         if where == "header":
             return post(client, body(**changes), key, **{"Idempotency-Key": "mon-42"})
@@ -93,17 +98,20 @@ def test_the_idempotency_key_belongs_to_its_service_key(client, world, area, key
     assert Notice.objects.count() == 2
 
 
-@pytest.mark.parametrize("data, field, words", [
-    (body(account_id="NOPE"), "account_id", "account id “NOPE”"),
-    (body(account_id="OUTSIDER", environment="live9"), "environment", "has no environment “live9”"),
-    (body(kind="incident"), "kind", "valid choice"),
-    (body(area="Billing"), "area", "use one of: Query API"),
-    (body(title=""), "title", "may not be blank"),
-    (body(description=None), "description", "may not be null"),
-    (body(title=["a list"]), "title", "Not a valid string"),
-    (body(severity="1"), "severity", "Unknown field"),
-    (body(title="x" * 201), "title", "no more than 200"),
-])
+@pytest.mark.parametrize(
+    "data, field, words",
+    [
+        (body(account_id="NOPE"), "account_id", "account id “NOPE”"),
+        (body(account_id="OUTSIDER", environment="live9"), "environment", "has no environment “live9”"),
+        (body(kind="incident"), "kind", "valid choice"),
+        (body(area="Billing"), "area", "use one of: Query API"),
+        (body(title=""), "title", "may not be blank"),
+        (body(description=None), "description", "may not be null"),
+        (body(title=["a list"]), "title", "Not a valid string"),
+        (body(severity="1"), "severity", "Unknown field"),
+        (body(title="x" * 201), "title", "no more than 200"),
+    ],
+)
 def test_bad_input_is_a_400_that_says_why_and_creates_nothing(client, world, area, key, data, field, words) -> None:
     tickets = Ticket.objects.count()
 
@@ -116,11 +124,14 @@ def test_bad_input_is_a_400_that_says_why_and_creates_nothing(client, world, are
     assert Ticket.objects.count() == tickets and not Notice.objects.exists() and not OutboundEmail.objects.exists()
 
 
-@pytest.mark.parametrize("raw, code", [
-    ("{not json", "parse_error"),
-    ("[1, 2]", "validation_error"),
-    ("", "validation_error"),
-])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        ("{not json", "parse_error"),
+        ("[1, 2]", "validation_error"),
+        ("", "validation_error"),
+    ],
+)
 def test_a_body_that_is_not_a_json_object_is_a_400(client, world, area, key, raw, code) -> None:
     response = post(client, raw, key)
 
@@ -186,8 +197,9 @@ def test_a_service_key_reads_back_only_the_notices_it_raised(client, world, area
     assert api_as(world.agent).get(f"{URL}{mine['id']}/").status_code == 200
 
 
-def test_a_service_key_cannot_post_updates_but_an_agent_can(client, world, area, key, api_as, smtp,
-                                                          django_capture_on_commit_callbacks) -> None:
+def test_a_service_key_cannot_post_updates_but_an_agent_can(
+    client, world, area, key, api_as, smtp, django_capture_on_commit_callbacks
+) -> None:
     notice = post(client, body(), key).json()
     url = f"{URL}{notice['id']}/updates/"
 

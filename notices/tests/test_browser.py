@@ -26,11 +26,16 @@ def pictures(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_an_agent_raises_an_alert_and_sees_held_mail(shipped_defaults, page, world, area) -> None:
     Contact.objects.filter(email="ops-list@alpha.example").update(
-        delivery_failing_since=timezone.now(), delivery_failure="550 5.1.1 No such list",
+        delivery_failing_since=timezone.now(),
+        delivery_failure="550 5.1.1 No such list",
     )
     raise_notice(
-        world.alpha, area, kind="warning", title="Delays in data trigger processing on test1",
-        environment=world.alpha.environments.get(name="test1"), not_before=timezone.now() + timedelta(days=1),
+        world.alpha,
+        area,
+        kind="warning",
+        title="Delays in data trigger processing on test1",
+        environment=world.alpha.environments.get(name="test1"),
+        not_before=timezone.now() + timedelta(days=1),
     )
     sign_in(page, "sam@vendor.example")
 

@@ -36,11 +36,19 @@ def acme() -> tuple[object, ProductArea]:
     organisation.contacts.all().delete()
     Contact.objects.create(organisation=organisation, name="Acme on call", email=EVERYONE[0], emergency_role="registered")
     Contact.objects.create(
-        organisation=organisation, name="Acme ops list", email=EVERYONE[1], kind=Contact.Kind.DISTRIBUTION_LIST,
-        emergency_role="additional", emergency_order=1,
+        organisation=organisation,
+        name="Acme ops list",
+        email=EVERYONE[1],
+        kind=Contact.Kind.DISTRIBUTION_LIST,
+        emergency_role="additional",
+        emergency_order=1,
     )
     Contact.objects.create(
-        organisation=organisation, name="Omar Haddad", email=EVERYONE[2], emergency_role="additional", emergency_order=2,
+        organisation=organisation,
+        name="Omar Haddad",
+        email=EVERYONE[2],
+        emergency_role="additional",
+        emergency_order=2,
     )
     return organisation, ProductArea.objects.create(name="Query API")
 
@@ -48,13 +56,21 @@ def acme() -> tuple[object, ProductArea]:
 def raise_both(organisation: object, area: ProductArea) -> None:
     for kind, title in (("alert", "Query API error rate at 4%"), ("warning", "Data triggers running late")):
         notice_raise(
-            organisation=organisation, kind=kind, area=area, title=title,  # type: ignore[arg-type]
-            description="Detected by monitoring.", actor_label="Monitoring",
+            organisation=organisation,
+            kind=kind,
+            area=area,
+            title=title,  # type: ignore[arg-type]
+            description="Detected by monitoring.",
+            actor_label="Monitoring",
         )
 
 
 def test_an_alert_at_night_reaches_everyone_and_the_warning_waits_for_monday(
-    need_postgres, need_redis, shipped_defaults, smtp, tmp_path: Path,
+    need_postgres,
+    need_redis,
+    shipped_defaults,
+    smtp,
+    tmp_path: Path,
 ) -> None:
     organisation, area = acme()
     log = tmp_path / "worker.log"
@@ -87,7 +103,12 @@ def test_an_alert_at_night_reaches_everyone_and_the_warning_waits_for_monday(
 
 
 def test_killing_the_worker_between_queueing_and_sending_loses_nothing(
-    need_postgres, need_redis, shipped_defaults, smtp, tmp_path: Path, settings,
+    need_postgres,
+    need_redis,
+    shipped_defaults,
+    smtp,
+    tmp_path: Path,
+    settings,
 ) -> None:
     organisation, area = acme()
     smtp.rcpt_gate = threading.Event()  # the first send stops mid-conversation, before any mail is accepted
@@ -95,8 +116,12 @@ def test_killing_the_worker_between_queueing_and_sending_loses_nothing(
     with redis_broker() as broker:
         with celery_worker(smtp_port=smtp.port, broker=broker, log_path=log) as worker:
             notice_raise(  # the three copies are queued and their tasks published
-                organisation=organisation, kind="alert", area=area, title="Query API error rate at 4%",  # type: ignore[arg-type]
-                description="Detected by monitoring.", actor_label="Monitoring",
+                organisation=organisation,
+                kind="alert",
+                area=area,
+                title="Query API error rate at 4%",  # type: ignore[arg-type]
+                description="Detected by monitoring.",
+                actor_label="Monitoring",
             )
             assert smtp.wait_for_stall(1, timeout=60) >= 1, log.read_text()
             worker.send_signal(signal.SIGKILL)

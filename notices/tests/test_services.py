@@ -231,8 +231,15 @@ def test_an_organisation_without_a_registered_contact_gets_a_clear_error_and_not
 
 
 def test_an_agent_submitting_twice_raises_one_notice(world, area) -> None:
-    kwargs = {"organisation": world.alpha, "kind": "alert", "area": area, "title": "T", "description": "D",
-              "actor": world.agent, "idempotency_key": "form-123"}
+    kwargs = {
+        "organisation": world.alpha,
+        "kind": "alert",
+        "area": area,
+        "title": "T",
+        "description": "D",
+        "actor": world.agent,
+        "idempotency_key": "form-123",
+    }
     first, created = notice_raise(**kwargs)
     again, created_again = notice_raise(**kwargs)
 
@@ -259,9 +266,15 @@ def test_held_mail_can_be_sent_now_or_cancelled_with_a_reason(world, area, smtp,
         to_cancel = raise_notice(world.alpha, area, kind="warning", title="Cancel me")
         with pytest.raises(ValidationError):
             held_mail_cancel(notice=to_cancel, event_key=to_cancel.event_key, actor=world.agent, reason=" ")
-        assert held_mail_cancel(
-            notice=to_cancel, event_key=to_cancel.event_key, actor=world.agent, reason="False positive",
-        ) == 2
+        assert (
+            held_mail_cancel(
+                notice=to_cancel,
+                event_key=to_cancel.event_key,
+                actor=world.agent,
+                reason="False positive",
+            )
+            == 2
+        )
         with django_capture_on_commit_callbacks(execute=True):
             assert held_mail_release(notice=to_send, event_key=to_send.event_key, actor=world.agent) == 2
 

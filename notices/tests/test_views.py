@@ -22,8 +22,13 @@ def test_an_agent_raises_a_warning_from_the_desk(client, world, area) -> None:
     assert "emergency@alpha.example" in page and "ops-list@alpha.example" in page
     key = page.split('name="idempotency_key" value="')[1].split('"')[0]
     data = {
-        "organisation": world.alpha.pk, "kind": "warning", "area": area.pk, "environment": "test1",
-        "title": "Delays in data trigger processing", "description": "Up to 40 minutes late.", "call_to_action": "",
+        "organisation": world.alpha.pk,
+        "kind": "warning",
+        "area": area.pk,
+        "environment": "test1",
+        "title": "Delays in data trigger processing",
+        "description": "Up to 40 minutes late.",
+        "call_to_action": "",
         "idempotency_key": key,
     }
 
@@ -41,10 +46,17 @@ def test_an_agent_raises_a_warning_from_the_desk(client, world, area) -> None:
 
 def test_the_form_says_what_is_wrong_and_raises_nothing(client, world, area) -> None:
     client.force_login(world.agent)
-    response = client.post("/desk/notices/new/", {
-        "organisation": world.alpha.pk, "kind": "alert", "area": area.pk, "environment": "live7", "title": "",
-        "description": "x",
-    })
+    response = client.post(
+        "/desk/notices/new/",
+        {
+            "organisation": world.alpha.pk,
+            "kind": "alert",
+            "area": area.pk,
+            "environment": "live7",
+            "title": "",
+            "description": "x",
+        },
+    )
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -54,7 +66,8 @@ def test_the_form_says_what_is_wrong_and_raises_nothing(client, world, area) -> 
 
 def test_a_failing_contact_is_flagged_where_agents_look(client, world, area) -> None:
     Contact.objects.filter(email="ops-list@alpha.example").update(
-        delivery_failing_since=timezone.now(), delivery_failure="550 5.1.1 No such list",
+        delivery_failing_since=timezone.now(),
+        delivery_failure="550 5.1.1 No such list",
     )
     notice = raise_notice(world.alpha, area)
     client.force_login(world.agent)
@@ -118,7 +131,8 @@ def test_customers_cannot_see_notices(client, world, area) -> None:
 
 def test_the_desk_ticket_page_flags_an_emergency_contact_whose_mail_fails(client, world, area) -> None:
     Contact.objects.filter(email="ops-list@alpha.example").update(
-        delivery_failing_since=timezone.now(), delivery_failure="550 5.1.1 No such list",
+        delivery_failing_since=timezone.now(),
+        delivery_failure="550 5.1.1 No such list",
     )
     client.force_login(world.agent)
 

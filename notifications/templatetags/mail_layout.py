@@ -32,5 +32,10 @@ def mail_button(href: str, label: str) -> str:
         '<a href="{}" style="display:inline-block;padding:12px 20px;font-family:{};font-size:16px;'
         'font-weight:bold;line-height:1.2;color:#ffffff;text-decoration:none;border-radius:6px;">{}</a>'
         "</td></tr></table>",
-        LINK_COLOUR, LINK_COLOUR, FONT, href, FONT, label,
+        LINK_COLOUR,
+        LINK_COLOUR,
+        FONT,
+        href,
+        FONT,
+        label,
     )

@@ -61,8 +61,9 @@ def travel():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("name", FORMS)
-def test_fifty_posts_for_one_address_from_one_client_mail_it_once(name, smtp, travel, settings,
-                                                                  django_capture_on_commit_callbacks) -> None:
+def test_fifty_posts_for_one_address_from_one_client_mail_it_once(
+    name, smtp, travel, settings, django_capture_on_commit_callbacks
+) -> None:
     form = FORMS[name]
     form.prepare(VICTIM)
     client = form.client("203.0.113.7")
@@ -78,8 +79,9 @@ def test_fifty_posts_for_one_address_from_one_client_mail_it_once(name, smtp, tr
 
 
 @pytest.mark.parametrize("name", FORMS)
-def test_fifty_clients_for_one_address_mail_it_at_most_the_daily_limit(name, smtp, travel, settings,
-                                                                        django_capture_on_commit_callbacks) -> None:
+def test_fifty_clients_for_one_address_mail_it_at_most_the_daily_limit(
+    name, smtp, travel, settings, django_capture_on_commit_callbacks
+) -> None:
     form = FORMS[name]
     form.prepare(VICTIM)
     for n in range(50):
@@ -89,13 +91,14 @@ def test_fifty_clients_for_one_address_mail_it_at_most_the_daily_limit(name, smt
             assert len(smtp.to(VICTIM)) == settings.MAIL_PER_ADDRESS_PER_DAY  # the first day's 23 posts
     assert len(smtp.messages) <= 3 * settings.MAIL_PER_ADDRESS_PER_DAY  # 50 posts span three days
     sent_at = sorted(row.created_at for row in TypedAddressMail.objects.filter(recipient=VICTIM, refused_because=""))
-    for first, later in zip(sent_at, sent_at[settings.MAIL_PER_ADDRESS_PER_DAY:], strict=False):
+    for first, later in zip(sent_at, sent_at[settings.MAIL_PER_ADDRESS_PER_DAY :], strict=False):
         assert later - first >= timedelta(hours=24)
 
 
 @pytest.mark.parametrize("name", FORMS)
-def test_one_client_for_fifty_addresses_is_stopped_at_the_hourly_limit(name, smtp, travel, settings,
-                                                                        django_capture_on_commit_callbacks) -> None:
+def test_one_client_for_fifty_addresses_is_stopped_at_the_hourly_limit(
+    name, smtp, travel, settings, django_capture_on_commit_callbacks
+) -> None:
     form = FORMS[name]
     addresses = [f"stranger{n}@example.org" for n in range(50)]
     for address in addresses:
@@ -113,7 +116,9 @@ def test_one_client_for_fifty_addresses_is_stopped_at_the_hourly_limit(name, smt
 
 
 def test_a_pending_confirmation_is_sent_again_after_an_hour_and_a_new_choice_at_once(
-    smtp, travel, django_capture_on_commit_callbacks,
+    smtp,
+    travel,
+    django_capture_on_commit_callbacks,
 ) -> None:
     from incidents.tests.factories import component
 
@@ -148,8 +153,9 @@ def test_a_refused_subscription_changes_nothing(client, travel, django_capture_o
     assert subscriber.all_components and not subscriber.components.exists()
 
 
-def test_the_desk_lists_refusals_and_nobody_else_sees_them(client, world, travel, django_capture_on_commit_callbacks,
-                                                            django_assert_max_num_queries) -> None:
+def test_the_desk_lists_refusals_and_nobody_else_sees_them(
+    client, world, travel, django_capture_on_commit_callbacks, django_assert_max_num_queries
+) -> None:
     public = Client(REMOTE_ADDR="203.0.113.7")
     for _ in range(3):
         post(public, FORMS["status subscription"], VICTIM, django_capture_on_commit_callbacks)
@@ -164,8 +170,9 @@ def test_the_desk_lists_refusals_and_nobody_else_sees_them(client, world, travel
     assert client.get("/desk/mail-refusals/").status_code in (403, 404)
 
 
-def test_invitations_stay_within_the_limits_and_say_so_to_the_signed_in_admin(smtp, travel, settings,
-                                                                                django_capture_on_commit_callbacks) -> None:
+def test_invitations_stay_within_the_limits_and_say_so_to_the_signed_in_admin(
+    smtp, travel, settings, django_capture_on_commit_callbacks
+) -> None:
     from tests.factories import OrganisationFactory
 
     admin = UserFactory(email="boss@flood.example", organisation=OrganisationFactory(account_id="FLOOD"), org_admin=True)
@@ -174,15 +181,19 @@ def test_invitations_stay_within_the_limits_and_say_so_to_the_signed_in_admin(sm
     answers = []
     for n in range(50):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post("/portal/organisation/people/", {
-                "email": f"newcomer{n}@example.org", "full_name": f"Newcomer {n}", "role": "customer",
-            })
+            response = client.post(
+                "/portal/organisation/people/",
+                {
+                    "email": f"newcomer{n}@example.org",
+                    "full_name": f"Newcomer {n}",
+                    "role": "customer",
+                },
+            )
         answers.append(response.status_code)
         travel.shift(timedelta(seconds=1))
     limit = settings.MAIL_PER_CLIENT_PER_HOUR
     assert answers == [302] * limit + [400] * (50 - limit)
     assert len(smtp.messages) == limit
     assert {m.envelope_to[0] for m in smtp.messages} == {f"newcomer{n}@example.org" for n in range(limit)}
-    refused = client.post("/portal/organisation/people/", {"email": "late@example.org", "full_name": "Late",
-                                                            "role": "customer"})
+    refused = client.post("/portal/organisation/people/", {"email": "late@example.org", "full_name": "Late", "role": "customer"})
     assert "Too many invitations" in refused.content.decode()

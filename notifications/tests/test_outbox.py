@@ -108,7 +108,9 @@ def test_a_smtp_outage_delays_mail_and_loses_nothing(django_capture_on_commit_ca
 
 
 def test_our_smtp_server_refusing_past_the_retry_budget_blames_no_customer_and_delivers_on_return(
-    world, django_capture_on_commit_callbacks, settings,
+    world,
+    django_capture_on_commit_callbacks,
+    settings,
 ) -> None:
     """The drill: our own SMTP server refuses connections for two days, far longer than any retry budget."""
     from django.test import Client
@@ -191,8 +193,10 @@ def test_held_mail_waits_for_its_time_and_can_be_released(smtp, django_capture_o
     with time_machine.travel("2026-03-07 02:00Z", tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             row = email_queue(
-                event_key="warning:1", email=Email(recipient="a@example.com", subject="Warning", body_text="…"),
-                not_before=timezone.now() + timedelta(hours=30), held_reason="Business hours only",
+                event_key="warning:1",
+                email=Email(recipient="a@example.com", subject="Warning", body_text="…"),
+                not_before=timezone.now() + timedelta(hours=30),
+                held_reason="Business hours only",
             )
         assert row is not None and row.held_reason
         assert outbox_sweep() == 0 and smtp.messages == []
@@ -204,7 +208,8 @@ def test_held_mail_waits_for_its_time_and_can_be_released(smtp, django_capture_o
 def test_header_values_never_carry_line_breaks(smtp, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         email_queue(
-            event_key="x", email=Email(recipient="a@example.com", subject="Hi\r\nBcc: evil@example.com", body_text="b"),
+            event_key="x",
+            email=Email(recipient="a@example.com", subject="Hi\r\nBcc: evil@example.com", body_text="b"),
         )
     [received] = smtp.messages
     assert received["Bcc"] == ""
@@ -213,7 +218,10 @@ def test_header_values_never_carry_line_breaks(smtp, django_capture_on_commit_ca
 
 @pytest.mark.django_db(transaction=True)
 def test_mail_queued_while_no_worker_runs_is_delivered_when_one_starts(
-    need_postgres, need_redis, smtp, tmp_path,
+    need_postgres,
+    need_redis,
+    smtp,
+    tmp_path,
 ) -> None:
     with redis_broker() as broker:
         row = queue()  # committed at once: no test transaction here
@@ -262,11 +270,14 @@ def test_extra_headers_are_stored_with_the_row_and_survive_a_restart(smtp) -> No
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-@pytest.mark.parametrize("value", [
-    "<https://example.com/u/1/>\r\nBcc: evil@example.com",
-    "<https://example.com/u/1/>\nBcc: evil@example.com",
-    "<https://example.com/u/1/>\rX: y",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<https://example.com/u/1/>\r\nBcc: evil@example.com",
+        "<https://example.com/u/1/>\nBcc: evil@example.com",
+        "<https://example.com/u/1/>\rX: y",
+    ],
+)
 def test_a_header_value_with_a_line_break_is_refused_and_nothing_is_queued(smtp, value: str) -> None:
     with pytest.raises(ValueError, match="line break"):
         queue(headers={"List-Unsubscribe": value})

@@ -33,7 +33,11 @@ def detail_value(field: TicketField, value: Any) -> SafeString | str:
         local = timezone.localtime(moment)
         return format_html(
             '<time datetime="{}">{} UTC</time> <span class="muted">({} {}, {})</span>',
-            moment.isoformat(), utc, formats.date_format(local, "j M Y H:i"), local.tzname(), _("your time"),
+            moment.isoformat(),
+            utc,
+            formats.date_format(local, "j M Y H:i"),
+            local.tzname(),
+            _("your time"),
         )
     if kind == TicketField.Kind.BOOLEAN:
         return _("Yes") if value else _("No")
@@ -43,10 +47,11 @@ def detail_value(field: TicketField, value: Any) -> SafeString | str:
         orders = format_html_join(", ", "<code>{}</code>", ((order,) for order in value.get("orders", [])))
         if value.get("scope") == "examples":
             return format_html(
-                "{} <span class=\"muted\">{}</span>", orders,
+                '{} <span class="muted">{}</span>',
+                orders,
                 _("(examples; about %(total)s impacted in total)") % {"total": value.get("estimated_total")},
             )
-        return format_html("{} <span class=\"muted\">{}</span>", orders, _("(complete list)"))
+        return format_html('{} <span class="muted">{}</span>', orders, _("(complete list)"))
     if isinstance(value, list):
         return format_html_join(", ", "<code>{}</code>", ((item,) for item in value))
     if kind == TicketField.Kind.TEXTAREA:
@@ -63,7 +68,8 @@ def local_time_hint(field: BoundField) -> SafeString:
     """Under a UTC date-time input: the typed moment in the viewer's own time, or the time now in both."""
     return format_html(
         '<p class="help local-time" data-local-for="{}" aria-live="polite">{}</p>',
-        field.id_for_label, _local_time_text(field),
+        field.id_for_label,
+        _local_time_text(field),
     )
 
 
@@ -77,12 +83,14 @@ def _local_time_text(field: BoundField) -> str:
             return _("Your timezone is UTC too.")
         local = timezone.localtime(moment)
         return _("That is %(local)s your time (%(zone)s).") % {
-            "local": formats.date_format(local, "D j M Y H:i"), "zone": zone,
+            "local": formats.date_format(local, "D j M Y H:i"),
+            "zone": zone,
         }
     now = timezone.now()
     if _viewer_zone_is_utc():
         return _("It is now %(utc)s UTC.") % {"utc": formats.date_format(now.astimezone(UTC), "H:i")}
     return _("It is now %(utc)s UTC, %(local)s your time (%(zone)s).") % {
         "utc": formats.date_format(now.astimezone(UTC), "H:i"),
-        "local": formats.date_format(timezone.localtime(now), "H:i"), "zone": zone,
+        "local": formats.date_format(timezone.localtime(now), "H:i"),
+        "zone": zone,
     }

@@ -29,10 +29,13 @@ def test_a_customer_files_a_production_issue_with_files_and_an_outsider_sees_not
     page.check("input[name=detail_impacted_orders_1][value=examples]")
     page.fill("input[name=detail_impacted_orders_2]", "120")
     page.fill("textarea[name=detail_platform_justification]", "Same workflow works in sandbox.")
-    page.set_input_files("input[name=attachments]", [
-        {"name": "audit.log", "mimeType": "text/plain", "buffer": b"exception 42\n"},
-        {"name": "screen.png", "mimeType": "image/png", "buffer": PNG},
-    ])
+    page.set_input_files(
+        "input[name=attachments]",
+        [
+            {"name": "audit.log", "mimeType": "text/plain", "buffer": b"exception 42\n"},
+            {"name": "screen.png", "mimeType": "image/png", "buffer": PNG},
+        ],
+    )
     page.click("button:has-text('Create')")
     page.wait_for_load_state("networkidle")
 
@@ -65,10 +68,13 @@ def test_bad_input_in_the_browser_shows_errors_beside_the_fields(page, world, se
     page.goto("/portal/new/?type=production-issue")
     page.fill("input[name=summary]", "Half-filled")
     page.fill("input[name=detail_retailer_ids]", "NOT-OURS")
-    page.set_input_files("input[name=attachments]", [
-        {"name": "run.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"},
-        {"name": "big.log", "mimeType": "text/plain", "buffer": b"x" * 4096},
-    ])
+    page.set_input_files(
+        "input[name=attachments]",
+        [
+            {"name": "run.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"},
+            {"name": "big.log", "mimeType": "text/plain", "buffer": b"x" * 4096},
+        ],
+    )
     page.click("button:has-text('Create')")
     page.wait_for_load_state("networkidle")
     assert page.locator(".field.has-error").count() >= 4

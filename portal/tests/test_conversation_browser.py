@@ -57,9 +57,12 @@ def test_a_file_alone_is_a_comment(page, world):
     ticket = world.alice_ticket
     sign_in(page, "alice@alpha.example")
     page.goto(f"/portal/tickets/{ticket.number}/")
-    page.set_input_files("#comment input[name=attachments]", [
-        {"name": "trace.log", "mimeType": "text/plain", "buffer": b"trace 42\n"},
-    ])
+    page.set_input_files(
+        "#comment input[name=attachments]",
+        [
+            {"name": "trace.log", "mimeType": "text/plain", "buffer": b"trace 42\n"},
+        ],
+    )
     page.click("#comment button:has-text('Add')")
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Your comment was added.").is_visible()
@@ -70,10 +73,13 @@ def test_a_file_alone_is_a_comment(page, world):
 def test_chosen_files_survive_an_error_on_the_new_request_form_and_on_a_comment(page, world):
     sign_in(page, "alice@alpha.example")
     page.goto("/portal/new/?type=development-question")
-    page.set_input_files("input[name=attachments]", [
-        {"name": "query.graphql", "mimeType": "text/plain", "buffer": b"{ orders { id } }\n"},
-        {"name": "run.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"},
-    ])
+    page.set_input_files(
+        "input[name=attachments]",
+        [
+            {"name": "query.graphql", "mimeType": "text/plain", "buffer": b"{ orders { id } }\n"},
+            {"name": "run.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"},
+        ],
+    )
     page.click("button:has-text('Create')")
     page.wait_for_load_state("networkidle")
     assert page.locator(".field.has-error").count() >= 1
@@ -93,10 +99,13 @@ def test_chosen_files_survive_an_error_on_the_new_request_form_and_on_a_comment(
     assert [a.original_name for a in ticket.attachments.all()] == ["query.graphql"]
     assert ticket.attachments.get().file.read() == b"{ orders { id } }\n"
 
-    page.set_input_files("#comment input[name=attachments]", [
-        {"name": "more.log", "mimeType": "text/plain", "buffer": b"more\n"},
-        {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
-    ])
+    page.set_input_files(
+        "#comment input[name=attachments]",
+        [
+            {"name": "more.log", "mimeType": "text/plain", "buffer": b"more\n"},
+            {"name": "empty.txt", "mimeType": "text/plain", "buffer": b""},
+        ],
+    )
     page.click("#comment button:has-text('Add')")
     page.wait_for_load_state("networkidle")
     assert page.locator("#comment .draft-files").get_by_text("more.log").is_visible()

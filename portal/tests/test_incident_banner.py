@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def _open(title: str, *components, publish: bool = True):  # type: ignore[no-untyped-def]
     return publishing.incident_create(
-        title=title, message="Something fails.", components=dict.fromkeys(components, "partial_outage"),
+        title=title,
+        message="Something fails.",
+        components=dict.fromkeys(components, "partial_outage"),
         cause="code_change" if publish else "unknown",
     )
 

@@ -145,8 +145,9 @@ def test_agent_public_reply_reaches_requester_and_copies_but_a_note_does_not(wor
 
 
 def test_attachments_are_served_as_downloads_with_nosniff(alice_client, world):
-    html = AttachmentFactory(ticket=world.alice_ticket, uploaded_by=world.alice, name="page.html",
-                             content=b"<script>alert(1)</script>")
+    html = AttachmentFactory(
+        ticket=world.alice_ticket, uploaded_by=world.alice, name="page.html", content=b"<script>alert(1)</script>"
+    )
     response = alice_client.get(f"/portal/tickets/{world.alice_ticket.number}/files/{html.pk}/?preview=1")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
@@ -197,7 +198,7 @@ def test_agents_download_through_the_same_checked_view(client, world):
 def test_the_overview_lists_the_registered_emergency_contact_first(client, world):
     client.force_login(world.alan)
     body = client.get("/portal/organisation/").content.decode()
-    section = body[body.index("Emergency contacts"):body.index("Manage contacts")]
+    section = body[body.index("Emergency contacts") : body.index("Manage contacts")]
     registered = world.alpha.contacts.get(emergency_role=Contact.EmergencyRole.REGISTERED)
     additional = world.alpha.contacts.get(emergency_role=Contact.EmergencyRole.ADDITIONAL)
     assert section.index(registered.name) < section.index(additional.name)
@@ -210,10 +211,17 @@ def test_only_organisation_admins_manage_the_organisation(alice_client):
 
 def test_a_second_registered_emergency_contact_is_a_form_error(client, world):
     client.force_login(world.alan)
-    response = client.post("/portal/organisation/contacts/new/", {
-        "kind": "person", "name": "Rita", "email": "rita@alpha.example", "language": "en",
-        "emergency_role": "registered", "emergency_order": "0",
-    })
+    response = client.post(
+        "/portal/organisation/contacts/new/",
+        {
+            "kind": "person",
+            "name": "Rita",
+            "email": "rita@alpha.example",
+            "language": "en",
+            "emergency_role": "registered",
+            "emergency_order": "0",
+        },
+    )
     assert response.status_code == 400
     assert "is already the registered emergency contact" in response.content.decode()
     assert not Contact.objects.filter(email="rita@alpha.example").exists()
@@ -222,20 +230,34 @@ def test_a_second_registered_emergency_contact_is_a_form_error(client, world):
 def test_a_duplicate_email_is_a_form_error(client, world):
     client.force_login(world.alan)
     existing = world.alpha.contacts.first()
-    response = client.post("/portal/organisation/contacts/new/", {
-        "kind": "person", "name": "Dup", "email": existing.email, "language": "en", "emergency_role": "",
-        "emergency_order": "0",
-    })
+    response = client.post(
+        "/portal/organisation/contacts/new/",
+        {
+            "kind": "person",
+            "name": "Dup",
+            "email": existing.email,
+            "language": "en",
+            "emergency_role": "",
+            "emergency_order": "0",
+        },
+    )
     assert response.status_code == 400
     assert "already has a contact with this email address" in response.content.decode()
 
 
 def test_handing_over_the_registered_role_keeps_exactly_one(client, world):
     client.force_login(world.alan)
-    client.post("/portal/organisation/contacts/new/", {
-        "kind": "list", "name": "Night shift", "email": "night@alpha.example", "language": "en",
-        "emergency_role": "additional", "emergency_order": "2",
-    })
+    client.post(
+        "/portal/organisation/contacts/new/",
+        {
+            "kind": "list",
+            "name": "Night shift",
+            "email": "night@alpha.example",
+            "language": "en",
+            "emergency_role": "additional",
+            "emergency_order": "2",
+        },
+    )
     night = Contact.objects.get(email="night@alpha.example")
     previous = world.alpha.registered_emergency_contact
     assert client.post(f"/portal/organisation/contacts/{night.pk}/register/").status_code == 302
@@ -250,10 +272,17 @@ def test_handing_over_the_registered_role_keeps_exactly_one(client, world):
 def test_demoting_the_registered_contact_is_refused(client, world):
     client.force_login(world.alan)
     registered = world.alpha.registered_emergency_contact
-    response = client.post(f"/portal/organisation/contacts/{registered.pk}/", {
-        "kind": "person", "name": registered.name, "email": registered.email, "language": "en",
-        "emergency_role": "additional", "emergency_order": "1",
-    })
+    response = client.post(
+        f"/portal/organisation/contacts/{registered.pk}/",
+        {
+            "kind": "person",
+            "name": registered.name,
+            "email": registered.email,
+            "language": "en",
+            "emergency_role": "additional",
+            "emergency_order": "1",
+        },
+    )
     assert response.status_code == 400
     assert "There must always be a registered emergency contact" in response.content.decode()
 
@@ -266,10 +295,16 @@ def test_admin_grants_elevated_access_and_agents_see_it(client, world):
 
     live1 = world.alpha.environments.get(name="live1")
     now = timezone.now().astimezone(UTC)
-    response = client.post("/portal/organisation/access/", {
-        "environment": str(live1.pk), "level": "elevated", "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": (now + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"), "reason": "Fix the pick workflow on SD-1001",
-    })
+    response = client.post(
+        "/portal/organisation/access/",
+        {
+            "environment": str(live1.pk),
+            "level": "elevated",
+            "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (now + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"),
+            "reason": "Fix the pick workflow on SD-1001",
+        },
+    )
     assert response.status_code == 302, response.content.decode()
     grant = AccessGrant.objects.get(organisation=world.alpha)
     assert grant.granted_by == world.alan and grant.level == "elevated"
@@ -288,10 +323,16 @@ def test_admin_grants_elevated_access_and_agents_see_it(client, world):
 def test_a_grant_window_must_make_sense(client, world):
     client.force_login(world.alan)
     live1 = world.alpha.environments.get(name="live1")
-    response = client.post("/portal/organisation/access/", {
-        "environment": str(live1.pk), "level": "elevated", "starts_at": "2026-11-20T12:00",
-        "ends_at": "2026-11-20T08:00", "reason": "x",
-    })
+    response = client.post(
+        "/portal/organisation/access/",
+        {
+            "environment": str(live1.pk),
+            "level": "elevated",
+            "starts_at": "2026-11-20T12:00",
+            "ends_at": "2026-11-20T08:00",
+            "reason": "x",
+        },
+    )
     assert response.status_code == 400 and "The end must come after the start." in response.content.decode()
     assert not AccessGrant.objects.filter(organisation=world.alpha).exists()
 
@@ -303,9 +344,15 @@ def test_only_org_admins_may_grant_even_through_the_service(world):
     from customers.access import access_grant_create
 
     with pytest.raises(PermissionDenied):
-        access_grant_create(organisation=world.alpha, environment=world.alpha.environments.first(), level="elevated",
-                            starts_at=timezone.now(), ends_at=timezone.now() + timezone.timedelta(hours=1), reason="x",
-                            granted_by=world.alice)
+        access_grant_create(
+            organisation=world.alpha,
+            environment=world.alpha.environments.first(),
+            level="elevated",
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + timezone.timedelta(hours=1),
+            reason="x",
+            granted_by=world.alice,
+        )
     AccessGrantFactory(organisation=world.alpha, granted_by=world.alan)  # the model itself does not care who
 
 
@@ -362,8 +409,14 @@ def test_the_sign_in_page_the_portal_header_and_the_new_request_page_link_to_the
 
 def test_removing_an_emergency_contact_asks_first_naming_it_and_what_stops(client, world):
     client.force_login(world.alan)
-    night = Contact.objects.create(organisation=world.alpha, name="Night shift", email="night@alpha.example",
-                                   kind="list", emergency_role="additional", emergency_order=2)
+    night = Contact.objects.create(
+        organisation=world.alpha,
+        name="Night shift",
+        email="night@alpha.example",
+        kind="list",
+        emergency_role="additional",
+        emergency_order=2,
+    )
     world.alice_ticket.cc_contacts.add(night)
     listing = client.get("/portal/organisation/contacts/").content.decode()
     assert f'href="/portal/organisation/contacts/{night.pk}/delete/"' in listing, "Remove leads to a question, not a removal"
@@ -390,10 +443,16 @@ def test_the_registered_emergency_contact_is_not_offered_for_removal(client, wor
     assert client.get(f"/portal/organisation/contacts/{registered.pk}/delete/").status_code == 404
 
 
-@pytest.mark.parametrize("url, status", [
-    ("/accounts/login/", 200), ("/accounts/password/reset/", 200), ("/accounts/password/reset/sent/", 200),
-    ("/no-such-page/", 404), ("/status/no-such-page/", 404),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/accounts/login/", 200),
+        ("/accounts/password/reset/", 200),
+        ("/accounts/password/reset/sent/", 200),
+        ("/no-such-page/", 404),
+        ("/status/no-such-page/", 404),
+    ],
+)
 def test_the_brand_link_of_public_pages_leads_to_help_or_the_status_page_never_to_sign_in(client, url, status):
     response = client.get(url)
     assert response.status_code == status, url

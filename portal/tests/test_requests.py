@@ -18,15 +18,26 @@ pytestmark = pytest.mark.django_db
 
 def test_the_type_cards_list_what_customers_may_file(alice_client):
     body = alice_client.get("/portal/new/").content.decode()
-    for name in ("Production issue", "Sandbox issue", "Request new support user", "Information security request",
-                 "Data privacy request", "Development question", "Incident"):
+    for name in (
+        "Production issue",
+        "Sandbox issue",
+        "Request new support user",
+        "Information security request",
+        "Data privacy request",
+        "Development question",
+        "Incident",
+    ):
         assert name in body
     assert "Proactive alert" not in body
 
 
 def test_each_type_form_renders_its_fields(alice_client):
-    for slug, label in [("production-issue", "Platform issue justification"), ("incident", "Pipeline key"),
-                        ("development-question", "Integration logic"), ("data-privacy", "Data subject reference")]:
+    for slug, label in [
+        ("production-issue", "Platform issue justification"),
+        ("incident", "Pipeline key"),
+        ("development-question", "Integration logic"),
+        ("data-privacy", "Data subject reference"),
+    ]:
         response = alice_client.get(f"/portal/new/?type={slug}")
         assert response.status_code == 200
         assert label in response.content.decode()
@@ -76,12 +87,16 @@ def test_issue_times_are_utc_whatever_the_customers_timezone(alice_client, world
 def test_a_typed_utc_time_is_shown_in_the_customers_own_time_without_script(alice_client, world):
     world.alice.timezone = "Asia/Tokyo"
     world.alice.save()
-    response = alice_client.post("/portal/new/", production_issue_post(
-        world, summary="", detail_issue_start="2026-11-20T23:30",
-    ))
+    response = alice_client.post(
+        "/portal/new/",
+        production_issue_post(
+            world,
+            summary="",
+            detail_issue_start="2026-11-20T23:30",
+        ),
+    )
     assert response.status_code == 400
-    hint = re.search(r'<p class="help local-time" data-local-for="id_detail_issue_start"[^>]*>([^<]*)</p>',
-                     response.content.decode())
+    hint = re.search(r'<p class="help local-time" data-local-for="id_detail_issue_start"[^>]*>([^<]*)</p>', response.content.decode())
     assert hint and hint.group(1) == "That is Sat 21 Nov 2026 08:30 your time (Asia/Tokyo)."
 
 
@@ -94,8 +109,13 @@ def test_an_empty_utc_field_says_what_time_it_is_in_utc_and_locally(alice_client
 
 
 def test_a_viewer_in_utc_is_not_told_the_same_time_twice(alice_client, world):
-    ticket = TicketFactory(organisation=world.alpha, requester_user=world.alice, type_slug="production-issue",
-                           severity=2, details={"issue_start": "2026-11-20T09:00:00+00:00"})
+    ticket = TicketFactory(
+        organisation=world.alpha,
+        requester_user=world.alice,
+        type_slug="production-issue",
+        severity=2,
+        details={"issue_start": "2026-11-20T09:00:00+00:00"},
+    )
     body = alice_client.get(f"/portal/tickets/{ticket.number}/").content.decode()
     assert body.count("20 Nov 2026 09:00") == 1
 
@@ -103,8 +123,12 @@ def test_a_viewer_in_utc_is_not_told_the_same_time_twice(alice_client, world):
 def test_invalid_input_shows_errors_beside_the_fields_and_saves_nothing(alice_client, world):
     before = (Ticket.objects.count(), Attachment.objects.count(), OutboundEmail.objects.count())
     data = production_issue_post(
-        world, summary="", detail_retailer_ids="R1, NOT-OURS", detail_issue_type="",
-        detail_issue_start="yesterday", detail_impacted_orders_2="",
+        world,
+        summary="",
+        detail_retailer_ids="R1, NOT-OURS",
+        detail_issue_type="",
+        detail_issue_start="yesterday",
+        detail_impacted_orders_2="",
     )
     data["attachments"] = [upload("ok.txt")]
     response = alice_client.post("/portal/new/", data)
@@ -120,9 +144,14 @@ def test_invalid_input_shows_errors_beside_the_fields_and_saves_nothing(alice_cl
 
 
 def test_the_end_cannot_precede_the_start(alice_client, world):
-    response = alice_client.post("/portal/new/", production_issue_post(
-        world, detail_issue_start="2026-11-20T10:00", detail_issue_end="2026-11-20T09:00",
-    ))
+    response = alice_client.post(
+        "/portal/new/",
+        production_issue_post(
+            world,
+            detail_issue_start="2026-11-20T10:00",
+            detail_issue_end="2026-11-20T09:00",
+        ),
+    )
     assert response.status_code == 400
     assert "The end cannot be before the start." in response.content.decode()
 
@@ -132,11 +161,14 @@ def test_the_account_id_counts_as_one_of_the_organisations_ids(alice_client, wor
     assert Ticket.objects.get(summary="Orders stuck in AWAITING_PICK").details["retailer_ids"] == ["ALPHA"]
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("tool.exe", b"MZ\x90\x00rest", "programs and scripts cannot be attached"),
-    ("notes.txt", b"#!/bin/sh\nrm -rf /\n", "programs and scripts cannot be attached"),
-    ("deploy.ps1", b"Write-Host hi", "programs and scripts cannot be attached"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("tool.exe", b"MZ\x90\x00rest", "programs and scripts cannot be attached"),
+        ("notes.txt", b"#!/bin/sh\nrm -rf /\n", "programs and scripts cannot be attached"),
+        ("deploy.ps1", b"Write-Host hi", "programs and scripts cannot be attached"),
+    ],
+)
 def test_dangerous_files_are_refused_with_a_message(alice_client, world, name, content, message):
     data = production_issue_post(world)
     data["attachments"] = [upload("fine.txt"), upload(name, content, "application/octet-stream")]
@@ -158,13 +190,20 @@ def test_an_oversized_file_is_refused_with_a_message(alice_client, world, settin
 
 
 def test_a_complete_list_of_impacted_orders_counts_itself(alice_client, world):
-    alice_client.post("/portal/new/", production_issue_post(
-        world, detail_impacted_orders_0="ORD-1, ORD-2\nORD-3", detail_impacted_orders_1="complete",
-        detail_impacted_orders_2="",
-    ))
+    alice_client.post(
+        "/portal/new/",
+        production_issue_post(
+            world,
+            detail_impacted_orders_0="ORD-1, ORD-2\nORD-3",
+            detail_impacted_orders_1="complete",
+            detail_impacted_orders_2="",
+        ),
+    )
     ticket = Ticket.objects.get(summary="Orders stuck in AWAITING_PICK")
     assert ticket.details["impacted_orders"] == {
-        "orders": ["ORD-1", "ORD-2", "ORD-3"], "scope": "complete", "estimated_total": 3,
+        "orders": ["ORD-1", "ORD-2", "ORD-3"],
+        "scope": "complete",
+        "estimated_total": 3,
     }
     assert "(complete list)" in alice_client.get(f"/portal/tickets/{ticket.number}/").content.decode()
 
@@ -177,13 +216,19 @@ def test_examples_of_impacted_orders_show_their_estimated_total_on_the_ticket(al
 
 
 def test_an_estimate_below_the_examples_listed_is_refused_beside_the_field(alice_client, world):
-    response = alice_client.post("/portal/new/", production_issue_post(
-        world, detail_impacted_orders_0="A\nB\nC", detail_impacted_orders_1="examples", detail_impacted_orders_2="2",
-    ))
+    response = alice_client.post(
+        "/portal/new/",
+        production_issue_post(
+            world,
+            detail_impacted_orders_0="A\nB\nC",
+            detail_impacted_orders_1="examples",
+            detail_impacted_orders_2="2",
+        ),
+    )
     assert response.status_code == 400
     body = response.content.decode()
     start = body.index('<div class="field has-error">\n  <label for="id_detail_impacted_orders_0">Orders impacted</label>')
-    field = body[start:body.index('<div class="field', start + 1)]
+    field = body[start : body.index('<div class="field', start + 1)]
     assert "cannot be less than the 3 examples listed" in field
     assert not Ticket.objects.filter(summary="Orders stuck in AWAITING_PICK").exists()
 
@@ -220,9 +265,15 @@ def test_missing_justification_is_accepted_and_sent_straight_back(alice_client, 
 
 def test_a_sandbox_issue_needs_no_justification(alice_client, world):
     test1 = world.alpha.environments.get(name="test1")
-    alice_client.post("/portal/new/", production_issue_post(
-        world, type="sandbox-issue", environment=str(test1.pk), detail_platform_justification="",
-    ))
+    alice_client.post(
+        "/portal/new/",
+        production_issue_post(
+            world,
+            type="sandbox-issue",
+            environment=str(test1.pk),
+            detail_platform_justification="",
+        ),
+    )
     assert Ticket.objects.get(summary="Orders stuck in AWAITING_PICK").status == Ticket.Status.NEW
 
 
@@ -254,19 +305,30 @@ def test_help_me_choose_works_without_javascript_and_keeps_the_answers(alice_cli
 
 
 def test_help_me_choose_answers_the_script_too(alice_client):
-    response = alice_client.get("/portal/new/severity/", {
-        "helper-environment": "test", "helper-impact": "total", "helper-workaround": "no",
-    })
+    response = alice_client.get(
+        "/portal/new/severity/",
+        {
+            "helper-environment": "test",
+            "helper-impact": "total",
+            "helper-workaround": "no",
+        },
+    )
     assert response.json()["level"] == 3 and response.json()["name"] == "Medium"
 
 
 def test_new_support_user_request_from_the_organisation_page(client, world):
     client.force_login(world.alan)
     assert "?type=new-support-user" in client.get("/portal/organisation/").content.decode()
-    response = client.post("/portal/new/", {
-        "type": "new-support-user", "summary": "Access for our new ops lead", "description": "Starts Monday.",
-        "detail_user_name": "Olga Ops", "detail_user_email": "olga@alpha.example",
-    })
+    response = client.post(
+        "/portal/new/",
+        {
+            "type": "new-support-user",
+            "summary": "Access for our new ops lead",
+            "description": "Starts Monday.",
+            "detail_user_name": "Olga Ops",
+            "detail_user_email": "olga@alpha.example",
+        },
+    )
     assert response.status_code == 302
     ticket = Ticket.objects.get(summary="Access for our new ops lead")
     assert ticket.ticket_type.slug == "new-support-user"

@@ -31,12 +31,11 @@ def shots_dir() -> Path:
 
 def real_png(width: int = 160, height: int = 100) -> bytes:
     """A small picture a browser really draws (a blue-to-green gradient), so the thumbnail is seen, not a broken image."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    rows = b"".join(
-        b"\x00" + b"".join(bytes((40, 80 + x * 150 // width, 200 - y)) for x in range(width)) for y in range(height)
-    )
+    rows = b"".join(b"\x00" + b"".join(bytes((40, 80 + x * 150 // width, 200 - y)) for x in range(width)) for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
@@ -59,20 +58,35 @@ def test_screenshots_of_every_portal_page(page, world):
     world.alice.save(update_fields=["timezone"])
     world.alan.timezone = "Europe/Madrid"
     world.alan.save(update_fields=["timezone"])
-    for n, (slug, severity, summary) in enumerate([
-        ("production-issue", 1, "Orders stuck in CREATED since this morning"),
-        ("sandbox-issue", 3, "GraphQL mutation rejects a valid fulfilment location"),
-        ("incident", 2, "wms-export pipeline fails with a timeout"),
-        ("development-question", None, "How do I retry a failed pipeline step?"),
-    ]):
-        TicketFactory(organisation=world.alpha, requester_user=world.alice, summary=summary, type_slug=slug,
-                      severity=severity, environment=world.alpha.environments.get(name="live1" if n != 1 else "test1"))
+    for n, (slug, severity, summary) in enumerate(
+        [
+            ("production-issue", 1, "Orders stuck in CREATED since this morning"),
+            ("sandbox-issue", 3, "GraphQL mutation rejects a valid fulfilment location"),
+            ("incident", 2, "wms-export pipeline fails with a timeout"),
+            ("development-question", None, "How do I retry a failed pipeline step?"),
+        ]
+    ):
+        TicketFactory(
+            organisation=world.alpha,
+            requester_user=world.alice,
+            summary=summary,
+            type_slug=slug,
+            severity=severity,
+            environment=world.alpha.environments.get(name="live1" if n != 1 else "test1"),
+        )
     ticket = TicketFactory(
-        organisation=world.alpha, requester_user=world.alice, summary="Inventory feed delayed by about two hours",
-        type_slug="production-issue", severity=2, environment=world.alpha.environments.get(name="live1"),
+        organisation=world.alpha,
+        requester_user=world.alice,
+        summary="Inventory feed delayed by about two hours",
+        type_slug="production-issue",
+        severity=2,
+        environment=world.alpha.environments.get(name="live1"),
         description="The nightly inventory batch finished at 04:50 instead of 02:45.\nStores opened with stale stock.",
-        details={"impacted_orders": {"orders": ["CO-1", "CO-2"], "scope": "examples", "estimated_total": 300},
-                 "issue_end": "2026-11-20T11:00:00+00:00", "steps_to_reproduce": "Run the batch."},
+        details={
+            "impacted_orders": {"orders": ["CO-1", "CO-2"], "scope": "examples", "estimated_total": 300},
+            "issue_end": "2026-11-20T11:00:00+00:00",
+            "steps_to_reproduce": "Run the batch.",
+        },
     )
     ticket.cc_contacts.add(world.alpha.contacts.first())
     AttachmentFactory(ticket=ticket, uploaded_by=world.alice, name="stock-report.png", content=real_png())

@@ -18,11 +18,16 @@ def test_a_customer_sees_the_incidents_that_concern_them_and_follows_one_to_the_
     seur.organisations.add(world.alpha)
     ctt = component("CTT", group="Carriers · Portugal")
     ctt.organisations.add(world.outsider)
-    incident = publishing.incident_create(title="SEUR (Spain): labels cannot be created", message="Labels fail.",
-                                          components={seur: "partial_outage"}, cause="code_change")
+    incident = publishing.incident_create(
+        title="SEUR (Spain): labels cannot be created",
+        message="Labels fail.",
+        components={seur: "partial_outage"},
+        cause="code_change",
+    )
     publishing.incident_update_post(incident=incident, status="identified", message="SEUR answers with timeouts.")
-    publishing.incident_create(title="CTT (Portugal): Outsider's carrier down", message="m",
-                               components={ctt: "major_outage"}, cause="code_change")
+    publishing.incident_create(
+        title="CTT (Portugal): Outsider's carrier down", message="m", components={ctt: "major_outage"}, cause="code_change"
+    )
     sign_in(page, "alice@alpha.example")
     page.goto(live_server.url + "/portal/")
     banner = page.locator(".incident-banner")
@@ -73,8 +78,14 @@ def test_a_subscriber_takes_a_whole_group_with_its_box_then_unsubscribes(page, l
 
 
 def test_removing_an_emergency_contact_is_confirmed_on_its_own_page(page, world, live_server):
-    Contact.objects.create(organisation=world.alpha, name="Night shift", email="night@alpha.example", kind="list",
-                           emergency_role="additional", emergency_order=2)
+    Contact.objects.create(
+        organisation=world.alpha,
+        name="Night shift",
+        email="night@alpha.example",
+        kind="list",
+        emergency_role="additional",
+        emergency_order=2,
+    )
     sign_in(page, "alan@alpha.example")
     page.goto(live_server.url + "/portal/organisation/contacts/")
     page.locator("tr", has_text="Night shift").get_by_role("link", name="Remove").click()

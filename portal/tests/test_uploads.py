@@ -94,15 +94,18 @@ def test_too_many_files_are_refused_and_nothing_is_kept(alice_client, world, not
     assert attachments_of_alpha() == []
 
 
-@pytest.mark.parametrize("name, content", [
-    ("setup.exe", b"MZ\x90\x00"),
-    ("report.pdf", b"MZ\x90\x00 renamed program"),
-    ("run.sh", b"echo hi"),
-    ("macro.vbs", b"MsgBox 1"),
-    ("photo\u202egnp.exe", b"MZ"),  # right-to-left override: shows as "photoexe.png"
-    ("evil\x00.exe", b"MZ"),
-    ("clean.txt", b"\x7fELF\x02\x01"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("setup.exe", b"MZ\x90\x00"),
+        ("report.pdf", b"MZ\x90\x00 renamed program"),
+        ("run.sh", b"echo hi"),
+        ("macro.vbs", b"MsgBox 1"),
+        ("photo\u202egnp.exe", b"MZ"),  # right-to-left override: shows as "photoexe.png"
+        ("evil\x00.exe", b"MZ"),
+        ("clean.txt", b"\x7fELF\x02\x01"),
+    ],
+)
 def test_programs_are_refused_whatever_they_are_called(alice_client, world, nothing_left_behind, name, content):
     response = file_a_request(alice_client, world, [upload(name, content, "text/plain")])
 
@@ -126,27 +129,37 @@ def test_a_refusal_half_way_through_a_call_removes_the_files_already_written(wor
 # --- Names made safe -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, shown", [
-    ("../../etc/passwd", "passwd"),
-    ("/etc/passwd", "passwd"),
-    ("..\\..\\windows\\win.ini", "win.ini"),
-    ("C:\\boot.ini", "boot.ini"),
-    ("report\x00.txt", "report.txt"),
-    ("a\r\nContent-Type: text/html.txt", "html.txt"),
-    ('say "hi".txt', "say hi.txt"),
-    ("résumé 日本語 ✓.txt", "résumé 日本語 ✓.txt"),
-    ("..", "attachment"),
-    ("...", "attachment"),
-    ("   ", "attachment"),
-    ("x" * 300 + ".log", "x" * 251 + ".log"),
-])
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("/etc/passwd", "passwd"),
+        ("..\\..\\windows\\win.ini", "win.ini"),
+        ("C:\\boot.ini", "boot.ini"),
+        ("report\x00.txt", "report.txt"),
+        ("a\r\nContent-Type: text/html.txt", "html.txt"),
+        ('say "hi".txt', "say hi.txt"),
+        ("résumé 日本語 ✓.txt", "résumé 日本語 ✓.txt"),
+        ("..", "attachment"),
+        ("...", "attachment"),
+        ("   ", "attachment"),
+        ("x" * 300 + ".log", "x" * 251 + ".log"),
+    ],
+)
 def test_a_hostile_name_is_kept_only_as_a_safe_label(name, shown):
     assert safe_download_name(name) == shown
 
 
 HOSTILE_NAMES = [
-    "../../etc/passwd.txt", "/etc/cron.d/evil.txt", "..\\..\\boot.ini", "report\x00.txt", "résumé 日本語.txt",
-    "x" * 400 + ".txt", "..%2F..%2Fetc%2Fpasswd.txt", "&#x2F;etc&#x2F;passwd.txt", "a\r\nX-Injected: 1.txt",
+    "../../etc/passwd.txt",
+    "/etc/cron.d/evil.txt",
+    "..\\..\\boot.ini",
+    "report\x00.txt",
+    "résumé 日本語.txt",
+    "x" * 400 + ".txt",
+    "..%2F..%2Fetc%2Fpasswd.txt",
+    "&#x2F;etc&#x2F;passwd.txt",
+    "a\r\nX-Injected: 1.txt",
 ]
 
 

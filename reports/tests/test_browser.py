@@ -27,15 +27,17 @@ def _last_month_tickets(world) -> None:  # type: ignore[no-untyped-def]
 
 def _watch_csp(page) -> list[str]:  # type: ignore[no-untyped-def]
     violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
     return violations
 
 
-@pytest.mark.parametrize("who, path, name", [
-    ("lead", "/desk/reports/", "desk-report"),
-    ("alan", "/portal/organisation/report/", "portal-report"),
-])
+@pytest.mark.parametrize(
+    "who, path, name",
+    [
+        ("lead", "/desk/reports/", "desk-report"),
+        ("alan", "/portal/organisation/report/", "portal-report"),
+    ],
+)
 def test_the_report_draws_its_charts_within_the_policy(page, world, who, path, name):
     _last_month_tickets(world)
     violations = _watch_csp(page)

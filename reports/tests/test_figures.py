@@ -60,7 +60,9 @@ def _build(world: Any) -> dict[str, Any]:
         severity = rng.choice([1, 1, 2, 2, 3, 4, 5, None])
         with time_machine.travel(filed, tick=False):
             ticket = TicketFactory(
-                organisation=organisation, requester_user=customers[organisation.pk], severity=severity,
+                organisation=organisation,
+                requester_user=customers[organisation.pk],
+                severity=severity,
                 type_slug=TYPES[index % 2] if severity else "development-question",
             )
         moment = filed
@@ -70,13 +72,21 @@ def _build(world: Any) -> dict[str, Any]:
                 ticket_status_change(ticket=ticket, actor=world.agent, status=Ticket.Status.WAITING_ON_CUSTOMER)
             moment += timedelta(minutes=rng.randrange(30, 3000))
             with time_machine.travel(moment, tick=False):
-                ticket_status_change(ticket=ticket, actor=world.alice if organisation == premium else customers[organisation.pk],
-                                     status=Ticket.Status.OPEN)
+                ticket_status_change(
+                    ticket=ticket,
+                    actor=world.alice if organisation == premium else customers[organisation.pk],
+                    status=Ticket.Status.OPEN,
+                )
         if severity in (1, 2) and rng.random() < 0.15:
             # Not eligible under some tiers: then nothing is raised.
             with time_machine.travel(moment + timedelta(minutes=1), tick=False), contextlib.suppress(ValidationError):
-                escalation_raise(ticket=Ticket.objects.get(pk=ticket.pk), user=customers[organisation.pk],
-                                 description="down", environment="live1", justification="orders stuck")
+                escalation_raise(
+                    ticket=Ticket.objects.get(pk=ticket.pk),
+                    user=customers[organisation.pk],
+                    description="down",
+                    environment="live1",
+                    justification="orders stuck",
+                )
         fate = rng.random()
         if fate < 0.75:  # acknowledged, sometimes after the tick has marked a breach
             moment += timedelta(minutes=rng.randrange(1, 60 * 40))
@@ -87,14 +97,12 @@ def _build(world: Any) -> dict[str, Any]:
             if rng.random() < 0.4:
                 moment += timedelta(hours=2)
                 with time_machine.travel(moment, tick=False):
-                    ticket_status_change(ticket=Ticket.objects.get(pk=ticket.pk), actor=world.agent,
-                                         status=Ticket.Status.RESOLVED)
+                    ticket_status_change(ticket=Ticket.objects.get(pk=ticket.pk), actor=world.agent, status=Ticket.Status.RESOLVED)
                     SatisfactionRating.objects.create(ticket=ticket, score=rng.choice(["good", "good", "bad"]))
         elif fate < 0.85:  # resolved without an acknowledgement
             moment += timedelta(minutes=rng.randrange(1, 600))
             with time_machine.travel(moment, tick=False):
-                ticket_status_change(ticket=Ticket.objects.get(pk=ticket.pk), actor=world.agent,
-                                     status=Ticket.Status.RESOLVED)
+                ticket_status_change(ticket=Ticket.objects.get(pk=ticket.pk), actor=world.agent, status=Ticket.Status.RESOLVED)
         tickets.append(ticket)
     return {"organisations": organisations, "mover": mover}
 
@@ -109,8 +117,9 @@ def _percentile(values: list[float], fraction: float) -> float | None:
     return statistics.quantiles(values, n=10, method="inclusive")[int(fraction * 10) - 1]
 
 
-def _brute_force(*, start: datetime, end: datetime, now: datetime, zone: ZoneInfo,
-                 organisation: Any = None) -> dict[str, dict[Any, dict[str, Any]]]:
+def _brute_force(
+    *, start: datetime, end: datetime, now: datetime, zone: ZoneInfo, organisation: Any = None
+) -> dict[str, dict[Any, dict[str, Any]]]:
     """Walk every ticket in Python and count by hand."""
     tallies: dict[str, dict[Any, dict[str, Any]]] = {by: defaultdict(lambda: defaultdict(list)) for by in BREAKDOWNS}
     tallies["total"] = defaultdict(lambda: defaultdict(list))
@@ -120,8 +129,11 @@ def _brute_force(*, start: datetime, end: datetime, now: datetime, zone: ZoneInf
         local = ticket.created_at.astimezone(zone)
         keys = {
             "tier": tier_in_force(organisation=ticket.organisation, at=ticket.created_at),
-            "organisation": ticket.organisation_id, "severity": ticket.severity_id,
-            "ticket_type": ticket.ticket_type_id, "month": date(local.year, local.month, 1), "total": None,
+            "organisation": ticket.organisation_id,
+            "severity": ticket.severity_id,
+            "ticket_type": ticket.ticket_type_id,
+            "month": date(local.year, local.month, 1),
+            "total": None,
         }
         ack = SlaClock.objects.filter(ticket=ticket, metric="ack").first()
         escalations = list(Escalation.objects.filter(ticket=ticket))
@@ -158,12 +170,19 @@ def _expected(cell: dict[str, list[Any]]) -> dict[str, Any]:
         return None if value is None else round(value, 3)
 
     return {
-        "filed": len(cell["filed"]), "with_target": len(cell["with_target"]), "met": len(cell["met"]),
-        "breached": len(cell["breached"]), "acknowledged": len(cell["business"]),
-        "business_p50": span(cell["business"], 0.5), "business_p90": span(cell["business"], 0.9),
-        "wall_p50": span(cell["wall"], 0.5), "wall_p90": span(cell["wall"], 0.9),
-        "escalations_automatic": len(cell["automatic"]), "escalations_customer": len(cell["customer"]),
-        "rated": len(cell["rated"]), "rated_good": cell["rated"].count("good"),
+        "filed": len(cell["filed"]),
+        "with_target": len(cell["with_target"]),
+        "met": len(cell["met"]),
+        "breached": len(cell["breached"]),
+        "acknowledged": len(cell["business"]),
+        "business_p50": span(cell["business"], 0.5),
+        "business_p90": span(cell["business"], 0.9),
+        "wall_p50": span(cell["wall"], 0.5),
+        "wall_p90": span(cell["wall"], 0.9),
+        "escalations_automatic": len(cell["automatic"]),
+        "escalations_customer": len(cell["customer"]),
+        "rated": len(cell["rated"]),
+        "rated_good": cell["rated"].count("good"),
     }
 
 
@@ -172,12 +191,19 @@ def _got(figures: Any) -> dict[str, Any]:
         return None if value is None else round(value.total_seconds(), 3)
 
     return {
-        "filed": figures.filed, "with_target": figures.with_target, "met": figures.met, "breached": figures.breached,
+        "filed": figures.filed,
+        "with_target": figures.with_target,
+        "met": figures.met,
+        "breached": figures.breached,
         "acknowledged": figures.acknowledged,
-        "business_p50": span(figures.business_p50), "business_p90": span(figures.business_p90),
-        "wall_p50": span(figures.wall_p50), "wall_p90": span(figures.wall_p90),
-        "escalations_automatic": figures.escalations_automatic, "escalations_customer": figures.escalations_customer,
-        "rated": figures.rated, "rated_good": figures.rated_good,
+        "business_p50": span(figures.business_p50),
+        "business_p90": span(figures.business_p90),
+        "wall_p50": span(figures.wall_p50),
+        "wall_p90": span(figures.wall_p90),
+        "escalations_automatic": figures.escalations_automatic,
+        "escalations_customer": figures.escalations_customer,
+        "rated": figures.rated,
+        "rated_good": figures.rated_good,
     }
 
 

@@ -22,8 +22,22 @@ from tickets.workflow import rating_record, ticket_acknowledge, ticket_severity_
 pytestmark = pytest.mark.django_db
 
 UTC = ZoneInfo("UTC")
-FIELDS = ["ticket_id", "filed_at", "tier_id", "organisation_id", "severity_id", "ticket_type_id", "outcome", "due_at",
-          "business_seconds", "wall_seconds", "escalations_automatic", "escalations_customer", "rated", "rated_good"]
+FIELDS = [
+    "ticket_id",
+    "filed_at",
+    "tier_id",
+    "organisation_id",
+    "severity_id",
+    "ticket_type_id",
+    "outcome",
+    "due_at",
+    "business_seconds",
+    "wall_seconds",
+    "escalations_automatic",
+    "escalations_customer",
+    "rated",
+    "rated_good",
+]
 
 
 def _values(rows: list[TicketFigures]) -> dict[int, tuple[Any, ...]]:
@@ -49,8 +63,7 @@ def test_every_service_change_keeps_the_rows_equal_to_a_recomputation(world):
     with time_machine.travel(start, tick=False):
         acknowledged = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=2)
         late = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1)
-        escalated = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1,
-                                  type_slug="production-issue")
+        escalated = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=1, type_slug="production-issue")
         rated = TicketFactory(organisation=mover, requester_user=customer, severity=3)
         reclassified = TicketFactory(organisation=mover, requester_user=customer, severity=4)
         duplicate = TicketFactory(organisation=world.alpha, requester_user=world.alice, severity=3)
@@ -60,8 +73,13 @@ def test_every_service_change_keeps_the_rows_equal_to_a_recomputation(world):
 
     with time_machine.travel(start + timedelta(minutes=20), tick=False):
         ticket_acknowledge(ticket=acknowledged, actor=world.agent)
-        escalation_raise(ticket=Ticket.objects.get(pk=escalated.pk), user=world.alice, description="down",
-                         environment="live1", justification="orders stuck")
+        escalation_raise(
+            ticket=Ticket.objects.get(pk=escalated.pk),
+            user=world.alice,
+            description="down",
+            environment="live1",
+            justification="orders stuck",
+        )
     row = _row(acknowledged)
     assert (row.outcome, row.wall_seconds) == (TicketFigures.Outcome.MET, 20 * 60)
     assert _row(escalated).escalations_customer == 1
@@ -75,10 +93,13 @@ def test_every_service_change_keeps_the_rows_equal_to_a_recomputation(world):
         ticket_acknowledge(ticket=Ticket.objects.get(pk=late.pk), actor=world.agent)
         ticket_status_change(ticket=Ticket.objects.get(pk=rated.pk), actor=world.agent, status=Ticket.Status.RESOLVED)
         rating_record(ticket=Ticket.objects.get(pk=rated.pk), score="good", user=customer)
-        ticket_severity_change(ticket=Ticket.objects.get(pk=reclassified.pk), actor=world.agent,
-                               severity=Severity.objects.get(level=2), reason="Production is down after all")
-        ticket_merge(duplicate=Ticket.objects.get(pk=duplicate.pk), kept=Ticket.objects.get(pk=acknowledged.pk),
-                     actor=world.agent)
+        ticket_severity_change(
+            ticket=Ticket.objects.get(pk=reclassified.pk),
+            actor=world.agent,
+            severity=Severity.objects.get(level=2),
+            reason="Production is down after all",
+        )
+        ticket_merge(duplicate=Ticket.objects.get(pk=duplicate.pk), kept=Ticket.objects.get(pk=acknowledged.pk), actor=world.agent)
     assert (_row(rated).rated, _row(rated).rated_good) == (1, 1)
     assert _row(reclassified).severity_id == 2
     assert _row(late).business_seconds is not None, "acknowledged late: counted in the time to acknowledge"

@@ -23,7 +23,7 @@ from tickets.workflow import ticket_acknowledge
 pytestmark = pytest.mark.django_db
 
 CHICAGO = ZoneInfo("America/Chicago")
-HOSTILE = "=HYPERLINK(\"http://evil.example\",\"click\")"
+HOSTILE = '=HYPERLINK("http://evil.example","click")'
 
 
 def at(year: int, month: int, day: int, hour: int = 0) -> datetime:
@@ -34,8 +34,13 @@ def at(year: int, month: int, day: int, hour: int = 0) -> datetime:
 def october(world):  # type: ignore[no-untyped-def]
     """Alpha and a hostile-named organisation each file tickets in October 2026; some breach."""
     hostile = OrganisationFactory(name=HOSTILE, account_id="HOSTILE")
-    for day, organisation, late in ((5, world.alpha, False), (6, world.alpha, True), (7, hostile, True),
-                                    (8, world.outsider, True), (9, hostile, False)):
+    for day, organisation, late in (
+        (5, world.alpha, False),
+        (6, world.alpha, True),
+        (7, hostile, True),
+        (8, world.outsider, True),
+        (9, hostile, False),
+    ):
         with time_machine.travel(at(2026, 10, day, 9), tick=False):
             ticket = TicketFactory(organisation=organisation, severity=1, summary=f"-cmd|' /C calc'!A{day}")
         moment = at(2026, 10, day, 9) + (timedelta(hours=5) if late else timedelta(minutes=30))

@@ -31,8 +31,9 @@ def closed(ticket: Ticket, days_ago: int) -> Ticket:
 def history(world):  # type: ignore[no-untyped-def]
     """Alpha: one ticket closed 400 days ago with a comment and a file, one closed 10 days ago, one open.
     The outsider: a ticket closed just as long ago, and its own policy's absence."""
-    old = TicketFactory(organisation=world.alpha, requester_user=world.alice, summary="Old checkout problem",
-                        description="Call Alice on +1 555 0100")
+    old = TicketFactory(
+        organisation=world.alpha, requester_user=world.alice, summary="Old checkout problem", description="Call Alice on +1 555 0100"
+    )
     comment_add(ticket=old, author=world.alice, body="My card ending 4242 was charged twice")
     file = AttachmentFactory(ticket=old, uploaded_by=world.alice, name="receipt.txt", content=b"Alice Alpha, 1 Main St")
     access_record(request=None, actor=world.agent, organisation=world.alpha, action="ticket_viewed", ticket=old)
@@ -57,7 +58,10 @@ def test_the_dry_run_says_what_it_would_touch_and_changes_nothing(need_postgres,
 
 
 def test_pseudonymising_removes_the_personal_data_keeps_the_record_and_leaves_the_outsider_byte_identical(
-    need_postgres, world, history, django_capture_on_commit_callbacks,
+    need_postgres,
+    world,
+    history,
+    django_capture_on_commit_callbacks,
 ) -> None:
     RetentionPolicy.objects.create(organisation=world.alpha, closed_for_days=365)
     outsider_before = outsider_rows(world)
@@ -80,7 +84,10 @@ def test_pseudonymising_removes_the_personal_data_keeps_the_record_and_leaves_th
 
 
 def test_deleting_removes_the_ticket_and_its_files_and_nothing_of_the_outsider(
-    need_postgres, world, history, django_capture_on_commit_callbacks,
+    need_postgres,
+    world,
+    history,
+    django_capture_on_commit_callbacks,
 ) -> None:
     RetentionPolicy.objects.create(organisation=world.alpha, closed_for_days=30, action=RetentionPolicy.Action.DELETE)
     RetentionPolicy.objects.create(organisation=world.outsider, closed_for_days=365, active=False)

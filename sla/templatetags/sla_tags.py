@@ -17,7 +17,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def sla_clocks(
-    context: template.Context, ticket: Any, clocks: list[Any] | None = None, escalations: list[Any] | None = None,
+    context: template.Context,
+    ticket: Any,
+    clocks: list[Any] | None = None,
+    escalations: list[Any] | None = None,
 ) -> dict[str, Any]:
     """For support staff: times in the viewer's timezone and in the contract's (the target calendar's)."""
     request = context.get("request")

@@ -24,6 +24,7 @@ PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 # The reference: obviously correct, slow. Every offset in these zones is a whole number of minutes,
 # so stepping whole UTC minutes from a whole-minute start sees every opening and closing.
 
+
 def _minutes(hhmm: str) -> int:
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
@@ -128,15 +129,18 @@ def scenarios(draw: st.DrawFn) -> tuple[BusinessCalendar, Reference, datetime]:
 
 
 def weekly_open_minutes(reference: Reference) -> int:
-    return len({
-        (day * 1440 + _minutes(opens) + m) % (7 * 1440)
-        for day, spans in reference.weekly_hours.items()
-        for opens, closes in spans
-        for m in range(((_minutes(closes) - _minutes(opens) - 1) % 1440) + 1)
-    })
+    return len(
+        {
+            (day * 1440 + _minutes(opens) + m) % (7 * 1440)
+            for day, spans in reference.weekly_hours.items()
+            for opens, closes in spans
+            for m in range(((_minutes(closes) - _minutes(opens) - 1) % 1440) + 1)
+        }
+    )
 
 
 # Properties ------------------------------------------------------------------------------------------
+
 
 @PROPERTY
 @given(scenario=scenarios(), data=st.data())
@@ -184,6 +188,7 @@ def test_is_open_and_next_open_agree_with_the_reference(scenario):
 
 
 # Examples --------------------------------------------------------------------------------------------
+
 
 def chicago(*args: int, fold: int = 0) -> datetime:
     return datetime(*args, tzinfo=CHICAGO, fold=fold)
@@ -248,8 +253,12 @@ def test_a_holiday_closes_the_tail_of_last_nights_interval_on_its_date():
 def test_naive_datetimes_are_refused():
     calendar = BusinessCalendar("America/Chicago", OFFICE)
     naive = datetime(2026, 11, 20, 16, 0)
-    for call in (lambda: calendar.add(naive, MINUTE), lambda: calendar.between(naive, naive),
-                 lambda: calendar.is_open(naive), lambda: calendar.next_open(naive)):
+    for call in (
+        lambda: calendar.add(naive, MINUTE),
+        lambda: calendar.between(naive, naive),
+        lambda: calendar.is_open(naive),
+        lambda: calendar.next_open(naive),
+    ):
         with pytest.raises(ValueError, match="naive"):
             call()
 
@@ -265,8 +274,9 @@ def test_a_calendar_without_open_time_refuses_to_add_rather_than_loop():
     assert calendar.between(start, start + timedelta(days=30)) == timedelta(0)
 
 
-@pytest.mark.parametrize("hours", [{7: [("08:00", "17:00")]}, {0: [("8:00", "17:00")]}, {0: [("24:00", "17:00")]},
-                                   {0: [("08:00", "24:01")]}])
+@pytest.mark.parametrize(
+    "hours", [{7: [("08:00", "17:00")]}, {0: [("8:00", "17:00")]}, {0: [("24:00", "17:00")]}, {0: [("08:00", "24:01")]}]
+)
 def test_bad_weekly_hours_are_refused(hours):
     with pytest.raises(ValueError):
         BusinessCalendar("America/Chicago", hours)

@@ -139,7 +139,10 @@ def test_a_severity_change_keeps_the_elapsed_time_and_moves_the_deadline(world):
     assert local(before.due_at) == chicago(2026, 11, 23, 17, 0), "Sev3: 8 h in standard hours"
     with time_machine.travel(chicago(2026, 11, 23, 10, 0), tick=False):
         ticket_severity_change(
-            ticket=ticket, actor=world.agent, severity=Severity.objects.get(level=1), reason="Checkout is down",
+            ticket=ticket,
+            actor=world.agent,
+            severity=Severity.objects.get(level=1),
+            reason="Checkout is down",
         )
     after = clock(ticket)
     assert after.elapsed_before == timedelta(hours=1), "the hour already counted is kept"

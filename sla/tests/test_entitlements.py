@@ -150,7 +150,8 @@ def test_the_admin_changes_a_tier_through_organisation_tier_change_as_the_servic
 
     def shape(organisation: Organisation) -> list[tuple[str, object, object, object]]:
         periods = list(
-            TierPeriod.objects.filter(organisation=organisation).order_by("valid_from")
+            TierPeriod.objects.filter(organisation=organisation)
+            .order_by("valid_from")
             .values_list("tier__name", "valid_until", "changed_by", "valid_from")
         )
         return [*periods[1:], ("current", Organisation.objects.get(pk=organisation.pk).tier.name, None, None)]

@@ -21,9 +21,7 @@ class DatabaseSchemaEditor(schema.DatabaseSchemaEditor):
         output: list[Any] = []
         for field in model._meta.local_fields:
             output.extend(self._field_indexes_sql(model, field))  # type: ignore[attr-defined]  # private Django API the stubs omit
-        output.extend(
-            index.create_sql(model, self) for index in model._meta.indexes if not isinstance(index, PostgresIndex)
-        )
+        output.extend(index.create_sql(model, self) for index in model._meta.indexes if not isinstance(index, PostgresIndex))
         return output
 
 

@@ -122,7 +122,10 @@ def test_a_contact_without_a_login_reopens_a_resolved_ticket(world):
 def test_files_alone_are_a_comment_but_nothing_at_all_is_not(world):
     ticket = world.alice_ticket
     comment = comment_add(
-        ticket=ticket, author=world.alice, body="", uploads=[SimpleUploadedFile("trace.log", b"trace\n")],
+        ticket=ticket,
+        author=world.alice,
+        body="",
+        uploads=[SimpleUploadedFile("trace.log", b"trace\n")],
     )
     assert [a.original_name for a in comment.attachments.all()] == ["trace.log"]
     with pytest.raises(Exception, match="Write a message first"):

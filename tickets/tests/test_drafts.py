@@ -9,9 +9,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_draft_keeps_accepted_files_for_its_own_user_only(world):
-    draft = draft_keep(user=world.alice, draft=Draft(), uploads=[
-        SimpleUploadedFile("ok.txt", b"fine"), SimpleUploadedFile("tool.exe", b"MZ\x90"),
-    ])
+    draft = draft_keep(
+        user=world.alice,
+        draft=Draft(),
+        uploads=[
+            SimpleUploadedFile("ok.txt", b"fine"),
+            SimpleUploadedFile("tool.exe", b"MZ\x90"),
+        ],
+    )
     assert [f.name for f in draft.files] == ["ok.txt"]
     assert [f.name for f in draft_load(user=world.alice, token=draft.token, keep=["0"]).files] == ["ok.txt"]
     assert draft_load(user=world.charlie, token=draft.token, keep=["0"]).files == []

@@ -84,7 +84,10 @@ def test_severity_change_needs_a_reason_and_records_before_and_after(world):
     with pytest.raises(ValidationError):
         ticket_severity_change(ticket=ticket, actor=world.agent, severity=Severity.objects.get(level=1), reason=" ")
     ticket_severity_change(
-        ticket=ticket, actor=world.agent, severity=Severity.objects.get(level=1), reason="Checkout is down",
+        ticket=ticket,
+        actor=world.agent,
+        severity=Severity.objects.get(level=1),
+        reason="Checkout is down",
     )
     event = ticket.events.get(kind=TicketEvent.Kind.SEVERITY)
     assert event.after == {"severity": 1}

@@ -121,7 +121,9 @@ def test_organisation_endpoints_get_only_their_public_events(world) -> None:
     vendor = WebhookEndpoint.objects.create(url="https://vendor.example.com/x", events=["ticket.updated"])
     alpha = WebhookEndpoint.objects.create(url="https://alpha.example.com/x", events=["ticket.updated"], organisation=world.alpha)
     outsider = WebhookEndpoint.objects.create(
-        url="https://outsider.example.com/x", events=["ticket.updated"], organisation=world.outsider,
+        url="https://outsider.example.com/x",
+        events=["ticket.updated"],
+        organisation=world.outsider,
     )
 
     workflow.comment_add(ticket=world.alice_ticket, author=world.agent, body="Looking into the cache", is_internal=True)
@@ -143,11 +145,21 @@ def test_only_subscribed_events_are_sent_and_incidents_can_be(world) -> None:
     assert WebhookDelivery.objects.get().endpoint == endpoint
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:9/x", "http://localhost/x", "http://10.0.0.5/x", "http://169.254.169.254/latest/meta-data",
-    "http://[::1]/x", "http://[::ffff:127.0.0.1]/x", "http://0.0.0.0/x", "http://224.0.0.1/x", "ftp://example.com/x",
-    "http://user:pass@example.com/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x",
+        "http://localhost/x",
+        "http://10.0.0.5/x",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/x",
+        "http://[::ffff:127.0.0.1]/x",
+        "http://0.0.0.0/x",
+        "http://224.0.0.1/x",
+        "ftp://example.com/x",
+        "http://user:pass@example.com/x",
+    ],
+)
 def test_the_ssrf_guard_refuses_private_and_odd_destinations(url) -> None:
     with pytest.raises(transport.Refused):
         transport.destination(url)
@@ -187,17 +199,24 @@ def test_an_incident_sends_created_updated_and_resolved_once_each(shipped_defaul
 
     labels = component("Label creation", group="Carriers · Spain")
     ops = WebhookEndpoint.objects.create(
-        url="https://ops.example.com/x", events=["incident.created", "incident.updated", "incident.resolved"],
+        url="https://ops.example.com/x",
+        events=["incident.created", "incident.updated", "incident.resolved"],
     )
     alpha = WebhookEndpoint.objects.create(
-        url="https://alpha.example.com/x", events=["incident.created"], organisation=world.alpha,
+        url="https://alpha.example.com/x",
+        events=["incident.created"],
+        organisation=world.alpha,
     )
 
     incident = publishing.incident_create(
-        title="SEUR labels fail", message="Timeouts.", components={labels: "major_outage"}, cause="code_change",
+        title="SEUR labels fail",
+        message="Timeouts.",
+        components={labels: "major_outage"},
+        cause="code_change",
     )
-    publishing.incident_update_post(incident=incident, status="monitoring", message="Fix deployed.",
-                                    components={labels: "degraded_performance"}, actor=world.agent)
+    publishing.incident_update_post(
+        incident=incident, status="monitoring", message="Fix deployed.", components={labels: "degraded_performance"}, actor=world.agent
+    )
     publishing.incident_resolve(incident=incident, actor=world.agent)
 
     assert _events(ops) == [
@@ -245,7 +264,9 @@ def test_a_committed_transaction_is_one_event_and_a_rolled_back_one_none(receive
     from incidents import publishing
 
     ops = WebhookEndpoint.objects.create(
-        url=receiver.url, events=["incident.created", "incident.updated", "incident.resolved"], allow_private=True,
+        url=receiver.url,
+        events=["incident.created", "incident.updated", "incident.resolved"],
+        allow_private=True,
     )
     with transaction.atomic():
         incident = publishing.incident_create(title="Console slow", message="Pages take 10 s.")

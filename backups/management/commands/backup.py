@@ -17,8 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            archive = backup_create(database=Database.from_settings(settings.DATABASES["default"]),
-                                    media_root=Path(settings.MEDIA_ROOT), output_dir=Path(options["output"]))
+            archive = backup_create(
+                database=Database.from_settings(settings.DATABASES["default"]),
+                media_root=Path(settings.MEDIA_ROOT),
+                output_dir=Path(options["output"]),
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         manifest = manifest_read(archive)

@@ -21,8 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         target = environ.Env.db_url_config(options["database_url"]) if options["database_url"] else settings.DATABASES["default"]
         try:
-            result = backup_restore(archive=Path(options["archive"]), database=Database.from_settings(target),
-                                    media_root=Path(options["media_root"] or settings.MEDIA_ROOT))
+            result = backup_restore(
+                archive=Path(options["archive"]),
+                database=Database.from_settings(target),
+                media_root=Path(options["media_root"] or settings.MEDIA_ROOT),
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         counts = ", ".join(f"{count} {label}" for label, count in result["counts"].items())
