@@ -54,11 +54,13 @@ def test_every_subscriber_mail_carries_the_manage_link(picker) -> None:
     confirmation = OutboundEmail.objects.get(recipient="ops@shop.example")
     assert subscriptions.manage_url(subscriber).split("/status/")[0] in confirmation.body_text
     assert re.search(r"/status/subscription/\S+/", confirmation.body_text)
+    assert re.search(r'href="http://\S+/status/subscription/\S+/"', confirmation.body_html)
     Subscriber.objects.filter(pk=subscriber.pk).update(confirmed_at=timezone.now())
     publishing.incident_create(title="CTT down", message="m", components={picker["ctt"]: "major_outage"}, cause="code_change")
     update = OutboundEmail.objects.get(recipient="ops@shop.example", subject__contains="CTT down")
     link = re.search(r"http://\S+/status/subscription/\S+/", update.body_text)
     assert link, update.body_text
+    assert f'href="{link.group(0)}"' in update.body_html
     page = Client().get(path(link.group(0)))
     assert page.status_code == 200 and "ops@shop.example" in page.content.decode()
 
