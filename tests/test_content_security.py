@@ -50,8 +50,27 @@ def test_html_pages_allow_scripts_from_our_origin_only(world, who, path):
     assert policy["frame-ancestors"] == ["'none'"]
 
 
+MAIL_LAYOUT = ROOT / "templates" / "email" / "base.html"
+
+
+def is_mail(path: Path) -> bool:
+    """An HTML mail or a piece of one: read in a mail client, never served under our policy, and styled inline
+    on purpose (mail clients drop <style> blocks and linked sheets). Mails live in `email/` folders, or wear the
+    mail layout."""
+    return "email" in path.parts or '{% extends "email/base.html" %}' in path.read_text()
+
+
 def our_templates() -> list[Path]:
-    return [path for folder in TEMPLATE_DIRS for path in folder.rglob("*.html")]
+    """The templates that make our pages."""
+    return [path for folder in TEMPLATE_DIRS for path in folder.rglob("*.html") if not is_mail(path)]
+
+
+def test_the_mail_templates_left_out_are_the_html_mails():
+    mails = [path for folder in TEMPLATE_DIRS for path in folder.rglob("*.html") if is_mail(path)]
+    assert MAIL_LAYOUT in mails
+    assert all("email" in path.parts or path.name.endswith("_email_html.html") for path in mails), mails
+    pages = [path for path in mails if re.search(r'{% extends "(?!email/base\.html")', path.read_text())]
+    assert not pages, f"page templates among the mails: {pages}"
 
 
 def test_our_templates_carry_no_inline_script_style_or_handlers():

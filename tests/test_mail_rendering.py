@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from accounts.invitations import user_invite
 from django.test import Client
 from django.urls import reverse
 
 from customers.contact_accounts import contact_account_offers_queue
+from customers.invitations import user_invite
 from customers.models import Contact
 from customers.services import contact_make_registered
 from incidents import publishing

@@ -32,7 +32,7 @@ def test_an_admin_edit_records_who_changed_what_from_what(client, world):
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(tier=advanced.pk, calendar="", retailer_ids="R1, R2, R9")
-    for prefix in ("environments", "contacts", "memberships"):
+    for prefix in ("environments", "contacts", "memberships", "Component_organisations"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     before = len(trail(world.alpha))
     response = client.post(url, data)

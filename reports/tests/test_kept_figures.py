@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from desk.merging import ticket_merge
 
 from customers.tiers import organisation_tier_change
 from reports.figures import figures_computed, figures_rebuild
@@ -16,6 +15,7 @@ from reports.models import TicketFigures
 from sla.escalations import escalation_raise, sla_tick
 from sla.models import Severity, SupportTier
 from tests.factories import OrganisationFactory, TicketFactory, UserFactory
+from tickets.merging import ticket_merge
 from tickets.models import Ticket
 from tickets.workflow import rating_record, ticket_acknowledge, ticket_severity_change, ticket_status_change
 

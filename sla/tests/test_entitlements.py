@@ -124,7 +124,7 @@ def test_applying_an_organisations_new_tier_to_open_tickets(world):
 def _admin_change_data(organisation: Organisation, **changes: object) -> dict[str, object]:
     data = {key: value for key, value in model_to_dict(organisation).items() if value is not None}
     data.update(changes)
-    for prefix in ("environments", "contacts", "memberships", "tier_periods"):
+    for prefix in ("environments", "contacts", "memberships", "tier_periods", "Component_organisations"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return data
 
