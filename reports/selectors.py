@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from customers.tiers import tier_at_filing
 from reports.aggregates import Percentile
 from reports.models import TicketFigures
+from reports.rollup import Sums, rollup_figures, rollup_kept
 from sla.models import Escalation, SlaClock, SlaTarget
 from tickets.models import SatisfactionRating, Ticket
 
@@ -355,6 +356,41 @@ def _grouped_figures(
     return grouped
 
 
+def _rolled_up_figures(*, period: Period, by: str | None, now: datetime) -> dict[str, dict[Any, Figures]]:
+    """As ``_grouped_figures`` for every organisation, from the daily roll-up: no row of the period's
+    whole days is read, only their cells."""
+    zone = ZoneInfo(period.zone)
+    starts = [datetime(month.year, month.month, 1, tzinfo=zone) for month in period.months]
+    grouped = rollup_figures(start=period.start, end=period.end, months=starts, by=by, now=now)
+    figures: dict[str, dict[Any, Figures]] = {}
+    for group, sums in grouped.items():
+        figures[group] = {}
+        for key, cell in sums.items():
+            figures_key = period.months[key] if group == "month" else key
+            figures[group][figures_key] = _figures_of(figures_key, cell)
+    return figures
+
+
+def _figures_of(key: Any, sums: Sums) -> Figures:
+    counts, quantiles = sums.counts, sums.percentiles
+    return Figures(
+        key=key,
+        filed=counts["filed"],
+        with_target=counts["with_target"],
+        met=counts["met"],
+        breached=counts["breached"],
+        acknowledged=counts["acknowledged"],
+        business_p50=_seconds(quantiles["business_p50"]),
+        business_p90=_seconds(quantiles["business_p90"]),
+        wall_p50=_seconds(quantiles["wall_p50"]),
+        wall_p90=_seconds(quantiles["wall_p90"]),
+        escalations_automatic=counts["escalations_automatic"],
+        escalations_customer=counts["escalations_customer"],
+        rated=counts["rated"],
+        rated_good=counts["rated_good"],
+    )
+
+
 def _kept_figures() -> bool:
     return connection.vendor == "postgresql"
 
@@ -407,7 +443,11 @@ def report_build(
         raise ValueError(f"unknown breakdown {by!r}")
     now = now or timezone.now()
     if _kept_figures():
-        grouped = _grouped_figures(period=period, organisation=organisation, by=None if by == "month" else by, now=now)
+        breakdown_by = None if by == "month" else by
+        if organisation is None and rollup_kept():
+            grouped = _rolled_up_figures(period=period, by=breakdown_by, now=now)
+        else:
+            grouped = _grouped_figures(period=period, organisation=organisation, by=breakdown_by, now=now)
         total = grouped["total"].get(None) or Figures(key=None)
         monthly = grouped["month"]
     else:
