@@ -108,10 +108,14 @@ def _changed(old: str, new: str, sign: int) -> str:
 INSTALL = f"""
 CREATE OR REPLACE FUNCTION reports_sorted_apply(current float8[], added float8[], removed float8[]) RETURNS float8[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    -- One value in or out (a ticket acknowledged, deleted, moved to another group) by binary search or
+    -- a scan of the cell; anything else by sorting the cell again.
     SELECT CASE
         WHEN cardinality(removed) = 0 AND cardinality(added) = 0 THEN current
         WHEN cardinality(removed) = 0 AND cardinality(added) = 1 THEN
             current[:width_bucket(added[1], current)] || added || current[width_bucket(added[1], current) + 1:]
+        WHEN cardinality(removed) = 1 AND cardinality(added) = 0 AND array_position(current, removed[1]) IS NOT NULL THEN
+            current[:array_position(current, removed[1]) - 1] || current[array_position(current, removed[1]) + 1:]
         ELSE (SELECT coalesce(array_agg(v ORDER BY v), '{{}}')
               FROM ((SELECT unnest(current) UNION ALL SELECT unnest(added)) EXCEPT ALL SELECT unnest(removed)) AS s(v))
     END
@@ -119,11 +123,16 @@ $$;
 
 CREATE OR REPLACE FUNCTION reports_figuresday_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- Most writes rewrite a row as it was (a timeline entry that moves no figure): leave before the upsert.
     IF TG_OP = 'INSERT' THEN
-        {_apply("SELECT 1 AS sign, n.* FROM new_rows n")};
+        IF EXISTS (SELECT FROM new_rows) THEN
+            {_apply("SELECT 1 AS sign, n.* FROM new_rows n")};
+        END IF;
     ELSIF TG_OP = 'DELETE' THEN
-        {_apply("SELECT -1 AS sign, o.* FROM old_rows o")};
-    ELSE
+        IF EXISTS (SELECT FROM old_rows) THEN
+            {_apply("SELECT -1 AS sign, o.* FROM old_rows o")};
+        END IF;
+    ELSIF EXISTS ({_changed("old_rows", "new_rows", -1)}) THEN
         {_apply(_changed("old_rows", "new_rows", -1) + " UNION ALL " + _changed("new_rows", "old_rows", 1))};
     END IF;
     RETURN NULL;
