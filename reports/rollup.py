@@ -314,7 +314,10 @@ def rollup_figures(
         FROM ({units}) AS u
         GROUP BY kind, m, key
     """  # noqa: S608 - only fixed fragments go into the text; values are parameters
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The edge days' range join is estimated at a third of the table a range, and the plan's cost then
+        # sets off JIT compilation: ~100 ms to spare a few on the ~5,000 rows it really reads.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     grouped: dict[str, dict[Any, Sums]] = {"total": {}, "month": {}}

@@ -2,12 +2,16 @@
 
 One function answers every breakdown (tier, organisation, severity, ticket type,
 month) for a period, for every organisation or for one (the portal, the
-organisation page). On PostgreSQL every figure comes from the tickets' kept
-figures rows (``reports.models.TicketFigures``, one narrow row per ticket kept
-equal to its sources) in ONE query: the total, each month and each group of the
-breakdown as grouping sets, read from the covering index on the filing time,
-with the percentiles as ordered-set aggregates. Elsewhere (SQLite) the same
-figures are counted from the tickets and their clocks, one query per grouping.
+organisation page). On PostgreSQL the desk's report (every organisation) reads
+the daily roll-up (``reports.rollup``: per UTC day and group, the counts and the
+acknowledgement seconds as sorted arrays, kept by triggers), in ONE query, with
+exact percentiles by selection across the arrays (``reports.ranks``); one
+organisation's report reads its tickets' kept figures rows
+(``reports.models.TicketFigures``, one narrow row per ticket kept equal to its
+sources) in ONE query: the total, each month and each group of the breakdown as
+grouping sets, with the percentiles as ordered-set aggregates. Elsewhere
+(SQLite) the same figures are counted from the tickets and their clocks, one
+query per grouping.
 
 Each ticket counts under the tier in force when it was filed (the tier history),
 against the terms its clock copied when it started.
