@@ -90,6 +90,7 @@ def _apply(changes: str) -> str:
         WITH cells AS ({_cells_of(f"({changes}) AS c", "c.sign")})
         INSERT INTO reports_figuresday AS d (kind, day, key, {sums}, business, wall)
         SELECT kind, day, key, {sums}, business, wall FROM cells
+        ORDER BY kind, day, key  -- every writer locks the cells it shares with another in one order: no deadlock
         ON CONFLICT (kind, day, key) DO UPDATE SET {added},
             business = reports_sorted_apply(d.business, excluded.business, {removed.format("business")}),
             wall = reports_sorted_apply(d.wall, excluded.wall, {removed.format("wall")})
