@@ -1,8 +1,8 @@
 """Report figures cached until something they count changes.
 
-Recomputing a quarter's percentiles at a million tickets means sorting a hundred
-thousand values several times over; the figures of a period change only when one
-of its tickets does. So a report is cached under the versions of the (UTC) months it
+Recomputing a quarter's figures at a million tickets reads a few hundred roll-up
+cells and selects its percentiles across them (tens of milliseconds); the figures of
+a period change only when one of its tickets does. So a report is cached under the versions of the (UTC) months it
 covers, and every change that can move a figure bumps its ticket's month: every
 clock change, severity change, escalation and acknowledgement writes a timeline
 entry (``TicketEvent``), ratings and tier periods are watched directly. A cached

@@ -2,12 +2,16 @@
 
 One function answers every breakdown (tier, organisation, severity, ticket type,
 month) for a period, for every organisation or for one (the portal, the
-organisation page). On PostgreSQL every figure comes from the tickets' kept
-figures rows (``reports.models.TicketFigures``, one narrow row per ticket kept
-equal to its sources) in ONE query: the total, each month and each group of the
-breakdown as grouping sets, read from the covering index on the filing time,
-with the percentiles as ordered-set aggregates. Elsewhere (SQLite) the same
-figures are counted from the tickets and their clocks, one query per grouping.
+organisation page). On PostgreSQL the desk's report (every organisation) reads
+the daily roll-up (``reports.rollup``: per UTC day and group, the counts and the
+acknowledgement seconds as sorted arrays, kept by triggers), in ONE query, with
+exact percentiles by selection across the arrays (``reports.ranks``); one
+organisation's report reads its tickets' kept figures rows
+(``reports.models.TicketFigures``, one narrow row per ticket kept equal to its
+sources) in ONE query: the total, each month and each group of the breakdown as
+grouping sets, with the percentiles as ordered-set aggregates. Elsewhere
+(SQLite) the same figures are counted from the tickets and their clocks, one
+query per grouping.
 
 Each ticket counts under the tier in force when it was filed (the tier history),
 against the terms its clock copied when it started.
@@ -42,6 +46,7 @@ from django.utils.translation import gettext as _
 from customers.tiers import tier_at_filing
 from reports.aggregates import Percentile
 from reports.models import TicketFigures
+from reports.rollup import Sums, rollup_figures, rollup_kept
 from sla.models import Escalation, SlaClock, SlaTarget
 from tickets.models import SatisfactionRating, Ticket
 
@@ -355,6 +360,41 @@ def _grouped_figures(
     return grouped
 
 
+def _rolled_up_figures(*, period: Period, by: str | None, now: datetime) -> dict[str, dict[Any, Figures]]:
+    """As ``_grouped_figures`` for every organisation, from the daily roll-up: no row of the period's
+    whole days is read, only their cells."""
+    zone = ZoneInfo(period.zone)
+    starts = [datetime(month.year, month.month, 1, tzinfo=zone) for month in period.months]
+    grouped = rollup_figures(start=period.start, end=period.end, months=starts, by=by, now=now)
+    figures: dict[str, dict[Any, Figures]] = {}
+    for group, sums in grouped.items():
+        figures[group] = {}
+        for key, cell in sums.items():
+            figures_key = period.months[key] if group == "month" else key
+            figures[group][figures_key] = _figures_of(figures_key, cell)
+    return figures
+
+
+def _figures_of(key: Any, sums: Sums) -> Figures:
+    counts, quantiles = sums.counts, sums.percentiles
+    return Figures(
+        key=key,
+        filed=counts["filed"],
+        with_target=counts["with_target"],
+        met=counts["met"],
+        breached=counts["breached"],
+        acknowledged=counts["acknowledged"],
+        business_p50=_seconds(quantiles["business_p50"]),
+        business_p90=_seconds(quantiles["business_p90"]),
+        wall_p50=_seconds(quantiles["wall_p50"]),
+        wall_p90=_seconds(quantiles["wall_p90"]),
+        escalations_automatic=counts["escalations_automatic"],
+        escalations_customer=counts["escalations_customer"],
+        rated=counts["rated"],
+        rated_good=counts["rated_good"],
+    )
+
+
 def _kept_figures() -> bool:
     return connection.vendor == "postgresql"
 
@@ -407,7 +447,11 @@ def report_build(
         raise ValueError(f"unknown breakdown {by!r}")
     now = now or timezone.now()
     if _kept_figures():
-        grouped = _grouped_figures(period=period, organisation=organisation, by=None if by == "month" else by, now=now)
+        breakdown_by = None if by == "month" else by
+        if organisation is None and rollup_kept():
+            grouped = _rolled_up_figures(period=period, by=breakdown_by, now=now)
+        else:
+            grouped = _grouped_figures(period=period, organisation=organisation, by=breakdown_by, now=now)
         total = grouped["total"].get(None) or Figures(key=None)
         monthly = grouped["month"]
     else:
