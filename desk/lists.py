@@ -1,0 +1,58 @@
+"""One version number of the lists the desk's forms offer, bumped whenever one of them changes.
+
+The lists change a few times a day: the macros, the canned replies, the tags (and which are in use), the
+staff and the severities. A form drawn from them is kept in the cache under this version
+(``desk.action_forms``), so a change to any of them draws the forms again.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
+from accounts.models import User
+from desk.models import CannedReply, Macro, Tag, TicketTag
+from sla.models import Severity
+
+VERSION_KEY = "desk:lists:version"
+
+
+def lists_version() -> int:
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        # Start from the clock, so that a flushed cache never reuses an old version's keys.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        current = cache.get(VERSION_KEY, time.time_ns())
+    return int(current)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # evicted: a new start, never an old version
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def lists_changed(**signal: Any) -> None:
+    """One of the lists changed.
+
+    Bumped at once (this transaction's own later pages see the change) and again after commit, so that a form
+    another request drew meanwhile from the lists as they were is not kept under the version that follows.
+    """
+    if signal.get("sender") is User and signal.get("update_fields") == frozenset({"last_login"}):
+        return  # a sign-in: no name or role changed
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def connect() -> None:
+    """Listen to every list (from ``DeskConfig.ready``)."""
+    models: tuple[type[Model], ...] = (Macro, CannedReply, Tag, TicketTag, User, Severity)
+    for model in models:
+        post_save.connect(lists_changed, sender=model, dispatch_uid=f"desk-lists-{model.__name__}-save")
+        post_delete.connect(lists_changed, sender=model, dispatch_uid=f"desk-lists-{model.__name__}-delete")
