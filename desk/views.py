@@ -42,7 +42,7 @@ from desk.forms import (
     TagsForm,
 )
 from desk.models import TicketLink
-from desk.rows import queue_rows
+from desk.rows import queue_filters, queue_rows
 from desk.services import presence_touch, ticket_link, ticket_take_next
 from notifications import floodgate
 from sla.selectors import clocks_of, escalations_open_for
@@ -91,10 +91,10 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "bulk_form": bulk_form,
         "next": request.get_full_path(),
         "counts": counts,
-        "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
     if partial:
         return render(request, "desk/_queue_rows.html", context)
+    context["filters_form"] = queue_filters(form=form, filters=filters, query=request.GET)
     return render(request, "desk/queue.html", context)
 
 

@@ -4,10 +4,12 @@ CSRF token or ticket to another, and show a changed list at once."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from desk.housekeeping import ticket_tags_set
 from desk.models import CannedReply, Macro
@@ -15,6 +17,14 @@ from tests.factories import TicketFactory, UserFactory
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """The agents' requests leave their language active in this thread; the next test starts in English."""
+    yield
+    translation.activate("en")
+
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TAGS_BOX = re.compile(r'<input type="text" name="tags" value="([^"]*)"')
