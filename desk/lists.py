@@ -23,32 +23,40 @@ from sla.models import Severity, SupportTier
 VERSION_KEY = "desk:lists:version"
 
 
-def lists_version() -> int:
-    current = cache.get(VERSION_KEY)
+def version_of(key: str) -> int:
+    """The version number kept under ``key``."""
+    current = cache.get(key)
     if current is None:
         # Start from the clock, so that a flushed cache never reuses an old version's keys.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        current = cache.get(VERSION_KEY, time.time_ns())
+        cache.add(key, time.time_ns(), timeout=None)
+        current = cache.get(key, time.time_ns())
     return int(current)
 
 
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # evicted: a new start, never an old version
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+def version_bump(key: str) -> None:
+    """A new version under ``key``, at once and again after commit: this transaction's own later pages see
+    the change, and what another request drew meanwhile from the data as it was is not kept under the
+    version that follows."""
+
+    def bump() -> None:
+        try:
+            cache.incr(key)
+        except ValueError:  # evicted: a new start, never an old version
+            cache.set(key, time.time_ns(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def lists_version() -> int:
+    return version_of(VERSION_KEY)
 
 
 def lists_changed(**signal: Any) -> None:
-    """One of the lists changed.
-
-    Bumped at once (this transaction's own later pages see the change) and again after commit, so that a form
-    another request drew meanwhile from the lists as they were is not kept under the version that follows.
-    """
+    """One of the lists changed."""
     if signal.get("sender") is User and signal.get("update_fields") == frozenset({"last_login"}):
         return  # a sign-in: no name or role changed
-    _bump()
-    transaction.on_commit(_bump)
+    version_bump(VERSION_KEY)
 
 
 def connect() -> None:

@@ -28,6 +28,7 @@ from audit.models import AccessRecord
 from customers.selectors import contacts_of
 from desk import clocks, housekeeping, macros, selectors
 from desk.action_forms import ticket_action_forms
+from desk.counts import queue_counts_kept
 from desk.forms import (
     AssignForm,
     BulkForm,
@@ -64,7 +65,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = form.filters()
     now = timezone.now()  # one instant for the order and every row's countdown
     partial = request.htmx and not request.htmx.boosted
-    counts = None if partial else selectors.queue_counts(user=request.user, now=now)
+    counts = None if partial else queue_counts_kept(user=request.user, now=now)
     page = selectors.queue_page(
         user=request.user,
         filters=filters,
