@@ -154,6 +154,9 @@ def _has_template(name: str) -> bool:
     return True
 
 
+WORKSPACE_ALSO = ("organisation__tier",)  # the organisation panel shows it
+
+
 def _workspace(
     request: AuthenticatedHttpRequest,
     ticket: Ticket,
@@ -206,7 +209,7 @@ def _workspace(
 @support_staff_required
 @require_GET
 def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    ticket = ticket_get_for(user=request.user, number=number)
+    ticket = ticket_get_for(user=request.user, number=number, also=WORKSPACE_ALSO)
     links = selectors.ticket_links(ticket=ticket)
     target = ticket_merge_target(ticket=ticket, links=links)
     if target.pk != ticket.pk and "stay" not in request.GET:  # the old number leads to the kept ticket
@@ -224,7 +227,7 @@ Action = Callable[[Ticket, dict[str, Any]], str]
 def _act(request: AuthenticatedHttpRequest, number: int, *, form_name: str, form: Any, action: Action) -> HttpResponse:
     """Run one action: valid input and an accepting service redirect back with a message;
     anything else shows the page again with the error beside the field."""
-    ticket = ticket_get_for(user=request.user, number=number)
+    ticket = ticket_get_for(user=request.user, number=number, also=WORKSPACE_ALSO)
     if form.is_valid():
         try:
             message = action(ticket, form.cleaned_data)
