@@ -81,9 +81,11 @@ def access_grants_of(*, organisation: Organisation) -> QuerySet[AccessGrant]:
 
 
 def access_grants_current(*, organisation: Organisation) -> list[AccessGrant]:
-    """Grants not revoked and not yet over: what support may do now or soon."""
+    """Grants not revoked and not yet over: what support may do now or soon (no one revoked them: their
+    ``revoked_by`` is not joined)."""
     now = timezone.now()
-    return list(access_grants_of(organisation=organisation).filter(revoked_at__isnull=True, ends_at__gt=now))
+    grants = AccessGrant.objects.filter(organisation=organisation, revoked_at__isnull=True, ends_at__gt=now)
+    return list(grants.select_related("environment", "granted_by"))
 
 
 def access_grant_get_for(*, user: User, grant_id: int) -> AccessGrant:

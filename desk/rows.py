@@ -1,17 +1,26 @@
-"""The queue's rows, drawn once and shared from the cache by the agents who see the same thing."""
+"""The queue's rows and filters, drawn once and shared from the cache by the agents who see the same thing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from desk import housekeeping
+from desk.lists import lists_version
 from sla.models import SlaClock
 from supportdesk.fragments import fragments_render
 from tickets.models import Ticket
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
+
+    from desk.forms import QueueFilterForm
+    from desk.selectors import QueueFilters
 
 
 def _shown(ticket: Ticket, *, now: datetime) -> tuple[object, ...]:
@@ -66,3 +75,21 @@ def queue_rows(*, tickets: Sequence[Ticket], now: datetime) -> list[SafeString]:
         parts=lambda ticket: _shown(ticket, now=now),
         render=lambda ticket: template.render({"ticket": ticket, "now": now}),
     )
+
+
+def queue_filters(*, form: QueueFilterForm, filters: QueueFilters, query: QueryDict) -> SafeString:
+    """The filter form as asked for in ``query``.
+
+    What it shows is the query's values of its fields and the lists it offers (organisations, tiers,
+    severities, the tags in use), which change a few times a day: kept under the lists' version
+    (``desk.lists``), it is drawn, and those lists read, once for everyone who asks the same.
+    """
+    template = get_template("desk/_queue_filters.html")
+    asked = tuple((name, tuple(query.getlist(name))) for name in form.fields)
+
+    def render(_part: str) -> str:
+        return template.render({"form": form, "filters": filters, "known_tags": list(housekeeping.tags_all())})
+
+    version = lists_version()
+    drawn = fragments_render(name="desk-queue-filters", items=["filters"], parts=lambda _part: (version, asked), render=render)
+    return drawn[0]

@@ -159,8 +159,11 @@ def canned_replies() -> QuerySet[CannedReply]:
 def ticket_links(*, ticket: Ticket) -> list[TicketLink]:
     """The ticket's links either way, with the tickets at both ends: read once for the ticket page, which
     shows them and follows a merge from them."""
+    ends = [f"{end}__{field}" for end in ("from_ticket", "to_ticket") for field in ("id", "number", "summary")]
     return list(
-        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket)).select_related("from_ticket", "to_ticket"),
+        TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket))
+        .select_related("from_ticket", "to_ticket")
+        .only("id", "kind", "from_ticket_id", "to_ticket_id", *ends),  # the tickets' numbers and summaries: what is shown
     )
 
 

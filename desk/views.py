@@ -27,6 +27,8 @@ from audit import access_log
 from audit.models import AccessRecord
 from customers.selectors import contacts_of
 from desk import clocks, housekeeping, macros, selectors
+from desk.action_forms import ticket_action_forms
+from desk.counts import queue_counts_kept
 from desk.forms import (
     AssignForm,
     BulkForm,
@@ -41,7 +43,7 @@ from desk.forms import (
     TagsForm,
 )
 from desk.models import TicketLink
-from desk.rows import queue_rows
+from desk.rows import queue_filters, queue_rows
 from desk.services import presence_touch, ticket_link, ticket_take_next
 from notifications import floodgate
 from sla.selectors import clocks_of, escalations_open_for
@@ -63,7 +65,7 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = form.filters()
     now = timezone.now()  # one instant for the order and every row's countdown
     partial = request.htmx and not request.htmx.boosted
-    counts = None if partial else selectors.queue_counts(user=request.user, now=now)
+    counts = None if partial else queue_counts_kept(user=request.user, now=now)
     page = selectors.queue_page(
         user=request.user,
         filters=filters,
@@ -90,10 +92,10 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "bulk_form": bulk_form,
         "next": request.get_full_path(),
         "counts": counts,
-        "known_tags": [] if partial else list(housekeeping.tags_all()),
     }
     if partial:
         return render(request, "desk/_queue_rows.html", context)
+    context["filters_form"] = queue_filters(form=form, filters=filters, query=request.GET)
     return render(request, "desk/queue.html", context)
 
 
@@ -152,6 +154,9 @@ def _has_template(name: str) -> bool:
     return True
 
 
+WORKSPACE_ALSO = ("organisation__tier",)  # the organisation panel shows it
+
+
 def _workspace(
     request: AuthenticatedHttpRequest,
     ticket: Ticket,
@@ -169,18 +174,13 @@ def _workspace(
         links = selectors.ticket_links(ticket=ticket)
     sla_clock_list = clocks_of(ticket_id=ticket.pk)
     contacts = list(contacts_of(organisation=ticket.organisation))
-    canned = list(selectors.canned_replies())
-    reply_initial = {}
-    chosen = request.GET.get("canned", "")
-    for reply in canned:
-        if str(reply.pk) == chosen:
-            reply_initial = {"body": reply.body}
     timeline = list(timeline_visible_to(user=request.user, ticket=ticket))
     fields = [
         (field.label, ticket.details.get(field.key))
         for field in ticket.ticket_type.fields.all()
         if ticket.details.get(field.key) not in (None, "", [])
     ]
+    tags = housekeeping.tags_of(ticket=ticket)
     context = {
         "ticket": ticket,
         "fields": fields,
@@ -192,42 +192,24 @@ def _workspace(
         "last_event_id": max((event.pk for event in timeline), default=0),
         "links": selectors.links_of(ticket=ticket, links=links),
         "emergency_contacts": [contact for contact in contacts if contact.emergency_role],
-        "canned": canned,
         "has_sla_panel": _has_template("sla/clock_panel.html"),
-        "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
-        "severity_form": SeverityForm(initial={"severity": ticket.severity_id}),
-        "status_form": StatusForm(initial={"status": ticket.status}),
-        "reply_form": ReplyForm(initial=reply_initial),
-        "note_form": ReplyForm(prefix="note"),
-        "send_back_form": SendBackForm(),
-        "link_form": LinkForm(),
-        "merge_form": MergeForm(),
-        "macros": list(macros.macros_active()),
+        "action_forms": ticket_action_forms(request=request, ticket=ticket, tags=tags, bound=forms),
         "merged_into": merged_into(ticket=ticket, links=links),
-        "tags": (tags := housekeeping.tags_of(ticket=ticket)),
-        "tags_form": TagsForm(initial={"tags": ", ".join(tags)}),
-        "known_tags": housekeeping.tags_all(),
+        "tags": tags,
         "followers": (followers := housekeeping.followers_of(ticket=ticket)),
         "following": request.user in followers,
         "cc_contacts": (copied := list(ticket.cc_contacts.all())),
         "cc_candidates": [c for c in contacts if c not in copied],
+        "cc_form": forms.get("cc_form"),
         "me": request.user,
     }
-    context.update(forms)
-    # A required select asks its first choice whether it is empty before drawing them all: from a list,
-    # not from a second query of the severities.
-    severity_form = context["severity_form"]
-    assert isinstance(severity_form, SeverityForm)
-    severity = severity_form.fields["severity"]
-    assert isinstance(severity, ModelChoiceField)  # SeverityForm's severity is a choice of severities
-    severity.widget.choices = list(iter(severity.choices))  # type: ignore[arg-type]  # the stubs type a field's choices wider than a ModelChoiceField's iterator; iter: no count query for len()
     return render(request, "desk/ticket_detail.html", context, status=status)
 
 
 @support_staff_required
 @require_GET
 def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    ticket = ticket_get_for(user=request.user, number=number)
+    ticket = ticket_get_for(user=request.user, number=number, also=WORKSPACE_ALSO)
     links = selectors.ticket_links(ticket=ticket)
     target = ticket_merge_target(ticket=ticket, links=links)
     if target.pk != ticket.pk and "stay" not in request.GET:  # the old number leads to the kept ticket
@@ -245,7 +227,7 @@ Action = Callable[[Ticket, dict[str, Any]], str]
 def _act(request: AuthenticatedHttpRequest, number: int, *, form_name: str, form: Any, action: Action) -> HttpResponse:
     """Run one action: valid input and an accepting service redirect back with a message;
     anything else shows the page again with the error beside the field."""
-    ticket = ticket_get_for(user=request.user, number=number)
+    ticket = ticket_get_for(user=request.user, number=number, also=WORKSPACE_ALSO)
     if form.is_valid():
         try:
             message = action(ticket, form.cleaned_data)

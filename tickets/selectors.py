@@ -40,8 +40,12 @@ def tickets_mine(user: User) -> QuerySet[Ticket]:
     return visible.filter(mine | Q(pk__in=copied))
 
 
-def ticket_get_for(*, user: User, number: int) -> Ticket:
-    """One ticket the user may see; 404 alike for missing and not theirs."""
+def ticket_get_for(*, user: User, number: int, also: tuple[str, ...] = ()) -> Ticket:
+    """One ticket the user may see; 404 alike for missing and not theirs.
+
+    ``also`` names further relations the caller shows, read in the same query (the desk's ticket page
+    shows the organisation's tier).
+    """
     try:
         return (
             tickets_visible_to(user)
@@ -53,6 +57,7 @@ def ticket_get_for(*, user: User, number: int) -> Ticket:
                 "requester_user",
                 "requester_contact",
                 "assignee",
+                *also,
             )
             .get(number=number)
         )

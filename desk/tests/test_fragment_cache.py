@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
-from tests.factories import TicketFactory, UserFactory
+from tests.factories import OrganisationFactory, TicketFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """The agents' requests leave their language active in this thread; the next test starts in English."""
+    yield
+    translation.activate("en")
+
 
 NOON_UTC = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -75,3 +85,26 @@ def test_agents_and_customers_sharing_cached_rows_each_see_only_their_own_zone_l
     assert alice_on_the_desk.status_code in (302, 403, 404)
     assert "CANARY" not in alice_on_the_desk.content.decode()
     assert alpha.number != outsider.number
+
+
+def test_agents_sharing_the_cached_queue_filters_each_see_their_language_and_their_own_search(world):
+    cache.clear()
+    in_sao_paulo = UserFactory(
+        email="bia@vendor.example", full_name="Bia Agent", role="agent", timezone="America/Sao_Paulo", language="pt-br"
+    )
+    in_tokyo = UserFactory(email="ken@vendor.example", full_name="Ken Agent", role="agent", timezone="Asia/Tokyo", language="es")
+    bia, ken = signed_in(in_sao_paulo), signed_in(in_tokyo)
+
+    paulista = bia.get("/desk/").content.decode()
+    tokyo = ken.get("/desk/").content.decode()
+    searched = bia.get("/desk/?q=CANARY-bia-search").content.decode()
+    unsearched = ken.get("/desk/").content.decode()
+    OrganisationFactory(name="CANARY Newly Signed")
+    after = ken.get("/desk/").content.decode()
+
+    assert "Qualquer organização" in paulista and "Cualquier organización" not in paulista
+    assert "Cualquier organización" in tokyo and "Qualquer organização" not in tokyo
+    assert 'value="CANARY-bia-search"' in searched
+    assert "CANARY-bia-search" not in unsearched and "CANARY-bia-search" not in tokyo
+    # A new organisation is offered at once: the filters are kept under the lists' version.
+    assert "CANARY Newly Signed" not in tokyo and "CANARY Newly Signed" in after
