@@ -52,6 +52,7 @@ from portal.forms import (
     TicketFilter,
     request_form_class,
 )
+from portal.rows import request_rows
 from portal.timeline import timeline_entries
 from sla.escalations import escalation_panel_for
 from sla.explain import target_line
@@ -96,6 +97,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "page": page,
+            "rows": request_rows(tickets=list(page.object_list), scope=scope),
             "filters": filters,
             "query": query.urlencode(),
             "scope": scope,
