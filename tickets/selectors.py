@@ -27,17 +27,22 @@ def tickets_visible_to(user: User) -> QuerySet[Ticket]:
     tickets = Ticket.objects.filter(organisation=organisation)
     if is_organisation_admin(user):
         return tickets
-    mine = Q(requester_user=user) | Q(requester_contact__user=user)
-    copied = Ticket.objects.filter(organisation=organisation, cc_contacts__user=user).values("pk")
-    return tickets.filter(mine | Q(pk__in=copied))
+    return tickets.filter(_requested_or_copied(user))
 
 
 def tickets_mine(user: User) -> QuerySet[Ticket]:
     """The tickets the user requested or is copied on ("My requests"), within what they may see."""
     visible = tickets_visible_to(user)
-    mine = Q(requester_user=user) | Q(requester_contact__user=user)
-    copied = Ticket.objects.filter(cc_contacts__user=user).values("pk")
-    return visible.filter(mine | Q(pk__in=copied))
+    if user.is_authenticated and user.is_customer and not is_organisation_admin(user):
+        return visible  # already only what they requested or are copied on: the same condition twice cost every count
+    return visible.filter(_requested_or_copied(user))
+
+
+def _requested_or_copied(user: User) -> Q:
+    """Tickets the user requested (as themselves or as their contact) or is copied on. Callers scope it to an
+    organisation; the copies are read from the link table alone, without joining the tickets a second time."""
+    copied = Ticket.cc_contacts.through.objects.filter(contact__user=user).values("ticket_id")
+    return Q(requester_user=user) | Q(requester_contact__user=user) | Q(pk__in=copied)
 
 
 def ticket_get_for(*, user: User, number: int) -> Ticket:
