@@ -67,6 +67,7 @@ from tickets.selectors import (
     attachment_get_for,
     attachments_visible_to,
     ticket_get_for,
+    ticket_get_for_customer,
     ticket_type_fileable_get,
     ticket_types_fileable_by_customers,
     tickets_mine,
@@ -109,7 +110,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @customer_required
 def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    ticket = ticket_get_for(user=request.user, number=number)
+    ticket = ticket_get_for_customer(user=request.user, number=number)
     kept = ticket_merge_target(ticket=ticket)  # a merged duplicate's number leads to the kept ticket
     if kept.pk != ticket.pk and request.method == "GET" and tickets_visible_to(request.user).filter(pk=kept.pk).exists():
         return redirect("portal:ticket", number=kept.number)

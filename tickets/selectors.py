@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from customers.selectors import is_organisation_admin, organisation_of
-from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketType
+from tickets.models import Attachment, Comment, Ticket, TicketEvent, TicketField, TicketType
 
 
 def tickets_visible_to(user: User) -> QuerySet[Ticket]:
@@ -63,6 +64,27 @@ def ticket_get_for(*, user: User, number: int) -> Ticket:
         )
     except Ticket.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def ticket_get_for_customer(*, user: User, number: int) -> Ticket:
+    """One ticket a customer may see, with what the portal's ticket page shows; 404 alike for missing and not theirs.
+
+    Its organisation is the customer's own, read with their membership (``tickets_visible_to`` keeps them to it),
+    so it is handed over rather than joined again; the assignee, whom the portal never shows, is not read.
+    """
+    organisation = organisation_of(user)
+    if organisation is None:
+        raise Http404
+    try:
+        ticket = (
+            tickets_visible_to(user)
+            .select_related("ticket_type", "severity", "environment", "requester_user", "requester_contact")
+            .get(number=number)
+        )
+    except Ticket.DoesNotExist as exc:
+        raise Http404 from exc
+    ticket.organisation = organisation
+    return ticket
 
 
 def comments_visible_to(*, user: User, ticket: Ticket) -> QuerySet[Comment]:
