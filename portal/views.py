@@ -68,6 +68,7 @@ from tickets.selectors import (
     attachments_visible_to,
     ticket_get_for,
     ticket_get_for_customer,
+    ticket_type_fields,
     ticket_type_fileable_get,
     ticket_types_fileable_by_customers,
     tickets_mine,
@@ -134,7 +135,8 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
                 messages.success(request, comment_outcome_message(comment.outcome))  # type: ignore[attr-defined]  # comment_add hangs the outcome on the comment it returns
                 return redirect("portal:ticket", number=comment.ticket.number)
         draft = draft_keep(user=request.user, draft=draft, uploads=request.FILES.getlist("attachments"))
-    attachments = list(attachments_visible_to(user=request.user, ticket=ticket))
+    # The page shows each file's name, size and kind, never who uploaded it: no join of the people or comments.
+    attachments = list(attachments_visible_to(user=request.user, ticket=ticket).select_related(None))
     from tickets.selectors import timeline_visible_to
 
     events = timeline_visible_to(user=request.user, ticket=ticket)
@@ -146,7 +148,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
             "entries": timeline_entries(events=events, attachments=attachments),
             "ticket_attachments": [a for a in attachments if a.comment_id is None],
             "all_attachments": attachments,
-            "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
+            "details": details_rows(fields=ticket_type_fields(ticket_type=ticket.ticket_type), details=ticket.details),
             "cc_contacts": ticket.cc_contacts.all(),
             "form": form,
             "draft": draft,

@@ -119,6 +119,25 @@ def ticket_types_fileable_by_customers() -> QuerySet[TicketType]:
     return TicketType.objects.filter(active=True, customer_can_file=True).order_by("order", "name")
 
 
+FIELDS_TIMEOUT = 10 * 60  # bounds what a change that sends no signal (a data migration) leaves behind
+
+
+def ticket_type_fields_key(ticket_type_id: int) -> str:
+    return f"ticket-type-fields:{ticket_type_id}"
+
+
+def ticket_type_fields(*, ticket_type: TicketType) -> list[TicketField]:
+    """A type's fields in form order, kept in the cache: every ticket page shows them, an admin changes them
+    rarely, and every save or deletion of a field or a type forgets them (``tickets.receivers``). The rows hold
+    every language's label, so one entry serves every viewer."""
+    key = ticket_type_fields_key(ticket_type.pk)
+    fields: list[TicketField] | None = cache.get(key)
+    if fields is None:
+        fields = list(ticket_type.fields.all())
+        cache.set(key, fields, FIELDS_TIMEOUT)
+    return fields
+
+
 def ticket_type_fileable_get(*, slug: str) -> TicketType:
     try:
         return ticket_types_fileable_by_customers().prefetch_related("fields").get(slug=slug)
