@@ -48,6 +48,9 @@ def main() -> None:
         metavar="PAGE",
         help="instead of the table, run --rounds requests of one page (e.g. 'my requests') under cProfile and print its top",
     )
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up, as a worker would after its first requests"
+    )
     parser.add_argument("--profile-sort", default="tottime", help="cProfile's sort key for --profile (tottime, cumulative…)")
     args = parser.parse_args()
 
@@ -128,6 +131,9 @@ def main() -> None:
             answered = ask(path, session)
             if answered != expected:
                 sys.exit(f"{kind}: {path} answered {answered}, expected {expected}")
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
     if args.profile:
         import cProfile
         import pstats
