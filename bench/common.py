@@ -27,6 +27,14 @@ def fresh_database(name: str) -> str:
     return urlunparse(parsed._replace(path=f"/{name}"))
 
 
+def reused_database(name: str) -> str:
+    """The URL of ``name``, seeded by an earlier run, on the PostgreSQL server of DATABASE_URL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL=postgres://… (the benchmark needs PostgreSQL).")
+    return urlunparse(urlparse(url)._replace(path=f"/{name}"))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

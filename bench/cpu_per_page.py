@@ -31,57 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import fresh_database  # noqa: E402 - beside this script
+from common import fresh_database, reused_database  # noqa: E402 - beside this script
 from load import SCRATCH  # noqa: E402 - beside this script
 
 GOALS = {"my requests": 3.0, "portal ticket": 3.0, "desk ticket": 3.0, "desk queue": 5.0}
-
-
-def database_url(reuse: bool, name: str) -> str:
-    from urllib.parse import urlparse, urlunparse
-
-    if reuse:
-        return urlunparse(urlparse(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
-    return fresh_database(name)
-
-
-def world_of_seeded() -> dict[str, list]:  # type: ignore[type-arg]
-    """The sessions and numbers of a database seeded before (``--reuse``)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from accounts.models import User
-    from tickets.models import Ticket
-
-    def session_for(user: User) -> str:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        if user.is_support_staff:  # support staff pass a second factor at sign-in, as in production
-            from django_otp import DEVICE_ID_SESSION_KEY
-            from django_otp.plugins.otp_totp.models import TOTPDevice
-
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-                user=user, name="Authenticator app", confirmed=True
-            )
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        from accounts.second_factor import ENROLLED_SESSION_KEY, second_factor_enrolled
-
-        session[ENROLLED_SESSION_KEY] = second_factor_enrolled(user)  # noted at sign-in, as note_enrolment does
-        session.create()
-        return session.session_key
-
-    customers = list(User.objects.filter(email__startswith="customer", email__endswith="@load.example")[:20])
-    agents = list(User.objects.filter(email__startswith="agent", email__endswith="@load.example"))
-    numbers = list(Ticket.objects.values_list("number", flat=True)[:20000])
-    return {
-        "customers": [
-            (session_for(c), list(Ticket.objects.filter(requester_user=c).values_list("number", flat=True)[:200])) for c in customers
-        ],
-        "agents": [session_for(a) for a in agents],
-        "desk tickets": random.Random(2026).sample(numbers, 2000),
-    }
 
 
 def main() -> None:
@@ -90,9 +43,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--db", default=SCRATCH, help="the scratch database's name (default %(default)s)")
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help="instead of the table, run --rounds requests of one page (e.g. 'my requests') under cProfile and print its top",
+    )
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() after the warm-up, as a worker would after its first requests"
+    )
+    parser.add_argument("--profile-sort", default="tottime", help="cProfile's sort key for --profile (tottime, cumulative…)")
     args = parser.parse_args()
 
-    url = database_url(args.reuse, args.db)
+    url = reused_database(args.db) if args.reuse else fresh_database(args.db)
     os.environ.update(
         {
             "DEBUG": "false",
@@ -119,7 +81,7 @@ def main() -> None:
     from django.core.handlers.wsgi import WSGIHandler
 
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the floor's 404s are asked for
-    from load import request_for, seed
+    from load import request_for, seed, world_of_seeded
 
     from notifications import services as outbox
 
@@ -169,6 +131,21 @@ def main() -> None:
             answered = ask(path, session)
             if answered != expected:
                 sys.exit(f"{kind}: {path} answered {answered}, expected {expected}")
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _ in range(args.rounds):
+            ask(*request(args.profile)[:2])
+        profiler.disable()
+        profiler.dump_stats(str(ROOT / "var" / "cpu_per_page.prof"))  # for pstats, snakeviz…
+        pstats.Stats(profiler).strip_dirs().sort_stats(args.profile_sort).print_stats(45)
+        return
     cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _ in range(args.rounds):
         for kind in kinds:

@@ -1,9 +1,11 @@
 """Portal and desk traffic against gunicorn (3 workers) on PostgreSQL with 100,000 tickets.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py [--seconds 120]
-        [--tickets 100000] [--threads 6] [--port 0] [--db sd_bench_load]
+        [--tickets 100000] [--threads 6] [--port 0] [--db sd_bench_load] [--seed-only | --reuse]
+        [--worker-class sync] [--worker-threads 1]
 
-Creates (dropped and recreated on every run) the scratch database ``sd_bench_load`` on the server of
+Creates (dropped and recreated on every run unless ``--reuse`` measures one seeded before; ``--seed-only``
+seeds and stops) the scratch database ``sd_bench_load`` on the server of
 ``DATABASE_URL``, migrates it and files, through ``ticket_create``, one ticket per organisation (50
 organisations over the three tiers, each with a customer who files and an organisation admin), then
 copies them server-side (``INSERT … SELECT generate_series``) into ``--tickets`` tickets with their
@@ -37,11 +39,12 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import free_port, fresh_database, wait_up  # noqa: E402 - beside this script
+from common import free_port, fresh_database, reused_database, wait_up  # noqa: E402 - beside this script
 
 SCRATCH = "sd_bench_load"
 ORGANISATIONS = 50
@@ -53,12 +56,9 @@ GOALS = {"rate": 150.0, "p95_ms": 150.0}
 
 def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
     """Organisations, people and ``total`` tickets; the sessions and ticket numbers the clients use."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from accounts.models import User
     from sla.models import SlaClock, SupportTier
     from tests.factories import OrganisationFactory, TicketFactory, UserFactory
     from tickets.models import Ticket, TicketEvent, TicketNumberSequence
@@ -148,25 +148,6 @@ def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
         flush=True,
     )
 
-    def session_for(user: User) -> str:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        if user.is_support_staff:  # support staff pass a second factor at sign-in, as in production
-            from django_otp import DEVICE_ID_SESSION_KEY
-            from django_otp.plugins.otp_totp.models import TOTPDevice
-
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-                user=user, name="Authenticator app", confirmed=True
-            )
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        from accounts.second_factor import ENROLLED_SESSION_KEY, second_factor_enrolled
-
-        session[ENROLLED_SESSION_KEY] = second_factor_enrolled(user)  # noted at sign-in, as note_enrolment does
-        session.create()
-        return session.session_key
-
     rng = random.Random(2026)
     own = {c.pk: list(Ticket.objects.filter(requester_user=c).values_list("number", flat=True)[:200]) for c in customers}
     numbers = list(Ticket.objects.values_list("number", flat=True))
@@ -174,6 +155,51 @@ def seed(total: int) -> dict[str, list]:  # type: ignore[type-arg]
         "customers": [(session_for(c), own[c.pk]) for c in customers[:CUSTOMERS]],
         "agents": [session_for(a) for a in agents],
         "desk tickets": rng.sample(numbers, 2000),
+    }
+
+
+def session_for(user: Any) -> str:
+    """A session as a sign-in writes it: the user, their password hash, a passed second factor for support staff."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.second_factor import ENROLLED_SESSION_KEY, second_factor_enrolled
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if user.is_support_staff:  # support staff pass a second factor at sign-in, as in production
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="Authenticator app", confirmed=True
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[ENROLLED_SESSION_KEY] = second_factor_enrolled(user)  # noted at sign-in, as note_enrolment does
+    session.create()
+    return session.session_key
+
+
+def world_of_seeded() -> dict[str, list]:  # type: ignore[type-arg]
+    """New sessions and the ticket numbers of a database seeded before (``--reuse``)."""
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from tickets.models import Ticket
+
+    call_command("migrate", verbosity=0)  # a database seeded by older code gets the new migrations
+    customers = list(User.objects.filter(email__startswith="customer", email__endswith="@load.example").order_by("pk")[:CUSTOMERS])
+    agents = list(User.objects.filter(email__startswith="agent", email__endswith="@load.example").order_by("pk"))
+    if not customers or not agents:
+        sys.exit("This database was not seeded by bench/load.py: run once without --reuse.")
+    numbers = list(Ticket.objects.values_list("number", flat=True))
+    own = {c.pk: list(Ticket.objects.filter(requester_user=c).values_list("number", flat=True)[:200]) for c in customers}
+    return {
+        "customers": [(session_for(c), own[c.pk]) for c in customers],
+        "agents": [session_for(a) for a in agents],
+        "desk tickets": random.Random(2026).sample(numbers, 2000),
     }
 
 
@@ -262,9 +288,11 @@ def main() -> None:
     parser.add_argument("--worker-class", default="sync", help="gunicorn's worker class (sync or gthread)")
     parser.add_argument("--worker-threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--db", default=SCRATCH, help=f"name of the scratch database (default {SCRATCH})")
+    parser.add_argument("--reuse", action="store_true", help="measure a database seeded before, without reseeding")
+    parser.add_argument("--seed-only", action="store_true", help="seed the database and stop (measure later with --reuse)")
     args = parser.parse_args()
 
-    database_url = fresh_database(args.db)
+    database_url = reused_database(args.db) if args.reuse else fresh_database(args.db)
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -286,8 +314,14 @@ def main() -> None:
     from notifications import services as outbox
 
     outbox._enqueue = lambda outbox_id: None  # no worker here: the filing mail stays in the outbox
-    print(f"Seeding {args.db} with {args.tickets:,} tickets…", flush=True)
-    world = seed(args.tickets)
+    if args.reuse:
+        world = world_of_seeded()
+        print(f"Reusing {args.db} ({len(world['desk tickets'])} desk tickets drawn, sessions made anew)", flush=True)
+    else:
+        print(f"Seeding {args.db} with {args.tickets:,} tickets…", flush=True)
+        world = seed(args.tickets)
+        if args.seed_only:
+            return
     python = sys.executable
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     port = args.port or free_port()

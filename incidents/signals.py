@@ -22,6 +22,7 @@ def _stale(sender: type, **kwargs: Any) -> None:
 
 
 @receiver(m2m_changed, sender=Incident.components.through)
+@receiver(m2m_changed, sender=Component.organisations.through)  # who a component concerns: the portal's banner
 def _stale_m2m(**kwargs: Any) -> None:
     cache.status_changed()
     transaction.on_commit(cache.status_changed)

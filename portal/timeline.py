@@ -61,7 +61,9 @@ def _describe(event: TicketEvent, severities: dict[int, str]) -> str:
 
 
 def timeline_entries(*, events: Iterable[TicketEvent], attachments: Iterable[Attachment]) -> list[Entry]:
-    severities = {s.level: s.name for s in Severity.objects.all()}
+    events = list(events)
+    # Severity names only for a timeline that changed severity: most never do, and it was a query a page.
+    severities = {s.level: s.name for s in Severity.objects.all()} if any(e.kind == TicketEvent.Kind.SEVERITY for e in events) else {}
     by_comment: dict[int, list[Attachment]] = defaultdict(list)
     for attachment in attachments:
         if attachment.comment_id:

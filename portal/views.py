@@ -52,6 +52,7 @@ from portal.forms import (
     TicketFilter,
     request_form_class,
 )
+from portal.rows import request_rows
 from portal.timeline import timeline_entries
 from sla.escalations import escalation_panel_for
 from sla.explain import target_line
@@ -66,6 +67,8 @@ from tickets.selectors import (
     attachment_get_for,
     attachments_visible_to,
     ticket_get_for,
+    ticket_get_for_customer,
+    ticket_type_fields,
     ticket_type_fileable_get,
     ticket_types_fileable_by_customers,
     tickets_mine,
@@ -96,6 +99,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "page": page,
+            "rows": request_rows(tickets=list(page.object_list), scope=scope),
             "filters": filters,
             "query": query.urlencode(),
             "scope": scope,
@@ -107,7 +111,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @customer_required
 def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    ticket = ticket_get_for(user=request.user, number=number)
+    ticket = ticket_get_for_customer(user=request.user, number=number)
     kept = ticket_merge_target(ticket=ticket)  # a merged duplicate's number leads to the kept ticket
     if kept.pk != ticket.pk and request.method == "GET" and tickets_visible_to(request.user).filter(pk=kept.pk).exists():
         return redirect("portal:ticket", number=kept.number)
@@ -131,7 +135,8 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
                 messages.success(request, comment_outcome_message(comment.outcome))  # type: ignore[attr-defined]  # comment_add hangs the outcome on the comment it returns
                 return redirect("portal:ticket", number=comment.ticket.number)
         draft = draft_keep(user=request.user, draft=draft, uploads=request.FILES.getlist("attachments"))
-    attachments = list(attachments_visible_to(user=request.user, ticket=ticket))
+    # The page shows each file's name, size and kind, never who uploaded it: no join of the people or comments.
+    attachments = list(attachments_visible_to(user=request.user, ticket=ticket).select_related(None))
     from tickets.selectors import timeline_visible_to
 
     events = timeline_visible_to(user=request.user, ticket=ticket)
@@ -143,7 +148,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
             "entries": timeline_entries(events=events, attachments=attachments),
             "ticket_attachments": [a for a in attachments if a.comment_id is None],
             "all_attachments": attachments,
-            "details": details_rows(fields=ticket.ticket_type.fields.all(), details=ticket.details),
+            "details": details_rows(fields=ticket_type_fields(ticket_type=ticket.ticket_type), details=ticket.details),
             "cc_contacts": ticket.cc_contacts.all(),
             "form": form,
             "draft": draft,

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "customers.middleware.CustomerMembershipMiddleware",
     # After authentication: the profile's language comes first (accounts/languages.py).
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -160,6 +161,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions read from the cache and written through to the database (Django's cached_db): a signed-in request
+# no longer reads its session row. Only with Redis, which every worker shares: a per-process cache would keep
+# a signed-out session alive in the other workers.
+SESSION_CACHE = env.bool("SESSION_CACHE", default=False)
+if SESSION_CACHE:
+    if not REDIS_URL:
+        raise ImproperlyConfigured("SESSION_CACHE=true needs REDIS_URL: every worker must read the same sessions.")
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Auth -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from customers.selectors import organisation_of
+from incidents import cache
 from incidents.selectors import incidents_open_for
 
 register = template.Library()
@@ -20,6 +21,8 @@ def incident_banner(context: template.Context) -> dict[str, Any]:
         return {"incidents": []}
     match = request.resolver_match
     return {
-        "incidents": incidents_open_for(organisation=organisation),
+        # Kept under the status page's version, which every change to an incident, its components or who uses
+        # them bumps: the query ran on every portal page, and the answer changes a few times a day.
+        "incidents": cache.cached(f"banner:{organisation.pk}", lambda: incidents_open_for(organisation=organisation)),
         "before_reporting": match is not None and match.url_name == "new",
     }

@@ -82,20 +82,36 @@ def test_a_resolved_incident_leaves_the_portal(alice_client):
     assert "Label creation fails" not in page and "incident-banner" not in page
 
 
-def test_the_banner_costs_one_query_however_many_incidents_are_open(alice_client, world):
+def test_the_banner_costs_one_query_however_many_incidents_are_open_and_none_until_one_changes(alice_client, world):
     for n in range(9):
         TicketFactory(organisation=world.alpha, requester_user=world.alice, summary=f"T{n}")
 
-    def queries() -> int:
+    def page_and_queries() -> tuple[str, int]:
         with CaptureQueriesContext(connection) as captured:
-            assert alice_client.get("/portal/").status_code == 200
-        return len(captured)
+            response = alice_client.get("/portal/")
+            assert response.status_code == 200
+        return response.content.decode(), len(captured)
 
-    quiet = queries()
+    _page, quiet = page_and_queries()
+    _page, cached = page_and_queries()
+    assert cached == quiet - 1, "the banner's answer is kept until an incident changes"
     used = component("Correos", group="Carriers · Spain")
     used.organisations.add(world.alpha)
     for n in range(5):
         _open(f"Incident {n}", used)
     _open("Platform-wide")
-    assert "Incident 4" in alice_client.get("/portal/").content.decode()
-    assert queries() == quiet
+    page, queries = page_and_queries()
+    assert "Incident 4" in page and "Platform-wide" in page
+    assert queries == quiet
+    page, queries = page_and_queries()
+    assert "Incident 4" in page and queries == cached
+
+
+def test_the_banner_follows_a_change_to_who_uses_a_component(alice_client, world):
+    correos = component("Correos", group="Carriers · Spain")
+    _open("Correos (Spain): labels fail", correos)
+    assert "Correos (Spain)" not in alice_client.get("/portal/").content.decode()
+    correos.organisations.add(world.alpha)
+    assert "Correos (Spain)" in alice_client.get("/portal/").content.decode()
+    correos.organisations.remove(world.alpha)
+    assert "Correos (Spain)" not in alice_client.get("/portal/").content.decode()
