@@ -25,6 +25,8 @@ def version() -> int:
         # Start from the clock, so that a flushed cache never reuses an old version's keys.
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         current = cache.get(VERSION_KEY)
+    if current is None:  # the cache is away (supportdesk.cache): a version no entry has, so everything is built
+        return time.time_ns()
     return int(current)
 
 
