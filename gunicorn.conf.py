@@ -26,19 +26,3 @@ def post_worker_init(worker: Any) -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-WARM_AFTER_REQUESTS = 100
-
-
-def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
-    """Once the worker has answered its first requests, set aside what they loaded for good as well.
-
-    Compiled templates, URL resolvers' caches, translation catalogs and the ORM's per-model state are built on
-    first use, after ``post_worker_init``; frozen here, the collector stops walking them on every full pass.
-    """
-    served = getattr(worker, "requests_served", 0) + 1
-    worker.requests_served = served
-    if served == WARM_AFTER_REQUESTS:
-        gc.collect()
-        gc.freeze()
