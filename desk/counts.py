@@ -18,8 +18,8 @@ from django.db.models.signals import post_delete, post_save
 
 from accounts.models import User
 from desk import selectors
-from desk.lists import version_bump, version_of
 from sla.models import SlaClock
+from supportdesk.fragments import version_bump, version_of
 from tickets.models import Ticket, TicketEvent
 
 VERSION_KEY = "desk:tickets:version"

@@ -7,11 +7,8 @@ this version (``desk.action_forms``, the queue's filters), so a change to any of
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
@@ -19,33 +16,9 @@ from accounts.models import User
 from customers.models import Organisation
 from desk.models import CannedReply, Macro, Tag, TicketTag
 from sla.models import Severity, SupportTier
+from supportdesk.fragments import version_bump, version_of
 
 VERSION_KEY = "desk:lists:version"
-
-
-def version_of(key: str) -> int:
-    """The version number kept under ``key``."""
-    current = cache.get(key)
-    if current is None:
-        # Start from the clock, so that a flushed cache never reuses an old version's keys.
-        cache.add(key, time.time_ns(), timeout=None)
-        current = cache.get(key, time.time_ns())
-    return int(current)
-
-
-def version_bump(key: str) -> None:
-    """A new version under ``key``, at once and again after commit: this transaction's own later pages see
-    the change, and what another request drew meanwhile from the data as it was is not kept under the
-    version that follows."""
-
-    def bump() -> None:
-        try:
-            cache.incr(key)
-        except ValueError:  # evicted: a new start, never an old version
-            cache.set(key, time.time_ns(), timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
 
 
 def lists_version() -> int:

@@ -7,11 +7,12 @@ time alone changes (a window that starts, today's uptime bar).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+
+from supportdesk.fragments import version_of, version_step
 
 VERSION_KEY = "status-page:version"
 TIMEOUT = 60
@@ -20,21 +21,11 @@ T = TypeVar("T")
 
 
 def version() -> int:
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        # Start from the clock, so that a flushed cache never reuses an old version's keys.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        current = cache.get(VERSION_KEY)
-    if current is None:  # the cache is away (supportdesk.cache): a version no entry has, so everything is built
-        return time.time_ns()
-    return int(current)
+    return version_of(VERSION_KEY)
 
 
 def status_changed() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    version_step(VERSION_KEY)
 
 
 def peek(name: str) -> object | None:

@@ -12,16 +12,45 @@ production, each process's memory in tests; a lost entry is drawn again.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 T = TypeVar("T")
 
 TIMEOUT = 10 * 60  # an entry no one asks for again leaves soon; a changed object has a new key anyway
+
+
+def version_of(key: str) -> int:
+    """The version number kept under ``key``, part of the keys of whatever is cached from the data it versions."""
+    current = cache.get(key)
+    if current is None:
+        # Start from the clock, so that a flushed cache never reuses an old version's keys.
+        cache.add(key, time.time_ns(), timeout=None)
+        # The cache away (supportdesk.cache): a version no entry has, so everything is built.
+        current = cache.get(key, time.time_ns())
+    return int(current)
+
+
+def version_step(key: str) -> None:
+    """A new version under ``key`` now."""
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted: a new start, never an old version
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def version_bump(key: str) -> None:
+    """A new version under ``key``, at once and again after commit: this transaction's own later pages see
+    the change, and what another request drew meanwhile from the data as it was is not kept under the
+    version that follows."""
+    version_step(key)
+    transaction.on_commit(lambda: version_step(key))
 
 
 def fragment_key(name: str, *parts: object) -> str:
