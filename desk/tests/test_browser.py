@@ -116,7 +116,11 @@ def test_an_agent_triages_a_new_sev1_and_the_customer_sees_only_the_reply(shippe
     files = page.locator("#attachments")
     assert "gateway.log" in files.inner_text() and "Alice Alpha" in files.inner_text()
     # The preview came through the permission-checked download view and is a drawn image.
-    assert files.locator("img").evaluate("img => img.complete && img.naturalWidth") == 48
+    # The preview is lazy: it loads once it is in view, so wait for it rather than catch it mid-load.
+    preview = files.locator("img")
+    preview.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('#attachments img').complete")
+    assert preview.evaluate("img => img.naturalWidth") == 48
 
     page.select_option("#id_severity", "2")
     page.fill("#id_reason", "One market only; a workaround exists")
